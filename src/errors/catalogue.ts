@@ -1,0 +1,21 @@
+/** Every error a client can see: a stable code, its HTTP status and a default message. */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Email or password is incorrect.' },
+  TOKEN_INVALID: { status: 401, message: 'The access token is not valid.' },
+  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
+  TOKEN_REVOKED: { status: 401, message: 'The access token has been revoked.' },
+  USER_NOT_FOUND: { status: 401, message: 'The user of this token no longer exists.' },
+  NOT_FOUND: { status: 404, message: 'No such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this route.' },
+  EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;

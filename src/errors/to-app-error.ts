@@ -1,0 +1,47 @@
+import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
+import { ConnectionError } from 'sequelize';
+import { AppError } from './app-error';
+import type { ErrorCode } from './catalogue';
+
+/** The fields http-errors, raw-body and co-body put on what they throw. */
+interface HttpErrorLike {
+  status?: unknown;
+  type?: unknown;
+  code?: unknown;
+}
+
+function httpFields(error: unknown): HttpErrorLike {
+  return typeof error === 'object' && error !== null ? (error as HttpErrorLike) : {};
+}
+
+const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** First matching row wins; order matters where classes inherit (TokenExpiredError is a JsonWebTokenError). */
+const RULES: ReadonlyArray<readonly [(error: unknown) => boolean, ErrorCode]> = [
+  [(error) => error instanceof TokenExpiredError, 'TOKEN_EXPIRED'],
+  [(error) => error instanceof NotBeforeError || error instanceof JsonWebTokenError, 'TOKEN_INVALID'],
+  [(error) => error instanceof ConnectionError, 'SERVICE_UNAVAILABLE'],
+  // co-body marks JSON.parse failures (and forbidden __proto__ keys) as 400 SyntaxErrors.
+  [(error) => error instanceof SyntaxError && httpFields(error).status === 400, 'INVALID_JSON'],
+  // A corrupt gzip/deflate body fails inside zlib, which knows nothing of HTTP.
+  [(error) => String(httpFields(error).code).startsWith('Z_'), 'BAD_REQUEST'],
+];
+
+/** Maps anything thrown while handling a request to an AppError; what it does not know is a 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  for (const [matches, code] of RULES) {
+    if (matches(error)) return new AppError(code, { cause: error });
+  }
+  const { status } = httpFields(error);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(BY_HTTP_STATUS[status] ?? 'BAD_REQUEST', { cause: error });
+  }
+  return new AppError('INTERNAL_ERROR', { cause: error });
+}

@@ -1,0 +1,29 @@
+import type Joi from 'joi';
+import { AppError } from '../errors/app-error';
+import type { AppContext } from './context';
+
+export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
+
+/**
+ * Wraps a controller that takes a JSON body: 415 unless the body is JSON, 400 with one detail per
+ * bad field unless it matches `schema`, else the controller gets the validated, normalised value.
+ */
+export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
+  return async (ctx: AppContext): Promise<void> => {
+    // `is` is null when there is no body at all: that is a validation failure, not a media type one.
+    if (ctx.request.is('application/json') === false) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    const { value, error } = schema.validate(ctx.request.body, {
+      abortEarly: false,
+      convert: true,
+      errors: { wrap: { label: false } },
+    });
+    if (error) {
+      const details = error.details.map((detail) => ({
+        field: detail.path.length > 0 ? detail.path.join('.') : 'body',
+        message: detail.message,
+      }));
+      throw new AppError('VALIDATION_FAILED', { details });
+    }
+    await handler(ctx, value);
+  };
+}

@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createMigrator } from './db/migrator';
+import { createSequelize } from './db/sequelize';
+import { createApp } from './server';
+
+/** A startup refusal the operator can fix; the driver prints its message alone. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function firstSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish (cut after a grace period), then resolves. */
+async function closeGracefully(server: http.Server): Promise<void> {
+  const closed = once(server, 'close');
+  server.close();
+  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  await closed;
+  clearTimeout(force);
+}
+
+/**
+ * Serves until SIGINT/SIGTERM, then shuts down cleanly. Refuses to start without a secret or with
+ * pending migrations, so a server never runs against a schema it does not know.
+ */
+export async function serve(config: Readonly<Config>, logger: Logger): Promise<void> {
+  if (config.jwt.secret === null) {
+    throw new StartupError('JWT_SECRET is not set: run `node app --create` to generate one into .env, or set it');
+  }
+  const sequelize = createSequelize(config);
+  try {
+    const pending = await createMigrator(sequelize, 'migrations').pending();
+    if (pending.length > 0) {
+      const names = pending.map((migration) => migration.name).join(', ');
+      throw new StartupError(`${pending.length} migration(s) pending (${names}): run \`node app --create\``);
+    }
+    const server = http.createServer(createApp({ config, logger }).callback());
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    logger.info({ url: `http://${config.host}:${port}` }, 'listening');
+
+    const signal = await firstSignal();
+    logger.info({ signal }, 'shutting down');
+    await closeGracefully(server);
+  } finally {
+    await sequelize.close();
+  }
+}

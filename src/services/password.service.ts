@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Compares against `passwordHash`, or against a dummy hash when there is none. */
+  verify(password: string, passwordHash: string | null): Promise<boolean>;
+}
+
+/** bcrypt at the configured cost; the async API runs on libuv's pool, off the event loop. */
+export function createPasswordHasher(rounds: number): PasswordHasher {
+  // Hashed once, at the configured cost, as soon as the hasher exists (not on the first miss).
+  const dummyHash = bcrypt.hash(randomBytes(16).toString('hex'), rounds);
+  return {
+    hash: (password) => bcrypt.hash(password, rounds),
+    async verify(password, passwordHash) {
+      if (passwordHash !== null) return bcrypt.compare(password, passwordHash);
+      // Unknown email: spend the same bcrypt work as a real compare, so timing does not reveal
+      // which emails have accounts.
+      await bcrypt.compare(password, await dummyHash);
+      return false;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
+import { AppError } from '../errors/app-error';
+import { BlockedToken, type RevocationReason } from '../models';
+import type { AccessTokenClaims } from './token.service';
+
+/** True when this jti is on the blocklist. */
+export async function isTokenRevoked(jti: string): Promise<boolean> {
+  const row = await BlockedToken.findByPk(jti, { attributes: ['jti'], raw: true });
+  return row !== null;
+}
+
+/**
+ * Puts the token's jti on the blocklist until its own expiry. The primary key decides races:
+ * of many concurrent revocations of one token exactly one inserts, the others get TOKEN_REVOKED.
+ */
+export async function revokeToken(claims: AccessTokenClaims, reason: RevocationReason): Promise<void> {
+  try {
+    await BlockedToken.create({
+      jti: claims.jti,
+      userId: claims.userId,
+      expiresAt: claims.expiresAt,
+      blockedAt: new Date(),
+      reason,
+    });
+  } catch (error) {
+    // Insert-and-catch, never check-then-insert: a concurrent logout won the race.
+    if (error instanceof UniqueConstraintError) throw new AppError('TOKEN_REVOKED', { cause: error });
+    // The user was deleted between authentication and this insert.
+    if (error instanceof ForeignKeyConstraintError) throw new AppError('USER_NOT_FOUND', { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import jwt, { type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import type { Config } from '../config';
+import { AppError } from '../errors/app-error';
+import { toAppError } from '../errors/to-app-error';
+
+/** What a verified access token says, with every claim checked for presence and type. */
+export interface AccessTokenClaims {
+  userId: number;
+  jti: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresInSeconds: number;
+  jti: string;
+}
+
+export interface TokenService {
+  issueAccessToken(userId: number): IssuedAccessToken;
+  verifyAccessToken(token: string): AccessTokenClaims;
+}
+
+const DECIMAL_ID = /^[1-9][0-9]{0,15}$/;
+const MAX_JTI_LENGTH = 255;
+
+/** Reads the claims we require from a payload whose signature already checked out. */
+function readClaims(payload: string | JwtPayload): AccessTokenClaims {
+  // A correctly signed token is still client input: every claim is checked, none assumed.
+  if (typeof payload === 'string') throw new AppError('TOKEN_INVALID');
+  const { sub, jti, iat, exp } = payload;
+  const valid =
+    typeof sub === 'string' &&
+    DECIMAL_ID.test(sub) &&
+    typeof jti === 'string' &&
+    jti.length > 0 &&
+    jti.length <= MAX_JTI_LENGTH &&
+    Number.isInteger(iat) &&
+    Number.isInteger(exp);
+  if (!valid) throw new AppError('TOKEN_INVALID');
+  return {
+    userId: Number(sub),
+    jti,
+    issuedAt: new Date((iat as number) * 1000),
+    expiresAt: new Date((exp as number) * 1000),
+  };
+}
+
+/**
+ * Signs and verifies access tokens. The secret becomes a KeyObject once, here, not per request.
+ */
+export function createTokenService(jwtConfig: Config['jwt']): TokenService {
+  if (jwtConfig.secret === null) throw new Error('JWT_SECRET is not configured');
+  const key: KeyObject = createSecretKey(Buffer.from(jwtConfig.secret, 'utf8'));
+  const issuerAudience = {
+    ...(jwtConfig.issuer === null ? {} : { issuer: jwtConfig.issuer }),
+    ...(jwtConfig.audience === null ? {} : { audience: jwtConfig.audience }),
+  };
+  const verifyOptions: VerifyOptions & { complete: false } = {
+    // Pinning the list is what stops `alg: none` and algorithm-confusion tokens.
+    algorithms: [jwtConfig.algorithm],
+    clockTolerance: jwtConfig.clockToleranceSeconds,
+    complete: false,
+    ...issuerAudience,
+  };
+
+  return {
+    issueAccessToken(userId) {
+      // 128 random bits: two logins in the same second still get different tokens.
+      const jti = randomBytes(16).toString('base64url');
+      const accessToken = jwt.sign({}, key, {
+        algorithm: jwtConfig.algorithm,
+        expiresIn: jwtConfig.expiresInSeconds,
+        subject: String(userId),
+        jwtid: jti,
+        ...issuerAudience,
+      });
+      return { accessToken, expiresInSeconds: jwtConfig.expiresInSeconds, jti };
+    },
+
+    verifyAccessToken(token) {
+      let payload: string | JwtPayload;
+      try {
+        payload = jwt.verify(token, key, verifyOptions);
+      } catch (error) {
+        throw toAppError(error);
+      }
+      return readClaims(payload);
+    },
+  };
+}

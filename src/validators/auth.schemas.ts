@@ -1,0 +1,48 @@
+import Joi from 'joi';
+
+/** bcrypt reads at most 72 bytes of a password; anything past that would be silently ignored. */
+const BCRYPT_MAX_BYTES = 72;
+
+const email = Joi.string().trim().lowercase().max(254).email({ tlds: false });
+
+/** A password of `minBytes`..72 UTF-8 bytes. Checked as bytes, since that is what bcrypt sees. */
+function password(minBytes: number): Joi.StringSchema {
+  return Joi.string()
+    .custom((value: string, helpers) => {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes < minBytes) return helpers.error('password.short');
+      if (bytes > BCRYPT_MAX_BYTES) return helpers.error('password.long');
+      // bcrypt stops at the first NUL byte: "secret\0x" would hash like "secret".
+      if (value.includes('\0')) return helpers.error('password.nul');
+      return value;
+    })
+    .messages({
+      'password.short': `{{#label}} must be at least ${minBytes} bytes`,
+      'password.long': `{{#label}} must be at most ${BCRYPT_MAX_BYTES} bytes (UTF-8)`,
+      'password.nul': '{{#label}} must not contain NUL characters',
+    });
+}
+
+export interface SignupInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export const signupSchema = Joi.object<SignupInput, true>({
+  email: email.required(),
+  password: password(8).required(),
+  name: Joi.string().trim().min(1).max(100).required(),
+}).required();
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+// Login accepts any stored password length (the policy may have changed since signup), but still
+// refuses more than 72 bytes: bcrypt would otherwise accept "<password><anything>".
+export const loginSchema = Joi.object<LoginInput, true>({
+  email: email.required(),
+  password: password(1).required(),
+}).required();
