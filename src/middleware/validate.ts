@@ -10,8 +10,9 @@ export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
  */
 export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
-    // `is` is null when there is no body at all: that is a validation failure, not a media type one.
-    if (ctx.request.is('application/json') === false) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    // An absent or zero-length body is a validation failure (fields missing), not a media type one.
+    const isEmpty = ctx.request.length === 0;
+    if (ctx.request.is('application/json') === false && !isEmpty) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     const { value, error } = schema.validate(ctx.request.body, {
       abortEarly: false,
       convert: true,

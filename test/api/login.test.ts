@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { api, createUser, decode, PASSWORD, uniqueEmail } from '../support/factories';
+
+const INVALID_CREDENTIALS = {
+  error: { code: 'INVALID_CREDENTIALS', message: 'Email or password is incorrect.' },
+};
+
+describe('POST /auth/login', () => {
+  it('returns 200 with the user and a token whose sub is the user id', async () => {
+    const { user } = await createUser({ name: 'Grace' });
+    const response = await api().post('/auth/login').send({ email: user.email, password: PASSWORD });
+
+    expect(response.status).to.equal(200);
+    expect(response.body.user).to.deep.equal({
+      id: user.id,
+      email: user.email,
+      name: 'Grace',
+      role: 'user',
+      registered_on: user.createdAt.toISOString(),
+    });
+    expect(response.body.token_type).to.equal('Bearer');
+    expect(decode(response.body.access_token).sub).to.equal(String(user.id));
+  });
+
+  it('finds the account whatever the case and surrounding spaces of the email', async () => {
+    const { user } = await createUser();
+    const response = await api().post('/auth/login').send({ email: ` ${user.email.toUpperCase()}`, password: PASSWORD });
+    expect(response.status).to.equal(200);
+  });
+
+  it('gives two logins in the same second two different tokens', async () => {
+    const { user } = await createUser();
+    const app = api();
+    const [first, second] = await Promise.all([
+      app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
+      app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
+    ]);
+    expect(first?.body.access_token).to.be.a('string');
+    expect(first?.body.access_token).to.not.equal(second?.body.access_token);
+    expect(decode(first?.body.access_token).jti).to.not.equal(decode(second?.body.access_token).jti);
+  });
+
+  it('returns 401 INVALID_CREDENTIALS for a wrong password', async () => {
+    const { user } = await createUser();
+    const response = await api().post('/auth/login').send({ email: user.email, password: 'wrong password' });
+    expect(response.status).to.equal(401);
+    expect(response.body).to.deep.equal(INVALID_CREDENTIALS);
+  });
+
+  it('returns the same 401 INVALID_CREDENTIALS for an unknown email', async () => {
+    const response = await api().post('/auth/login').send({ email: uniqueEmail(), password: PASSWORD });
+    expect(response.status).to.equal(401);
+    expect(response.body).to.deep.equal(INVALID_CREDENTIALS);
+  });
+
+  it('refuses a password whose first 72 bytes match but which is longer', async () => {
+    const password = 'x'.repeat(72);
+    const { user } = await createUser({ password });
+    const response = await api().post('/auth/login').send({ email: user.email, password: `${password}extra` });
+    expect(response.status).to.equal(400);
+    expect(response.body.error.details[0].field).to.equal('password');
+  });
+
+  it('returns 400 VALIDATION_FAILED for a missing password', async () => {
+    const response = await api().post('/auth/login').send({ email: uniqueEmail() });
+    expect(response.status).to.equal(400);
+    expect(response.body.error).to.deep.equal({
+      code: 'VALIDATION_FAILED',
+      message: 'The request is not valid.',
+      details: [{ field: 'password', message: 'password is required' }],
+    });
+  });
+
+  it('returns 400 VALIDATION_FAILED for a null email', async () => {
+    const response = await api().post('/auth/login').send({ email: null, password: PASSWORD });
+    expect(response.status).to.equal(400);
+    expect(response.body.error.details[0].field).to.equal('email');
+  });
+});

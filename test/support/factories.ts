@@ -1,0 +1,53 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import jwt, { type SignOptions } from 'jsonwebtoken';
+import request from 'supertest';
+import { User } from '../../src/models';
+import { createApp } from '../../src/server';
+import { silentLogger, TEST_SECRET, testConfig } from './config';
+
+export const PASSWORD = 'correct horse battery';
+
+/** An email no other test uses. */
+export function uniqueEmail(): string {
+  return `user-${randomUUID()}@example.com`;
+}
+
+/** A supertest agent over a fresh app; overrides change its configuration. */
+export function api(overrides: Record<string, string> = {}) {
+  return request(createApp({ config: testConfig(overrides), logger: silentLogger }).callback());
+}
+
+/** Inserts a user straight into the database. */
+export async function createUser(fields: Partial<{ email: string; name: string; password: string }> = {}) {
+  const password = fields.password ?? PASSWORD;
+  const user = await User.create({
+    email: fields.email ?? uniqueEmail(),
+    name: fields.name ?? 'Test User',
+    passwordHash: await bcrypt.hash(password, 4),
+  });
+  return { user, password };
+}
+
+/** A user and an access token obtained through the real login route. */
+export async function loggedInUser() {
+  const { user, password } = await createUser();
+  const response = await api().post('/auth/login').send({ email: user.email, password }).expect(200);
+  return { user, accessToken: (response.body as { access_token: string }).access_token };
+}
+
+/** Signs arbitrary claims with the test secret, for tokens the server would never issue itself. */
+export function signToken(payload: Record<string, unknown>, options: SignOptions = {}): string {
+  return jwt.sign(payload, TEST_SECRET, { algorithm: 'HS256', ...options });
+}
+
+export function decode(token: string): Record<string, unknown> {
+  return jwt.decode(token) as Record<string, unknown>;
+}
+
+/** Signs any JSON payload with HS256 by hand, for claims jsonwebtoken refuses to sign. */
+export function signRawToken(payload: Record<string, unknown>): string {
+  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`;
+}
