@@ -29,7 +29,9 @@ function firstSignal(): Promise<NodeJS.Signals> {
 async function closeGracefully(server: http.Server): Promise<void> {
   const closed = once(server, 'close');
   server.close();
-  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  const force = setTimeout(() => {
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS).unref();
   await closed;
   clearTimeout(force);
 }
@@ -49,7 +51,10 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
       const names = pending.map((migration) => migration.name).join(', ');
       throw new StartupError(`${pending.length} migration(s) pending (${names}): run \`node app --create\``);
     }
-    const server = http.createServer(createApp({ config, logger }).callback());
+    const handle = createApp({ config, logger }).callback();
+    const server = http.createServer((request, response) => {
+      void handle(request, response);
+    });
     server.listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

@@ -27,8 +27,6 @@ export function writeGeneratedSecret(): void {
   const current = readFileSync(ENV_FILE, 'utf8');
   const emptyLine = /^JWT_SECRET=[ \t]*$/m;
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-  const updated = emptyLine.test(current)
-    ? current.replace(emptyLine, line)
-    : `${current}${separator}${line}\n`;
+  const updated = emptyLine.test(current) ? current.replace(emptyLine, line) : `${current}${separator}${line}\n`;
   writeFileSync(ENV_FILE, updated);
 }

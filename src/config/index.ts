@@ -53,7 +53,7 @@ const jwtSecret = Joi.string()
     'secret.weak': '{{#label}} must not be a repetition of a few characters',
   });
 
-const schema = Joi.object({
+const schema = Joi.object<RawConfig>({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   HOST: Joi.string().hostname().default('127.0.0.1'),
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
@@ -71,9 +71,7 @@ const schema = Joi.object({
     // Below 10 rounds a stolen hash table falls to a GPU in hours; 4 is for tests only.
     .when('NODE_ENV', { is: 'test', then: Joi.number().min(4), otherwise: Joi.number().min(10) })
     .default(12),
-  LOG_LEVEL: Joi.string()
-    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
-    .default('info'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -112,11 +110,11 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Readonly<Config> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const { value, error } = schema.validate(present);
-  if (error) {
-    throw new ConfigError(`invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+  const result = schema.validate(present);
+  if (result.error) {
+    throw new ConfigError(`invalid configuration: ${result.error.details.map((d) => d.message).join('; ')}`);
   }
-  const raw = value as RawConfig;
+  const raw = result.value;
   const databaseUrl = raw.NODE_ENV === 'test' ? raw.TEST_DATABASE_URL : raw.DATABASE_URL;
   return Object.freeze({
     env: raw.NODE_ENV,

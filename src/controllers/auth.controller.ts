@@ -2,27 +2,28 @@ import { authOf, type AppContext } from '../middleware/context';
 import type { AuthService } from '../services/auth.service';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 
+/** Thin HTTP handlers: read validated input, call the auth service, set status and body. */
 export function createAuthController(auth: AuthService) {
   return {
-    ping(ctx: AppContext): void {
+    ping: (ctx: AppContext): void => {
       ctx.body = { status: 'success', message: 'APIs are up and running' };
     },
 
-    async signup(ctx: AppContext, input: SignupInput): Promise<void> {
+    signup: async (ctx: AppContext, input: SignupInput): Promise<void> => {
       ctx.status = 201;
       ctx.body = await auth.signup(input);
     },
 
-    async login(ctx: AppContext, input: LoginInput): Promise<void> {
+    login: async (ctx: AppContext, input: LoginInput): Promise<void> => {
       ctx.body = await auth.login(input);
     },
 
-    async logout(ctx: AppContext): Promise<void> {
+    logout: async (ctx: AppContext): Promise<void> => {
       await auth.logout(authOf(ctx));
       ctx.body = { message: 'Logged out' };
     },
 
-    user(ctx: AppContext): void {
+    user: (ctx: AppContext): void => {
       ctx.body = { user: authOf(ctx).user };
     },
   };

@@ -11,7 +11,7 @@ interface HttpErrorLike {
 }
 
 function httpFields(error: unknown): HttpErrorLike {
-  return typeof error === 'object' && error !== null ? (error as HttpErrorLike) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {

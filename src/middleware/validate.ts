@@ -13,18 +13,19 @@ export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>
     // An absent or zero-length body is a validation failure (fields missing), not a media type one.
     const isEmpty = ctx.request.length === 0;
     if (ctx.request.is('application/json') === false && !isEmpty) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    const { value, error } = schema.validate(ctx.request.body, {
+    const body: unknown = ctx.request.body;
+    const result = schema.validate(body, {
       abortEarly: false,
       convert: true,
       errors: { wrap: { label: false } },
     });
-    if (error) {
-      const details = error.details.map((detail) => ({
+    if (result.error) {
+      const details = result.error.details.map((detail) => ({
         field: detail.path.length > 0 ? detail.path.join('.') : 'body',
         message: detail.message,
       }));
       throw new AppError('VALIDATION_FAILED', { details });
     }
-    await handler(ctx, value);
+    await handler(ctx, result.value);
   };
 }

@@ -24,7 +24,9 @@ describe('POST /auth/login', () => {
 
   it('finds the account whatever the case and surrounding spaces of the email', async () => {
     const { user } = await createUser();
-    const response = await api().post('/auth/login').send({ email: ` ${user.email.toUpperCase()}`, password: PASSWORD });
+    const response = await api()
+      .post('/auth/login')
+      .send({ email: ` ${user.email.toUpperCase()}`, password: PASSWORD });
     expect(response.status).to.equal(200);
   });
 
@@ -35,9 +37,9 @@ describe('POST /auth/login', () => {
       app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
       app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
     ]);
-    expect(first?.body.access_token).to.be.a('string');
-    expect(first?.body.access_token).to.not.equal(second?.body.access_token);
-    expect(decode(first?.body.access_token).jti).to.not.equal(decode(second?.body.access_token).jti);
+    expect(first.body.access_token).to.be.a('string');
+    expect(first.body.access_token).to.not.equal(second.body.access_token);
+    expect(decode(first.body.access_token).jti).to.not.equal(decode(second.body.access_token).jti);
   });
 
   it('returns 401 INVALID_CREDENTIALS for a wrong password', async () => {
@@ -56,7 +58,9 @@ describe('POST /auth/login', () => {
   it('refuses a password whose first 72 bytes match but which is longer', async () => {
     const password = 'x'.repeat(72);
     const { user } = await createUser({ password });
-    const response = await api().post('/auth/login').send({ email: user.email, password: `${password}extra` });
+    const response = await api()
+      .post('/auth/login')
+      .send({ email: user.email, password: `${password}extra` });
     expect(response.status).to.equal(400);
     expect(response.body.error.details[0].field).to.equal('password');
   });

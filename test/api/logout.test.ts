@@ -24,7 +24,7 @@ describe('POST /auth/logout', () => {
     expect(after.body.error.code).to.equal('TOKEN_REVOKED');
   });
 
-  it('leaves the same user\'s other tokens working', async () => {
+  it("leaves the same user's other tokens working", async () => {
     const { user, accessToken } = await loggedInUser();
     const app = api();
     const other = await app.post('/auth/login').send({ email: user.email, password: 'correct horse battery' });
@@ -51,7 +51,10 @@ describe('POST /auth/logout', () => {
 
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).to.have.length.of.at.least(1);
-    expect(statuses.every((status) => status === 200 || status === 401), statuses.join()).to.equal(true);
+    expect(
+      statuses.every((status) => status === 200 || status === 401),
+      statuses.join(),
+    ).to.equal(true);
     for (const response of responses.filter((candidate) => candidate.status === 401)) {
       expect(response.body.error.code).to.equal('TOKEN_REVOKED');
     }

@@ -53,7 +53,9 @@ describe('HTTP protocol errors', () => {
     it(`returns 400 INVALID_JSON for ${label}`, async () => {
       const response = await api().post('/auth/login').set('Content-Type', 'application/json').send(raw);
       expect(response.status).to.equal(400);
-      expect(response.body).to.deep.equal({ error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON.' } });
+      expect(response.body).to.deep.equal({
+        error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON.' },
+      });
     });
   }
 

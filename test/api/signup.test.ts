@@ -43,7 +43,10 @@ describe('POST /auth/signup', () => {
     const response = await api({ JWT_ISSUER: 'https://auth.example', JWT_AUDIENCE: 'shop' })
       .post('/auth/signup')
       .send({ email: uniqueEmail(), password: PASSWORD, name: 'Ada' });
-    expect(decode((response.body as SessionBody).access_token)).to.include({ iss: 'https://auth.example', aud: 'shop' });
+    expect(decode((response.body as SessionBody).access_token)).to.include({
+      iss: 'https://auth.example',
+      aud: 'shop',
+    });
   });
 
   it('trims and lower-cases the email before storing it', async () => {
@@ -70,7 +73,9 @@ describe('POST /auth/signup', () => {
   it('returns 409 EMAIL_TAKEN for an existing email in another letter case', async () => {
     const email = uniqueEmail();
     await api().post('/auth/signup').send({ email, password: PASSWORD, name: 'Ada' }).expect(201);
-    const response = await api().post('/auth/signup').send({ email: email.toUpperCase(), password: PASSWORD, name: 'B' });
+    const response = await api()
+      .post('/auth/signup')
+      .send({ email: email.toUpperCase(), password: PASSWORD, name: 'B' });
 
     expect(response.status).to.equal(409);
     expect(response.body).to.deep.equal({
@@ -99,10 +104,18 @@ describe('POST /auth/signup', () => {
     ['a numeric password', { email: 'a@example.com', password: 12345678, name: 'A' }, 'password'],
     ['an empty email', { email: '', password: PASSWORD, name: 'A' }, 'email'],
     ['an email without a domain', { email: 'someone', password: PASSWORD, name: 'A' }, 'email'],
-    ['an email over 254 characters', { email: `${'a'.repeat(250)}@example.com`, password: PASSWORD, name: 'A' }, 'email'],
+    [
+      'an email over 254 characters',
+      { email: `${'a'.repeat(250)}@example.com`, password: PASSWORD, name: 'A' },
+      'email',
+    ],
     ['a password of 7 bytes', { email: 'a@example.com', password: 'short12', name: 'A' }, 'password'],
     ['a password of 73 bytes', { email: 'a@example.com', password: 'p'.repeat(73), name: 'A' }, 'password'],
-    ['a password of 37 characters but 74 UTF-8 bytes', { email: 'a@example.com', password: 'é'.repeat(37), name: 'A' }, 'password'],
+    [
+      'a password of 37 characters but 74 UTF-8 bytes',
+      { email: 'a@example.com', password: 'é'.repeat(37), name: 'A' },
+      'password',
+    ],
     ['a password with a NUL byte', { email: 'a@example.com', password: 'password\u0000tail', name: 'A' }, 'password'],
     ['a blank name', { email: 'a@example.com', password: PASSWORD, name: '   ' }, 'name'],
     ['a name of 101 characters', { email: 'a@example.com', password: PASSWORD, name: 'n'.repeat(101) }, 'name'],

@@ -25,7 +25,13 @@ describe('GET /auth/user', () => {
 
     expect(response.status).to.equal(200);
     expect(response.body).to.deep.equal({
-      user: { id: user.id, email: user.email, name: user.name, role: 'user', registered_on: user.createdAt.toISOString() },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: 'user',
+        registered_on: user.createdAt.toISOString(),
+      },
     });
     expect(response.text).to.not.include('$2b$');
   });
@@ -64,9 +70,15 @@ describe('GET /auth/user', () => {
       ['garbage', () => 'Bearer not.a.jwt'],
       ['a bad signature', () => `Bearer ${signToken(claims(userId)).slice(0, -2)}xx`],
       ['a forged signature', () => `Bearer ${signToken(claims(userId)).split('.').slice(0, 2).join('.')}.c2lnbmF0dXJl`],
-      ['a token signed with another secret', () => `Bearer ${jwt.sign(claims(userId), 'another secret that is long enough!!')}`],
+      [
+        'a token signed with another secret',
+        () => `Bearer ${jwt.sign(claims(userId), 'another secret that is long enough!!')}`,
+      ],
       ['alg none', () => `Bearer ${signToken(claims(userId), { algorithm: 'none' })}`],
-      ['an algorithm that is not configured (HS512)', () => `Bearer ${signToken(claims(userId), { algorithm: 'HS512' })}`],
+      [
+        'an algorithm that is not configured (HS512)',
+        () => `Bearer ${signToken(claims(userId), { algorithm: 'HS512' })}`,
+      ],
       ['no exp', () => `Bearer ${signToken(claims(userId, { exp: undefined }))}`],
       ['no jti', () => `Bearer ${signToken(claims(userId, { jti: undefined }))}`],
       ['no sub', () => `Bearer ${signToken(claims(userId, { sub: undefined }))}`],
@@ -98,7 +110,9 @@ describe('GET /auth/user', () => {
 
     it('accepts a just-expired token within the configured clock tolerance', async () => {
       const token = signToken(claims(userId, { iat: NOW_SECONDS() - 120, exp: NOW_SECONDS() - 5 }));
-      const response = await api({ JWT_CLOCK_TOLERANCE_SECONDS: '30' }).get('/auth/user').set('Authorization', `Bearer ${token}`);
+      const response = await api({ JWT_CLOCK_TOLERANCE_SECONDS: '30' })
+        .get('/auth/user')
+        .set('Authorization', `Bearer ${token}`);
       expect(response.status).to.equal(200);
     });
 

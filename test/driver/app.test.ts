@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../src/config';
+import { dropDatabase } from '../../src/db/database';
+import { testConfig } from '../support/config';
+
+// Tests run compiled (build/test/driver), so the driver is build/app.js, the build of app.ts.
+const APP = path.resolve(__dirname, '..', '..', 'app.js');
+
+/** A database of the driver tests' own, so undoing migrations never touches the API tests'. */
+const driverUrl = testConfig().databaseUrl.replace(/\/[^/]+$/, '/auth_test_driver');
+const driverTarget = { databaseUrl: driverUrl, database: parseDatabaseUrl(driverUrl) };
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment a newcomer's shell would have: no secret, development, our driver database. */
+function environment(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: driverUrl,
+    LOG_LEVEL: 'info',
+  };
+  delete env.JWT_SECRET;
+  delete env.PORT;
+  return { ...env, ...overrides };
+}
+
+function start(args: string[], cwd: string, overrides: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [APP, ...args], { cwd, env: environment(overrides) });
+}
+
+function run(args: string[], cwd: string, overrides: Record<string, string> = {}): Promise<Outcome> {
+  const child = start(args, cwd, overrides);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `--server` on a free port and resolves with its base URL once it logs "listening". */
+function startServer(cwd: string): Promise<{ child: ChildProcess; baseUrl: string; exited: Promise<number | null> }> {
+  const child = start(['--server'], cwd, { PORT: '0' });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)","msg":"listening"/.exec(output);
+      if (match?.[1] !== undefined) resolve({ child, baseUrl: match[1], exited });
+    });
+    void exited.then((code) => {
+      reject(new Error(`server exited with ${String(code)}: ${output}`));
+    });
+  });
+}
+
+async function tableNames(): Promise<string[]> {
+  const connection = await mysql.createConnection({ uri: driverUrl });
+  try {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SHOW TABLES');
+    return rows.map((row) => String(Object.values(row)[0])).sort();
+  } finally {
+    await connection.end();
+  }
+}
+
+describe('driver (app.ts)', function () {
+  this.timeout(60_000);
+  let cwd: string;
+
+  before(async () => {
+    await dropDatabase(driverTarget);
+    cwd = mkdtempSync(path.join(tmpdir(), 'driver-'));
+  });
+  after(() => dropDatabase(driverTarget));
+
+  it('--help prints usage and exits 0', async () => {
+    const outcome = await run(['--help'], cwd);
+    expect(outcome.code).to.equal(0);
+    expect(outcome.stdout).to.include('Usage: node app').and.include('--create');
+  });
+
+  const misuses: Array<[string, string[]]> = [
+    ['no flag', []],
+    ['an unknown flag', ['--bogus']],
+    ['conflicting flags', ['--create', '--drop']],
+    ['--seed without --create', ['--drop', '--seed']],
+    ['--force without --drop', ['--create', '--force']],
+    ['a positional argument', ['create']],
+  ];
+  for (const [label, args] of misuses) {
+    it(`exits 2 with usage for ${label}`, async () => {
+      const outcome = await run(args, cwd);
+      expect(outcome.code).to.equal(2);
+      expect(outcome.stderr)
+        .to.match(/^error: /)
+        .and.include('Usage: node app');
+    });
+  }
+
+  it('--create makes the database, migrates it and writes a secret to .env; twice is harmless', async () => {
+    const first = await run(['--create', '--seed'], cwd);
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout).to.include('created database auth_test_driver');
+    expect(first.stdout).to.include('wrote a freshly generated one to .env');
+    expect(first.stdout).to.include('applied 20261123000001-create-users.js');
+    expect(first.stdout).to.match(/seeded admin admin@example.com with password \S+/);
+    expect(await tableNames()).to.deep.equal(['SequelizeMeta', 'blocked_tokens', 'users']);
+    const envFile = readFileSync(path.join(cwd, '.env'), 'utf8');
+
+    const second = await run(['--create', '--seed'], cwd);
+    expect(second.code, second.stderr).to.equal(0);
+    expect(second.stdout).to.include('database auth_test_driver already exists').and.include('no pending migrations');
+    expect(second.stdout).to.not.include('seeded');
+    expect(readFileSync(path.join(cwd, '.env'), 'utf8')).to.equal(envFile);
+  });
+
+  it('--server serves with the secret from .env and exits 0 on SIGTERM', async () => {
+    const { child, baseUrl, exited } = await startServer(cwd);
+    const response = await fetch(`${baseUrl}/auth/ping`);
+    expect(response.status).to.equal(200);
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+  });
+
+  it('--drop refuses under NODE_ENV=production without --force', async () => {
+    const outcome = await run(['--drop'], cwd, {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k7Qv2mZp9xLr4TnWb8YcJd3HsFg6AeRu',
+    });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr).to.include('refusing to --drop');
+    expect(await tableNames()).to.include('users');
+  });
+
+  it('--drop undoes every migration, after which --server refuses to start', async () => {
+    const dropped = await run(['--drop'], cwd);
+    expect(dropped.code, dropped.stderr).to.equal(0);
+    expect(dropped.stdout).to.include('undid 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js');
+    expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
+
+    const server = await run(['--server'], cwd);
+    expect(server.code).to.equal(1);
+    expect(server.stderr.trim()).to.equal(
+      'error: 2 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js): run `node app --create`',
+    );
+  });
+
+  it('exits 1 naming the key for a malformed DATABASE_URL', async () => {
+    const outcome = await run(['--create'], cwd, { DATABASE_URL: 'not a url' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr.trim()).to.match(/^error: invalid configuration: DATABASE_URL /);
+  });
+
+  it('exits 1 with one line naming the host when MySQL is unreachable', async () => {
+    const outcome = await run(['--create'], cwd, { DATABASE_URL: 'mysql://root@127.0.0.1:1/auth_nowhere' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr.trim().split('\n')).to.have.length(1);
+    expect(outcome.stderr).to.include('MySQL at 127.0.0.1:1').and.include('ECONNREFUSED');
+  });
+
+  it('exits 1 when the database does not exist yet', async () => {
+    const outcome = await run(['--server'], cwd, { DATABASE_URL: 'mysql://root@127.0.0.1:3306/auth_never_created' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr).to.include('ER_BAD_DB_ERROR');
+  });
+
+  it('refuses to serve in production without a secret', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'driver-prod-'));
+    const outcome = await run(['--server'], empty, { NODE_ENV: 'production' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr.trim()).to.equal('error: invalid configuration: JWT_SECRET is required');
+    expect(existsSync(path.join(empty, '.env'))).to.equal(false);
+  });
+
+  it('refuses to serve in development without a secret, and says how to get one', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'driver-dev-'));
+    const outcome = await run(['--server'], empty);
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr).to.include('JWT_SECRET is not set: run `node app --create`');
+  });
+});

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/config';
+
+const STRONG_SECRET = 'k7Qv2mZp9xLr4TnWb8YcJd3HsFg6AeRu';
+
+describe('loadConfig', () => {
+  it('works with no configuration at all in development, with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).to.deep.include({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: 'mysql://root@127.0.0.1:3306/auth_dev',
+      bcryptRounds: 12,
+      logLevel: 'info',
+    });
+    expect(config.jwt).to.deep.equal({
+      secret: null,
+      algorithm: 'HS256',
+      expiresInSeconds: 900,
+      issuer: null,
+      audience: null,
+      clockToleranceSeconds: 0,
+    });
+    expect(config.database).to.deep.equal({ host: '127.0.0.1', port: 3306, user: 'root', database: 'auth_dev' });
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('uses TEST_DATABASE_URL under NODE_ENV=test', () => {
+    const config = loadConfig({ NODE_ENV: 'test', TEST_DATABASE_URL: 'mysql://u:p@db.internal/auth_ci' });
+    expect(config.databaseUrl).to.equal('mysql://u:p@db.internal/auth_ci');
+    expect(config.database).to.deep.equal({ host: 'db.internal', port: 3306, user: 'u', database: 'auth_ci' });
+  });
+
+  it('treats empty values as unset, so a copied .env.example behaves like no .env', () => {
+    expect(loadConfig({ PORT: '', JWT_SECRET: '' }).port).to.equal(3000);
+  });
+
+  it('refuses to start in production without a secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'JWT_SECRET is required');
+  });
+
+  it('refuses a secret shorter than 32 bytes in any environment', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'topsecret' })).to.throw(ConfigError, 'JWT_SECRET must be at least 32 bytes');
+  });
+
+  it('refuses a long secret made of a few repeated characters', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'ab'.repeat(32) })).to.throw(
+      ConfigError,
+      'JWT_SECRET must not be a repetition',
+    );
+  });
+
+  it('accepts a strong secret in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET }).jwt.secret).to.equal(STRONG_SECRET);
+  });
+
+  it('names every bad key in one error', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x/y', BCRYPT_ROUNDS: '4', JWT_ALGORITHM: 'RS256' });
+    expect(attempt).to.throw(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const { message } = error as ConfigError;
+      for (const key of ['PORT', 'DATABASE_URL', 'BCRYPT_ROUNDS', 'JWT_ALGORITHM']) expect(message).to.include(key);
+    }
+  });
+
+  it('allows 4 bcrypt rounds only under NODE_ENV=test', () => {
+    expect(loadConfig({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4' }).bcryptRounds).to.equal(4);
+    expect(() => loadConfig({ BCRYPT_ROUNDS: '9' })).to.throw(ConfigError, 'BCRYPT_ROUNDS');
+  });
+
+  it('requires a database name in the URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306' })).to.throw(ConfigError, 'DATABASE_URL');
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { AppError } from '../../../src/errors/app-error';
+import { createTokenService } from '../../../src/services/token.service';
+import { TEST_SECRET, testConfig } from '../../support/config';
+
+describe('token service', () => {
+  const tokens = createTokenService(testConfig().jwt);
+
+  it('issues a token that verifies back to the same user, jti and expiry', () => {
+    const issued = tokens.issueAccessToken(42);
+    const claims = tokens.verifyAccessToken(issued.accessToken);
+
+    expect(claims.userId).to.equal(42);
+    expect(claims.jti).to.equal(issued.jti);
+    expect(claims.expiresAt.getTime() - claims.issuedAt.getTime()).to.equal(900_000);
+    expect(issued.expiresInSeconds).to.equal(900);
+  });
+
+  it('gives every token a different 128-bit jti', () => {
+    const jtis = new Set(Array.from({ length: 1000 }, () => tokens.issueAccessToken(1).jti));
+    expect(jtis.size).to.equal(1000);
+    expect(Buffer.from([...jtis][0] ?? '', 'base64url')).to.have.length(16);
+  });
+
+  it('signs with the configured algorithm and only accepts that one', () => {
+    const hs512 = createTokenService(testConfig({ JWT_ALGORITHM: 'HS512' }).jwt);
+    const token = hs512.issueAccessToken(7).accessToken;
+    expect(jwt.decode(token, { complete: true })?.header.alg).to.equal('HS512');
+    expect(hs512.verifyAccessToken(token).userId).to.equal(7);
+    expect(() => tokens.verifyAccessToken(token))
+      .to.throw(AppError)
+      .with.property('code', 'TOKEN_INVALID');
+  });
+
+  it('rejects a token from another issuer configuration', () => {
+    const other = createTokenService(testConfig({ JWT_ISSUER: 'https://other.example' }).jwt);
+    const strict = createTokenService(testConfig({ JWT_ISSUER: 'https://auth.example' }).jwt);
+    const token = other.issueAccessToken(1).accessToken;
+    expect(() => strict.verifyAccessToken(token))
+      .to.throw(AppError)
+      .with.property('code', 'TOKEN_INVALID');
+  });
+
+  it('maps expiry to TOKEN_EXPIRED', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = jwt.sign({ sub: '1', jti: 'x', iat: now - 100, exp: now - 10 }, TEST_SECRET);
+    expect(() => tokens.verifyAccessToken(token))
+      .to.throw(AppError)
+      .with.property('code', 'TOKEN_EXPIRED');
+  });
+
+  it('refuses to exist without a secret', () => {
+    expect(() => createTokenService({ ...testConfig().jwt, secret: null })).to.throw('JWT_SECRET is not configured');
+  });
+});
