@@ -2,15 +2,21 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
 import { createErrorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { createAuthRouter } from './routes/auth.routes';
+import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createPasswordHasher } from './services/password.service';
+import { createRevocationCache } from './services/revocation-cache';
+import { isTokenBlocked } from './services/revocation.service';
+import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
+import { findAuthUser } from './services/user.service';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -19,11 +25,19 @@ export interface AppDependencies {
 
 /** Builds the Koa app with every route and middleware. It never listens: the caller does. */
 export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
-  const auth = createAuthService({
-    tokens: createTokenService(config.jwt),
-    passwords: createPasswordHasher(config.bcryptRounds),
-  });
-  const router = createAuthRouter(createAuthController(auth), createAuthenticate(auth));
+  const passwords = createPasswordHasher(config.bcryptRounds);
+  const sessions = createSessionService(config.sessions);
+  const cache = createRevocationCache(
+    { isTokenBlocked, isSessionLive: (sessionId) => sessions.isSessionLive(sessionId), findAuthUser },
+    { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
+  );
+  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache });
+  const account = createAccountService({ passwords, sessions, cache });
+  const router = createAuthRouter(
+    createAuthController(auth),
+    createAccountController(account),
+    createAuthenticate(auth),
+  );
 
   const app = new Koa<AppState>({ proxy: false });
   app.use(requestId);

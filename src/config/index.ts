@@ -26,6 +26,20 @@ export interface Config {
     audience: string | null;
     clockToleranceSeconds: number;
   };
+  sessions: {
+    refreshTokenTtlSeconds: number;
+    /** Absolute lifetime of a login; rotation never extends it. */
+    maxAgeSeconds: number;
+    /** How long after a rotation a concurrent refresh of the old token is a 409, not reuse. */
+    refreshGraceSeconds: number;
+  };
+  revocationCache: {
+    /** Upper bound on how long a revocation made by another process can go unseen; 0 disables. */
+    ttlMs: number;
+    maxEntries: number;
+  };
+  /** How often the server purges expired rows; 0 turns it off. */
+  purgeIntervalSeconds: number;
   bcryptRounds: number;
   logLevel: LogLevel;
 }
@@ -72,6 +86,12 @@ const schema = Joi.object<RawConfig>({
     .when('NODE_ENV', { is: 'test', then: Joi.number().min(4), otherwise: Joi.number().min(10) })
     .default(12),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  REFRESH_TOKEN_TTL_SECONDS: Joi.number().integer().min(60).max(31_536_000).default(2_592_000),
+  SESSION_MAX_AGE_SECONDS: Joi.number().integer().min(60).max(31_536_000).default(7_776_000),
+  REFRESH_GRACE_SECONDS: Joi.number().integer().min(0).max(5).default(5),
+  REVOCATION_CACHE_TTL_MS: Joi.number().integer().min(0).max(60_000).default(1000),
+  REVOCATION_CACHE_MAX_ENTRIES: Joi.number().integer().min(100).max(10_000_000).default(100_000),
+  PURGE_INTERVAL_SECONDS: Joi.number().integer().min(0).max(604_800).default(3600),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -90,6 +110,12 @@ interface RawConfig {
   JWT_CLOCK_TOLERANCE_SECONDS: number;
   BCRYPT_ROUNDS: number;
   LOG_LEVEL: LogLevel;
+  REFRESH_TOKEN_TTL_SECONDS: number;
+  SESSION_MAX_AGE_SECONDS: number;
+  REFRESH_GRACE_SECONDS: number;
+  REVOCATION_CACHE_TTL_MS: number;
+  REVOCATION_CACHE_MAX_ENTRIES: number;
+  PURGE_INTERVAL_SECONDS: number;
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -130,6 +156,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       audience: raw.JWT_AUDIENCE ?? null,
       clockToleranceSeconds: raw.JWT_CLOCK_TOLERANCE_SECONDS,
     }),
+    sessions: Object.freeze({
+      refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS,
+      maxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
+      refreshGraceSeconds: raw.REFRESH_GRACE_SECONDS,
+    }),
+    revocationCache: Object.freeze({
+      ttlMs: raw.REVOCATION_CACHE_TTL_MS,
+      maxEntries: raw.REVOCATION_CACHE_MAX_ENTRIES,
+    }),
+    purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
     bcryptRounds: raw.BCRYPT_ROUNDS,
     logLevel: raw.LOG_LEVEL,
   });

@@ -1,6 +1,6 @@
-import { authOf, type AppContext } from '../middleware/context';
+import { authOf, clientOf, type AppContext } from '../middleware/context';
 import type { AuthService } from '../services/auth.service';
-import type { LoginInput, SignupInput } from '../validators/auth.schemas';
+import type { LoginInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
 
 /** Thin HTTP handlers: read validated input, call the auth service, set status and body. */
 export function createAuthController(auth: AuthService) {
@@ -11,16 +11,15 @@ export function createAuthController(auth: AuthService) {
 
     signup: async (ctx: AppContext, input: SignupInput): Promise<void> => {
       ctx.status = 201;
-      ctx.body = await auth.signup(input);
+      ctx.body = await auth.signup(input, clientOf(ctx));
     },
 
     login: async (ctx: AppContext, input: LoginInput): Promise<void> => {
-      ctx.body = await auth.login(input);
+      ctx.body = await auth.login(input, clientOf(ctx));
     },
 
-    logout: async (ctx: AppContext): Promise<void> => {
-      await auth.logout(authOf(ctx));
-      ctx.body = { message: 'Logged out' };
+    refresh: async (ctx: AppContext, input: RefreshInput): Promise<void> => {
+      ctx.body = await auth.refresh(input.refresh_token, clientOf(ctx));
     },
 
     user: (ctx: AppContext): void => {

@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import { AppError } from '../errors/app-error';
 import type { Authenticated } from '../services/auth.service';
+import type { ClientInfo } from '../services/session.service';
 
 export interface AppState {
   requestId: string;
@@ -13,4 +14,13 @@ export type AppContext = ParameterizedContext<AppState>;
 export function authOf(ctx: AppContext): Authenticated {
   if (ctx.state.auth === undefined) throw new AppError('UNAUTHENTICATED');
   return ctx.state.auth;
+}
+
+/** Where the request came from, as stored on a session (the column widths bound both). */
+export function clientOf(ctx: AppContext): ClientInfo {
+  const userAgent = ctx.get('User-Agent');
+  return {
+    ip: ctx.ip === '' ? null : ctx.ip.slice(0, 45),
+    userAgent: userAgent === '' ? null : userAgent.slice(0, 255),
+  };
 }

@@ -1,7 +1,8 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-/** Why a token was revoked; later features add more reasons. */
-export type RevocationReason = 'logout';
+/** Why a token or session was revoked, so an operator can see why it died. */
+export type RevocationReason =
+  'logout' | 'logout_others' | 'logout_all' | 'password_change' | 'refresh_reuse' | 'admin';
 
 export class BlockedToken extends Model<InferAttributes<BlockedToken>, InferCreationAttributes<BlockedToken>> {
   declare jti: string;

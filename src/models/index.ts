@@ -1,8 +1,10 @@
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { BlockedToken } from './blocked-token.model';
+import { Session } from './session.model';
 import { User } from './user.model';
 
-export { BlockedToken, User };
+export { BlockedToken, Session, User };
+export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
 
@@ -10,6 +12,16 @@ export type { Role } from './user.model';
 export function initModels(sequelize: Sequelize): void {
   User.initialise(sequelize);
   BlockedToken.initialise(sequelize);
+  Session.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  Session.belongsTo(User, { foreignKey: 'userId' });
+}
+
+/** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
+export function inTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  const { sequelize } = User;
+  if (sequelize === undefined) throw new Error('models are not initialised: call initModels first');
+  return sequelize.transaction(work);
 }

@@ -1,18 +1,25 @@
 import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { User } from '../models';
+import { inTransaction, User } from '../models';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import type { PasswordHasher } from './password.service';
-import { isTokenRevoked, revokeToken } from './revocation.service';
+import type { RevocationCache } from './revocation-cache';
+import type { ClientInfo, IssuedRefreshToken, SessionService } from './session.service';
 import type { AccessTokenClaims, TokenService } from './token.service';
-import { findUserByEmail, findUserById, toUserDto, type UserDto } from './user.service';
+import { findUserByEmail, toUserDto, type UserDto } from './user.service';
 
-/** What signup and login answer: the user and a fresh access token. */
-export interface SessionDto {
-  user: UserDto;
+/** A fresh access token and refresh token, as refresh answers them. */
+export interface TokenPairDto {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+}
+
+/** What signup and login answer: the user and a fresh token pair. */
+export interface AuthResponseDto extends TokenPairDto {
+  user: UserDto;
 }
 
 /** The caller of an authenticated request. */
@@ -21,33 +28,35 @@ export interface Authenticated {
   token: AccessTokenClaims;
 }
 
-export interface AuthService {
-  signup(input: SignupInput): Promise<SessionDto>;
-  login(input: LoginInput): Promise<SessionDto>;
-  authenticate(accessToken: string): Promise<Authenticated>;
-  logout(caller: Authenticated): Promise<void>;
+export interface AuthServiceDeps {
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  sessions: SessionService;
+  cache: RevocationCache;
 }
 
-export function createAuthService(deps: { tokens: TokenService; passwords: PasswordHasher }): AuthService {
-  const { tokens, passwords } = deps;
-
-  function startSession(user: UserDto): SessionDto {
-    const issued = tokens.issueAccessToken(user.id);
+export function createAuthService({ tokens, passwords, sessions, cache }: AuthServiceDeps) {
+  function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): TokenPairDto {
+    const issued = tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
-      user,
       access_token: issued.accessToken,
       token_type: 'Bearer',
       expires_in: issued.expiresInSeconds,
+      refresh_token: session.refreshToken,
+      refresh_expires_in: session.refreshExpiresInSeconds,
     };
   }
 
   return {
-    /** Creates the account. The unique index on email decides races: one 201, the rest 409. */
-    async signup(input) {
+    /** Creates the account and its first session. The unique email index decides races: one 201, the rest 409. */
+    async signup(input: SignupInput, client: ClientInfo): Promise<AuthResponseDto> {
       const passwordHash = await passwords.hash(input.password);
       try {
-        const user = await User.create({ email: input.email, passwordHash, name: input.name });
-        return startSession(toUserDto(user));
+        const [user, session] = await inTransaction(async (transaction) => {
+          const created = await User.create({ email: input.email, passwordHash, name: input.name }, { transaction });
+          return [created, await sessions.startSession(created.id, client, transaction)] as const;
+        });
+        return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
       } catch (error) {
         // Insert-and-catch, never check-then-insert: concurrent signups of one email all reach here.
         if (error instanceof UniqueConstraintError) throw new AppError('EMAIL_TAKEN', { cause: error });
@@ -56,24 +65,41 @@ export function createAuthService(deps: { tokens: TokenService; passwords: Passw
     },
 
     /** One answer for "no such email" and "wrong password", with the same bcrypt cost for both. */
-    async login(input) {
+    async login(input: LoginInput, client: ClientInfo): Promise<AuthResponseDto> {
       const user = await findUserByEmail(input.email);
       const matches = await passwords.verify(input.password, user?.passwordHash ?? null);
       if (user === null || !matches) throw new AppError('INVALID_CREDENTIALS');
-      return startSession(toUserDto(user));
+      const session = await inTransaction((transaction) => sessions.startSession(user.id, client, transaction));
+      return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
     },
 
-    /** Verifies the token, then checks the blocklist and loads the user in parallel. */
-    async authenticate(accessToken) {
+    /** Rotates a refresh token into a new pair; see SessionService.rotate for races and reuse. */
+    async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairDto> {
+      const outcome = await sessions.rotate(refreshToken, client);
+      if (outcome.kind === 'reused') {
+        cache.markSessionsEnded([outcome.sessionId]);
+        throw new AppError('REFRESH_TOKEN_REUSED');
+      }
+      return tokenPair(outcome.session, outcome.userId, outcome.tokenVersion);
+    },
+
+    /**
+     * Verifies the token, then checks blocklist, session and user (cached, see RevocationCache),
+     * the three lookups in parallel. Order of answers: no user, then any kind of revocation.
+     */
+    async authenticate(accessToken: string): Promise<Authenticated> {
       const token = tokens.verifyAccessToken(accessToken);
-      const [revoked, user] = await Promise.all([isTokenRevoked(token.jti), findUserById(token.userId)]);
-      if (revoked) throw new AppError('TOKEN_REVOKED');
-      if (user === null) throw new AppError('USER_NOT_FOUND');
-      return { user, token };
-    },
-
-    async logout(caller) {
-      await revokeToken(caller.token, 'logout');
+      const [blocked, sessionLive, record] = await Promise.all([
+        cache.isTokenBlocked(token.jti),
+        cache.isSessionLive(token.sessionId),
+        cache.findAuthUser(token.userId),
+      ]);
+      if (record === null) throw new AppError('USER_NOT_FOUND');
+      const minimumVersion = Math.max(record.tokenVersion, cache.tokenVersionFloor(token.userId));
+      if (blocked || !sessionLive || token.tokenVersion < minimumVersion) throw new AppError('TOKEN_REVOKED');
+      return { user: record.user, token };
     },
   };
 }
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,10 +1,10 @@
-import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
+import { ForeignKeyConstraintError, UniqueConstraintError, type Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
 import { BlockedToken, type RevocationReason } from '../models';
 import type { AccessTokenClaims } from './token.service';
 
 /** True when this jti is on the blocklist. */
-export async function isTokenRevoked(jti: string): Promise<boolean> {
+export async function isTokenBlocked(jti: string): Promise<boolean> {
   const row = await BlockedToken.findByPk(jti, { attributes: ['jti'], raw: true });
   return row !== null;
 }
@@ -13,15 +13,16 @@ export async function isTokenRevoked(jti: string): Promise<boolean> {
  * Puts the token's jti on the blocklist until its own expiry. The primary key decides races:
  * of many concurrent revocations of one token exactly one inserts, the others get TOKEN_REVOKED.
  */
-export async function revokeToken(claims: AccessTokenClaims, reason: RevocationReason): Promise<void> {
+export async function blockToken(
+  claims: AccessTokenClaims,
+  reason: RevocationReason,
+  transaction?: Transaction,
+): Promise<void> {
   try {
-    await BlockedToken.create({
-      jti: claims.jti,
-      userId: claims.userId,
-      expiresAt: claims.expiresAt,
-      blockedAt: new Date(),
-      reason,
-    });
+    await BlockedToken.create(
+      { jti: claims.jti, userId: claims.userId, expiresAt: claims.expiresAt, blockedAt: new Date(), reason },
+      { transaction },
+    );
   } catch (error) {
     // Insert-and-catch, never check-then-insert: a concurrent logout won the race.
     if (error instanceof UniqueConstraintError) throw new AppError('TOKEN_REVOKED', { cause: error });

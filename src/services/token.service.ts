@@ -8,6 +8,10 @@ import { toAppError } from '../errors/to-app-error';
 export interface AccessTokenClaims {
   userId: number;
   jti: string;
+  /** The session (refresh-token family) the token belongs to. */
+  sessionId: string;
+  /** The user's token version when the token was issued; a higher current version revokes it. */
+  tokenVersion: number;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -18,19 +22,26 @@ export interface IssuedAccessToken {
   jti: string;
 }
 
+export interface AccessTokenSubject {
+  userId: number;
+  sessionId: string;
+  tokenVersion: number;
+}
+
 export interface TokenService {
-  issueAccessToken(userId: number): IssuedAccessToken;
+  issueAccessToken(subject: AccessTokenSubject): IssuedAccessToken;
   verifyAccessToken(token: string): AccessTokenClaims;
 }
 
 const DECIMAL_ID = /^[1-9][0-9]{0,15}$/;
 const MAX_JTI_LENGTH = 255;
+const SESSION_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** Reads the claims we require from a payload whose signature already checked out. */
 function readClaims(payload: string | JwtPayload): AccessTokenClaims {
   // A correctly signed token is still client input: every claim is checked, none assumed.
   if (typeof payload === 'string') throw new AppError('TOKEN_INVALID');
-  const { sub, jti, iat, exp } = payload;
+  const { sub, jti, iat, exp, sid, ver } = payload as JwtPayload & { sid?: unknown; ver?: unknown };
   const valid =
     typeof sub === 'string' &&
     DECIMAL_ID.test(sub) &&
@@ -38,11 +49,18 @@ function readClaims(payload: string | JwtPayload): AccessTokenClaims {
     jti.length > 0 &&
     jti.length <= MAX_JTI_LENGTH &&
     Number.isInteger(iat) &&
-    Number.isInteger(exp);
+    Number.isInteger(exp) &&
+    typeof sid === 'string' &&
+    SESSION_ID.test(sid) &&
+    typeof ver === 'number' &&
+    Number.isSafeInteger(ver) &&
+    ver >= 0;
   if (!valid) throw new AppError('TOKEN_INVALID');
   return {
     userId: Number(sub),
     jti,
+    sessionId: sid,
+    tokenVersion: ver,
     issuedAt: new Date((iat as number) * 1000),
     expiresAt: new Date((exp as number) * 1000),
   };
@@ -67,10 +85,10 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
   };
 
   return {
-    issueAccessToken(userId) {
+    issueAccessToken({ userId, sessionId, tokenVersion }) {
       // 128 random bits: two logins in the same second still get different tokens.
       const jti = randomBytes(16).toString('base64url');
-      const accessToken = jwt.sign({}, key, {
+      const accessToken = jwt.sign({ sid: sessionId, ver: tokenVersion }, key, {
         algorithm: jwtConfig.algorithm,
         expiresIn: jwtConfig.expiresInSeconds,
         subject: String(userId),

@@ -1,4 +1,5 @@
 import { User, type Role } from '../models';
+import type { AuthUser } from './revocation-cache';
 
 /** What the API ever shows of a user: never the password hash. */
 export interface UserDto {
@@ -19,12 +20,13 @@ export function toUserDto(user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'c
   };
 }
 
-const DTO_ATTRIBUTES = ['id', 'email', 'name', 'role', 'createdAt'] as const;
-
-/** Loads a user's public fields by id; a plain row, no model instance. */
-export async function findUserById(id: number): Promise<UserDto | null> {
-  const row = await User.findByPk(id, { attributes: [...DTO_ATTRIBUTES], raw: true });
-  return row === null ? null : toUserDto(row);
+/** Loads what authentication needs of a user: a plain row, no model instance. */
+export async function findAuthUser(id: number): Promise<AuthUser | null> {
+  const row = await User.findByPk(id, {
+    attributes: ['id', 'email', 'name', 'role', 'createdAt', 'tokenVersion'],
+    raw: true,
+  });
+  return row === null ? null : { user: toUserDto(row), tokenVersion: row.tokenVersion };
 }
 
 /** Loads a user with the password hash, for login only. `email` must already be normalised. */

@@ -46,3 +46,32 @@ export const loginSchema = Joi.object<LoginInput, true>({
   email: email.required(),
   password: password(1).required(),
 }).required();
+
+export interface RefreshInput {
+  refresh_token: string;
+}
+
+export const refreshSchema = Joi.object<RefreshInput, true>({
+  refresh_token: Joi.string().max(128).required(),
+}).required();
+
+export type LogoutScope = 'current' | 'others' | 'all';
+
+export interface LogoutInput {
+  scope: LogoutScope;
+}
+
+/** An empty body (or none) means the current session, as logout always meant. */
+export const logoutSchema = Joi.object<LogoutInput, true>({
+  scope: Joi.string().valid('current', 'others', 'all').default('current'),
+}).required();
+
+export interface PasswordChangeInput {
+  current_password: string;
+  new_password: string;
+}
+
+export const passwordChangeSchema = Joi.object<PasswordChangeInput, true>({
+  current_password: password(1).required(),
+  new_password: password(8).required(),
+}).required();

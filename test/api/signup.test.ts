@@ -17,7 +17,14 @@ describe('POST /auth/signup', () => {
 
     expect(response.status).to.equal(201);
     const body = response.body as SessionBody;
-    expect(Object.keys(body).sort()).to.deep.equal(['access_token', 'expires_in', 'token_type', 'user']);
+    expect(Object.keys(body).sort()).to.deep.equal([
+      'access_token',
+      'expires_in',
+      'refresh_expires_in',
+      'refresh_token',
+      'token_type',
+      'user',
+    ]);
     expect(body.token_type).to.equal('Bearer');
     expect(body.expires_in).to.equal(900);
     expect(Object.keys(body.user).sort()).to.deep.equal(['email', 'id', 'name', 'registered_on', 'role']);

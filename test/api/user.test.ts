@@ -2,14 +2,18 @@ import { expect } from 'chai';
 import { User } from '../../src/models';
 import jwt from 'jsonwebtoken';
 import { TEST_SECRET } from '../support/config';
-import { api, createUser, decode, loggedInUser, signRawToken, signToken } from '../support/factories';
+import { api, decode, loggedInUser, signRawToken, signToken } from '../support/factories';
 
 const NOW_SECONDS = (): number => Math.floor(Date.now() / 1000);
 
-/** Claims like the server's own, for a user id, with `changes` applied (undefined deletes). */
+let sessionId = '';
+
+/** Claims like the server's own, for a user id and a live session, with `changes` applied (undefined deletes). */
 function claims(userId: number, changes: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {
     sub: String(userId),
+    sid: sessionId,
+    ver: 0,
     jti: `test-${Math.random().toString(36).slice(2)}`,
     iat: NOW_SECONDS(),
     exp: NOW_SECONDS() + 600,
@@ -59,7 +63,9 @@ describe('GET /auth/user', () => {
   describe('with a header or token it cannot trust', () => {
     let userId: number;
     before(async () => {
-      userId = (await createUser()).user.id;
+      const caller = await loggedInUser();
+      userId = caller.user.id;
+      sessionId = caller.sessionId;
     });
 
     const cases: Array<[string, () => string]> = [
@@ -85,6 +91,10 @@ describe('GET /auth/user', () => {
       ['no iat', () => `Bearer ${signToken(claims(userId, { iat: undefined }), { noTimestamp: true })}`],
       ['a numeric sub', () => `Bearer ${signToken(claims(userId, { sub: userId }))}`],
       ['a non-decimal sub', () => `Bearer ${signToken(claims(userId, { sub: '0x1' }))}`],
+      ['no sid', () => `Bearer ${signToken(claims(userId, { sid: undefined }))}`],
+      ['a sid with other characters', () => `Bearer ${signToken(claims(userId, { sid: 'a b' }))}`],
+      ['no ver', () => `Bearer ${signToken(claims(userId, { ver: undefined }))}`],
+      ['a negative ver', () => `Bearer ${signToken(claims(userId, { ver: -1 }))}`],
       ['a numeric jti', () => `Bearer ${signToken(claims(userId, { jti: 42 }))}`],
       ['a jti of 256 characters', () => `Bearer ${signToken(claims(userId, { jti: 'j'.repeat(256) }))}`],
       ['a fractional exp', () => `Bearer ${signToken(claims(userId, { exp: NOW_SECONDS() + 600.5 }))}`],

@@ -123,7 +123,7 @@ describe('driver (app.ts)', function () {
     expect(first.stdout).to.include('wrote a freshly generated one to .env');
     expect(first.stdout).to.include('applied 20261123000001-create-users.js');
     expect(first.stdout).to.match(/seeded admin admin@example.com with password \S+/);
-    expect(await tableNames()).to.deep.equal(['SequelizeMeta', 'blocked_tokens', 'users']);
+    expect(await tableNames()).to.deep.equal(['SequelizeMeta', 'blocked_tokens', 'sessions', 'users']);
     const envFile = readFileSync(path.join(cwd, '.env'), 'utf8');
 
     const second = await run(['--create', '--seed'], cwd);
@@ -154,13 +154,16 @@ describe('driver (app.ts)', function () {
   it('--drop undoes every migration, after which --server refuses to start', async () => {
     const dropped = await run(['--drop'], cwd);
     expect(dropped.code, dropped.stderr).to.equal(0);
-    expect(dropped.stdout).to.include('undid 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js');
+    expect(dropped.stdout).to.include(
+      'undid 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
+    );
     expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
 
     const server = await run(['--server'], cwd);
     expect(server.code).to.equal(1);
     expect(server.stderr.trim()).to.equal(
-      'error: 2 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js): run `node app --create`',
+      'error: 3 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js, ' +
+        '20261123000003-create-sessions.js): run `node app --create`',
     );
   });
 

@@ -29,11 +29,13 @@ export async function createUser(fields: Partial<{ email: string; name: string; 
   return { user, password };
 }
 
-/** A user and an access token obtained through the real login route. */
-export async function loggedInUser() {
-  const { user, password } = await createUser();
+/** A user and a token pair obtained through the real login route. */
+export async function loggedInUser(fields: Parameters<typeof createUser>[0] = {}) {
+  const { user, password } = await createUser(fields);
   const response = await api().post('/auth/login').send({ email: user.email, password }).expect(200);
-  return { user, accessToken: (response.body as { access_token: string }).access_token };
+  const body = response.body as { access_token: string; refresh_token: string };
+  const sessionId = String(decode(body.access_token).sid);
+  return { user, password, accessToken: body.access_token, refreshToken: body.refresh_token, sessionId };
 }
 
 /** Signs arbitrary claims with the test secret, for tokens the server would never issue itself. */

@@ -27,12 +27,12 @@ function fakeContext(headers: Record<string, string> = {}): AppContext {
 
 const CALLER: Authenticated = {
   user: { id: 1, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
-  token: { userId: 1, jti: 'j', issuedAt: new Date(0), expiresAt: new Date(1000) },
+  token: { userId: 1, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1000) },
 };
 
 function authServiceThat(authenticate: AuthService['authenticate']): AuthService {
   const unused = (): Promise<never> => Promise.reject(new Error('not used'));
-  return { authenticate, signup: unused, login: unused, logout: unused };
+  return { authenticate, signup: unused, login: unused, refresh: unused };
 }
 
 describe('authenticate middleware', () => {

@@ -8,24 +8,28 @@ describe('token service', () => {
   const tokens = createTokenService(testConfig().jwt);
 
   it('issues a token that verifies back to the same user, jti and expiry', () => {
-    const issued = tokens.issueAccessToken(42);
+    const issued = tokens.issueAccessToken({ userId: 42, sessionId: 'session-1', tokenVersion: 3 });
     const claims = tokens.verifyAccessToken(issued.accessToken);
 
     expect(claims.userId).to.equal(42);
     expect(claims.jti).to.equal(issued.jti);
+    expect(claims.sessionId).to.equal('session-1');
+    expect(claims.tokenVersion).to.equal(3);
     expect(claims.expiresAt.getTime() - claims.issuedAt.getTime()).to.equal(900_000);
     expect(issued.expiresInSeconds).to.equal(900);
   });
 
   it('gives every token a different 128-bit jti', () => {
-    const jtis = new Set(Array.from({ length: 1000 }, () => tokens.issueAccessToken(1).jti));
+    const jtis = new Set(
+      Array.from({ length: 1000 }, () => tokens.issueAccessToken({ userId: 1, sessionId: 's', tokenVersion: 0 }).jti),
+    );
     expect(jtis.size).to.equal(1000);
     expect(Buffer.from([...jtis][0] ?? '', 'base64url')).to.have.length(16);
   });
 
   it('signs with the configured algorithm and only accepts that one', () => {
     const hs512 = createTokenService(testConfig({ JWT_ALGORITHM: 'HS512' }).jwt);
-    const token = hs512.issueAccessToken(7).accessToken;
+    const token = hs512.issueAccessToken({ userId: 7, sessionId: 's', tokenVersion: 0 }).accessToken;
     expect(jwt.decode(token, { complete: true })?.header.alg).to.equal('HS512');
     expect(hs512.verifyAccessToken(token).userId).to.equal(7);
     expect(() => tokens.verifyAccessToken(token))
@@ -36,7 +40,7 @@ describe('token service', () => {
   it('rejects a token from another issuer configuration', () => {
     const other = createTokenService(testConfig({ JWT_ISSUER: 'https://other.example' }).jwt);
     const strict = createTokenService(testConfig({ JWT_ISSUER: 'https://auth.example' }).jwt);
-    const token = other.issueAccessToken(1).accessToken;
+    const token = other.issueAccessToken({ userId: 1, sessionId: 's', tokenVersion: 0 }).accessToken;
     expect(() => strict.verifyAccessToken(token))
       .to.throw(AppError)
       .with.property('code', 'TOKEN_INVALID');
@@ -44,7 +48,7 @@ describe('token service', () => {
 
   it('maps expiry to TOKEN_EXPIRED', () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = jwt.sign({ sub: '1', jti: 'x', iat: now - 100, exp: now - 10 }, TEST_SECRET);
+    const token = jwt.sign({ sub: '1', jti: 'x', sid: 's', ver: 0, iat: now - 100, exp: now - 10 }, TEST_SECRET);
     expect(() => tokens.verifyAccessToken(token))
       .to.throw(AppError)
       .with.property('code', 'TOKEN_EXPIRED');

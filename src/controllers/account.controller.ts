@@ -1,0 +1,29 @@
+import { authOf, type AppContext } from '../middleware/context';
+import type { AccountService } from '../services/account.service';
+import type { LogoutInput, PasswordChangeInput } from '../validators/auth.schemas';
+
+/** Handlers for what a signed-in user does to their own sessions and password. */
+export function createAccountController(account: AccountService) {
+  return {
+    logout: async (ctx: AppContext, input: LogoutInput): Promise<void> => {
+      await account.logout(authOf(ctx), input.scope);
+      ctx.body = { message: 'Logged out' };
+    },
+
+    listSessions: async (ctx: AppContext): Promise<void> => {
+      ctx.body = { sessions: await account.listSessions(authOf(ctx)) };
+    },
+
+    revokeSession: async (ctx: AppContext & { params: { id: string } }): Promise<void> => {
+      await account.revokeSession(authOf(ctx), ctx.params.id);
+      ctx.body = { message: 'Session revoked' };
+    },
+
+    changePassword: async (ctx: AppContext, input: PasswordChangeInput): Promise<void> => {
+      await account.changePassword(authOf(ctx), input);
+      ctx.body = { message: 'Password changed; other sessions have been logged out' };
+    },
+  };
+}
+
+export type AccountController = ReturnType<typeof createAccountController>;
