@@ -7,6 +7,7 @@ import { createMigrator } from './src/db/migrator';
 import { createSequelize } from './src/db/sequelize';
 import { createLogger } from './src/logger';
 import { serve, StartupError } from './src/serve';
+import { purgeExpired } from './src/services/purge.service';
 
 const USAGE = `Usage: node app <command> [options]
 
@@ -16,12 +17,13 @@ Commands (exactly one):
     --seed      with --create: also add the demo users
   --drop        undo every migration (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
+  --purge       delete expired blocklist and session rows, in batches
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
   --help        print this help
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
-type Command = 'create' | 'drop' | 'server' | 'help';
+type Command = 'create' | 'drop' | 'purge' | 'server' | 'help';
 
 interface Invocation {
   command: Command;
@@ -40,6 +42,7 @@ function parseInvocation(argv: string[]): Invocation {
         create: { type: 'boolean' },
         seed: { type: 'boolean' },
         drop: { type: 'boolean' },
+        purge: { type: 'boolean' },
         force: { type: 'boolean' },
         server: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -50,8 +53,8 @@ function parseInvocation(argv: string[]): Invocation {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const commands = (['create', 'drop', 'server', 'help'] as const).filter((name) => values[name] === true);
-  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --server, --help');
+  const commands = (['create', 'drop', 'purge', 'server', 'help'] as const).filter((name) => values[name] === true);
+  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --purge, --server, --help');
   const [command] = commands as [Command];
   if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
   if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
@@ -95,6 +98,16 @@ async function drop(config: Readonly<Config>, force: boolean): Promise<boolean> 
   return true;
 }
 
+async function purge(config: Readonly<Config>): Promise<void> {
+  const sequelize = createSequelize(config);
+  try {
+    const removed = await purgeExpired();
+    console.log(`purged ${removed.blockedTokens} expired blocked token(s) and ${removed.sessions} expired session row(s)`);
+  } finally {
+    await sequelize.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let invocation: Invocation;
   try {
@@ -118,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (invocation.command === 'create') await create(config, invocation.seed);
     if (invocation.command === 'drop') return (await drop(config, invocation.force)) ? 0 : 1;
+    if (invocation.command === 'purge') await purge(config);
     if (invocation.command === 'server') await serve(config, createLogger(config));
     return 0;
   } catch (error) {

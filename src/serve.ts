@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { createMigrator } from './db/migrator';
 import { createSequelize } from './db/sequelize';
 import { createApp } from './server';
+import { purgeExpired } from './services/purge.service';
 
 /** A startup refusal the operator can fix; the driver prints its message alone. */
 export class StartupError extends Error {
@@ -36,6 +37,21 @@ async function closeGracefully(server: http.Server): Promise<void> {
   clearTimeout(force);
 }
 
+/** Purges expired rows every `intervalSeconds` (never when 0); a failed run is logged, not fatal. */
+function schedulePurge(intervalSeconds: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (intervalSeconds === 0) return undefined;
+  return setInterval(() => {
+    purgeExpired().then(
+      (removed) => {
+        logger.info({ removed }, 'purged expired rows');
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'purge failed');
+      },
+    );
+  }, intervalSeconds * 1000).unref();
+}
+
 /**
  * Serves until SIGINT/SIGTERM, then shuts down cleanly. Refuses to start without a secret or with
  * pending migrations, so a server never runs against a schema it does not know.
@@ -60,8 +76,10 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     const { port } = server.address() as AddressInfo;
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
 
+    const purging = schedulePurge(config.purgeIntervalSeconds, logger);
     const signal = await firstSignal();
     logger.info({ signal }, 'shutting down');
+    clearInterval(purging);
     await closeGracefully(server);
   } finally {
     await sequelize.close();
