@@ -102,7 +102,9 @@ async function purge(config: Readonly<Config>): Promise<void> {
   const sequelize = createSequelize(config);
   try {
     const removed = await purgeExpired();
-    console.log(`purged ${removed.blockedTokens} expired blocked token(s) and ${removed.sessions} expired session row(s)`);
+    console.log(
+      `purged ${removed.blockedTokens} expired blocked token(s) and ${removed.sessions} expired session row(s)`,
+    );
   } finally {
     await sequelize.close();
   }

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,19 +6,11 @@ import mysql from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/config';
 import { dropDatabase } from '../../src/db/database';
 import { testConfig } from '../support/config';
-
-// Tests run compiled (build/test/driver), so the driver is build/app.js, the build of app.ts.
-const APP = path.resolve(__dirname, '..', '..', 'app.js');
+import { runApp, startAppServer, type Outcome } from '../support/processes';
 
 /** A database of the driver tests' own, so undoing migrations never touches the API tests'. */
 const driverUrl = testConfig().databaseUrl.replace(/\/[^/]+$/, '/auth_test_driver');
 const driverTarget = { databaseUrl: driverUrl, database: parseDatabaseUrl(driverUrl) };
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The environment a newcomer's shell would have: no secret, development, our driver database. */
 function environment(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -34,42 +25,8 @@ function environment(overrides: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...overrides };
 }
 
-function start(args: string[], cwd: string, overrides: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [APP, ...args], { cwd, env: environment(overrides) });
-}
-
 function run(args: string[], cwd: string, overrides: Record<string, string> = {}): Promise<Outcome> {
-  const child = start(args, cwd, overrides);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Starts `--server` on a free port and resolves with its base URL once it logs "listening". */
-function startServer(cwd: string): Promise<{ child: ChildProcess; baseUrl: string; exited: Promise<number | null> }> {
-  const child = start(['--server'], cwd, { PORT: '0' });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)","msg":"listening"/.exec(output);
-      if (match?.[1] !== undefined) resolve({ child, baseUrl: match[1], exited });
-    });
-    void exited.then((code) => {
-      reject(new Error(`server exited with ${String(code)}: ${output}`));
-    });
-  });
+  return runApp(args, { cwd, env: environment(overrides) });
 }
 
 async function tableNames(): Promise<string[]> {
@@ -134,11 +91,27 @@ describe('driver (app.ts)', function () {
   });
 
   it('--server serves with the secret from .env and exits 0 on SIGTERM', async () => {
-    const { child, baseUrl, exited } = await startServer(cwd);
+    const { child, baseUrl, exited } = await startAppServer({ cwd, env: environment() });
     const response = await fetch(`${baseUrl}/auth/ping`);
     expect(response.status).to.equal(200);
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
+  });
+
+  it('--purge deletes expired rows and says how many', async () => {
+    const connection = await mysql.createConnection({ uri: driverUrl });
+    try {
+      const [users] = await connection.query<mysql.RowDataPacket[]>('SELECT id FROM users LIMIT 1');
+      await connection.query(
+        "INSERT INTO blocked_tokens (jti, user_id, expires_at, blocked_at, reason) VALUES ('old', ?, NOW() - INTERVAL 1 DAY, NOW(), 'logout')",
+        [users[0]?.id],
+      );
+    } finally {
+      await connection.end();
+    }
+    const outcome = await run(['--purge'], cwd);
+    expect(outcome.code, outcome.stderr).to.equal(0);
+    expect(outcome.stdout.trim()).to.equal('purged 1 expired blocked token(s) and 0 expired session row(s)');
   });
 
   it('--drop refuses under NODE_ENV=production without --force', async () => {
