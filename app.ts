@@ -1,4 +1,7 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runCluster } from './src/cluster';
 import { ConfigError, loadConfig, type Config } from './src/config';
 import { readEnvironment, writeGeneratedSecret } from './src/config/env-file';
 import { createDatabaseIfMissing } from './src/db/database';
@@ -19,6 +22,7 @@ Commands (exactly one):
     --force     with --drop: allow it in production
   --purge       delete expired blocklist and session rows, in batches
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
+    --workers N with --server: N processes on one port (node:cluster); auto = one per core
   --help        print this help
 
 Configuration comes from the environment and ./.env (see .env.example).`;
@@ -29,6 +33,7 @@ interface Invocation {
   command: Command;
   seed: boolean;
   force: boolean;
+  workers: number;
 }
 
 class UsageError extends Error {}
@@ -45,6 +50,7 @@ function parseInvocation(argv: string[]): Invocation {
         purge: { type: 'boolean' },
         force: { type: 'boolean' },
         server: { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,7 +64,15 @@ function parseInvocation(argv: string[]): Invocation {
   const [command] = commands as [Command];
   if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
   if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
-  return { command, seed: values.seed === true, force: values.force === true };
+  if (values.workers !== undefined && command !== 'server') throw new UsageError('--workers only goes with --server');
+  return { command, seed: values.seed === true, force: values.force === true, workers: parseWorkers(values.workers) };
+}
+
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === 'auto') return availableParallelism();
+  if (!/^[1-9][0-9]?$/.test(value)) throw new UsageError('--workers takes a number from 1 to 99, or auto');
+  return Number(value);
 }
 
 async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
@@ -134,7 +148,13 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'create') await create(config, invocation.seed);
     if (invocation.command === 'drop') return (await drop(config, invocation.force)) ? 0 : 1;
     if (invocation.command === 'purge') await purge(config);
-    if (invocation.command === 'server') await serve(config, createLogger(config));
+    if (invocation.command === 'server') {
+      const logger = createLogger(config);
+      // Workers re-run this file with the same flags; only the primary forks.
+      await (invocation.workers > 1 && cluster.isPrimary
+        ? runCluster(invocation.workers, logger)
+        : serve(config, logger));
+    }
     return 0;
   } catch (error) {
     const reason = error instanceof StartupError ? error.message : describeDatabaseError(error, config.database);

@@ -16,7 +16,7 @@ export class StartupError extends Error {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Resolves at the first SIGINT or SIGTERM. */
-function firstSignal(): Promise<NodeJS.Signals> {
+export function firstSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/config';
 import { dropDatabase } from '../../src/db/database';
@@ -62,6 +63,8 @@ describe('driver (app.ts)', function () {
     ['--seed without --create', ['--drop', '--seed']],
     ['--force without --drop', ['--create', '--force']],
     ['a positional argument', ['create']],
+    ['--workers without --server', ['--create', '--workers', '2']],
+    ['--workers 0', ['--server', '--workers', '0']],
   ];
   for (const [label, args] of misuses) {
     it(`exits 2 with usage for ${label}`, async () => {
@@ -98,6 +101,24 @@ describe('driver (app.ts)', function () {
     expect(await exited).to.equal(0);
   });
 
+  it('--server --workers 2 shares one port, replaces a worker that dies, and stops cleanly', async () => {
+    const server = await startAppServer({ cwd, env: environment() }, ['--workers', '2']);
+    const listeningPids = (): number[] =>
+      [...server.output().matchAll(/"pid":(\d+),[^\n]*"msg":"listening"/g)].map((match) => Number(match[1]));
+    while (listeningPids().length < 2) await sleep(50);
+    const [first, second] = listeningPids();
+    expect(first).to.not.equal(second);
+
+    process.kill(first ?? 0, 'SIGKILL');
+    while (listeningPids().length < 3) await sleep(50);
+    expect(server.output()).to.include('worker died; starting a new one');
+    expect((await fetch(`${server.baseUrl}/auth/ping`)).status).to.equal(200);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).to.equal(0);
+    expect(server.output()).to.include('"msg":"stopping workers"');
+  });
+
   it('--purge deletes expired rows and says how many', async () => {
     const connection = await mysql.createConnection({ uri: driverUrl });
     try {
@@ -131,6 +152,10 @@ describe('driver (app.ts)', function () {
       'undid 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
     );
     expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
+
+    const cluster = await run(['--server', '--workers', '2'], cwd);
+    expect(cluster.code).to.equal(1);
+    expect(cluster.stderr).to.include('migration(s) pending').and.include('before it could serve');
 
     const server = await run(['--server'], cwd);
     expect(server.code).to.equal(1);

@@ -19,6 +19,8 @@ export interface RunningServer {
   child: ChildProcess;
   baseUrl: string;
   exited: Promise<number | null>;
+  /** Everything the server has printed on stdout so far. */
+  output: () => string;
 }
 
 function startApp(args: string[], options: ProcessOptions): ChildProcess {
@@ -44,15 +46,18 @@ export function runApp(args: string[], options: ProcessOptions): Promise<Outcome
 }
 
 /** Starts `--server` on a free port; resolves with its base URL once it logs "listening". */
-export function startAppServer(options: ProcessOptions): Promise<RunningServer> {
-  const child = startApp(['--server'], { ...options, env: { ...options.env, PORT: '0', LOG_LEVEL: 'info' } });
+export function startAppServer(options: ProcessOptions, extraArgs: string[] = []): Promise<RunningServer> {
+  const child = startApp(['--server', ...extraArgs], {
+    ...options,
+    env: { ...options.env, PORT: '0', LOG_LEVEL: 'info' },
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/[^"]+)","msg":"listening"/.exec(output);
-      if (match?.[1] !== undefined) resolve({ child, baseUrl: match[1], exited });
+      if (match?.[1] !== undefined) resolve({ child, baseUrl: match[1], exited, output: () => output });
     });
     void exited.then((code) => {
       reject(new Error(`server exited with ${String(code)}: ${output}`));
