@@ -121,6 +121,16 @@ export function createSessionService(settings: Config['sessions']) {
       if (parts?.[1] === undefined || parts[2] === undefined) throw new AppError('REFRESH_TOKEN_INVALID');
       const [, rowId, secret] = parts;
       return inTransaction(async (transaction): Promise<RotationOutcome> => {
+        const owner = await Session.findByPk(rowId, { attributes: ['userId'], raw: true, transaction });
+        if (owner === null) throw new AppError('REFRESH_TOKEN_INVALID');
+        // Lock the user before the session row, in the order "log out everywhere" and password change
+        // take them: a refresh racing those then waits and sees their result, and cannot deadlock.
+        const user = await User.findByPk(owner.userId, {
+          attributes: ['id', 'tokenVersion'],
+          transaction,
+          lock: transaction.LOCK.UPDATE,
+          rejectOnEmpty: new AppError('REFRESH_TOKEN_INVALID'),
+        });
         const row = await Session.findByPk(rowId, { transaction, lock: transaction.LOCK.UPDATE });
         if (row === null || !secretMatches(secret, row.refreshTokenHash)) throw new AppError('REFRESH_TOKEN_INVALID');
         const now = new Date();
@@ -136,11 +146,6 @@ export function createSessionService(settings: Config['sessions']) {
         if (row.expiresAt.getTime() <= now.getTime()) throw new AppError('REFRESH_TOKEN_EXPIRED');
 
         await row.update({ revokedAt: now, reason: 'rotated', lastUsedAt: now }, { transaction });
-        const user = await User.findByPk(row.userId, {
-          attributes: ['tokenVersion'],
-          transaction,
-          rejectOnEmpty: true,
-        });
         const child = await insertRow(
           {
             familyId: row.familyId,

@@ -64,6 +64,25 @@ describe('POST /auth/logout scopes', () => {
     expect(await BlockedToken.count({ where: { userId: user.id } })).to.equal(0);
   });
 
+  it('never leaves a live session behind when a refresh races "log out everywhere"', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const { user, accessToken, refreshToken } = await loggedInUser();
+      const app = api();
+      const [refreshed] = await Promise.all([
+        app.post('/auth/refresh').send({ refresh_token: refreshToken }),
+        app.post('/auth/logout').set('Authorization', bearer(accessToken)).send({ scope: 'all' }).expect(200),
+      ]);
+      expect(await Session.count({ where: { userId: user.id, revokedAt: null } })).to.equal(0);
+      if (refreshed.status === 200) {
+        expect(await statusOf(refreshed.body.access_token)).to.equal(401);
+        const next = await app.post('/auth/refresh').send({ refresh_token: refreshed.body.refresh_token });
+        expect(next.status).to.equal(401);
+      } else {
+        expect(refreshed.body.error.code).to.equal('REFRESH_TOKEN_REVOKED');
+      }
+    }
+  });
+
   it('rejects an unknown scope with 400', async () => {
     const { accessToken } = await loggedInUser();
     const response = await api()
