@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: loads a bare Koa app and then our server (built dist/app.js, fresh `auth_bench`
+ * database) with autocannon, and reports throughput, latency and memory per scenario, against the
+ * bare-Koa and bcrypt ceilings. Options: `npm run bench -- --help`. Every process it starts is
+ * stopped and `auth_bench` dropped at the end, also on failure.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { BENCH_DATABASE, databaseUrlFor, dropBenchDatabase, serverVersion } from './database';
+import { createFixtures, type Fixtures } from './fixtures';
+import { measureScenario, waitForServerIdle, type Scenario, type ScenarioResult } from './load';
+import { measureMillionRows } from './million';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
+import { APP, stopAll, stopProcess } from './processes';
+import { toMarkdown, updateReadme, writeResults, type BenchReport, type MachineFacts } from './report';
+import * as scenarios from './scenarios';
+import {
+  measureBcryptCeiling,
+  recreateDatabase,
+  serverEnvironment,
+  startBareKoa,
+  startServer,
+  workersAvailable,
+} from './servers';
+
+const BCRYPT_CEILING_SECONDS = 3;
+
+async function machineFacts(databaseUrl: string): Promise<MachineFacts> {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    mysql: await serverVersion(databaseUrl),
+    date: new Date().toISOString().slice(0, 10),
+    loadAverageAtStart: os.loadavg()[0] ?? 0,
+  };
+}
+
+async function measureBareKoa(options: BenchOptions): Promise<ScenarioResult> {
+  const bare = await startBareKoa();
+  try {
+    return await measureScenario(scenarios.bareKoaScenario(bare.baseUrl), options, bare.process.pid);
+  } finally {
+    await stopProcess(bare.process);
+  }
+}
+
+/** `GET /auth/user` on `--workers 2`, as a ratio to the one-process figure; skipped without --workers. */
+async function measureWorkers(
+  env: NodeJS.ProcessEnv,
+  fixtures: Fixtures,
+  options: BenchOptions,
+  oneWorker: ScenarioResult,
+): Promise<{ result: ScenarioResult | null; summary: BenchReport['workers'] }> {
+  if (!(await workersAvailable(env))) return { result: null, summary: { available: false } };
+  const workers = 2;
+  const cluster = await startServer(env, workers);
+  try {
+    const scenario = scenarios.userScenario({ ...fixtures, baseUrl: cluster.baseUrl }, 'GET /auth/user, --workers 2');
+    const result = await measureScenario(scenario, options, cluster.process.pid);
+    const ratioToOneWorker = result.requestsPerSecond / oneWorker.requestsPerSecond;
+    return { result, summary: { available: true, workers, ratioToOneWorker } };
+  } finally {
+    await stopProcess(cluster.process);
+  }
+}
+
+async function bench(options: BenchOptions, command: string, databaseUrl: string): Promise<BenchReport> {
+  const started = Date.now();
+  const env = serverEnvironment(databaseUrl, options.bcryptRounds);
+  const machine = await machineFacts(databaseUrl);
+  const bare = await measureBareKoa(options);
+
+  await recreateDatabase(env, databaseUrl);
+  let server = await startServer(env);
+  let fixtures = await createFixtures(server.baseUrl);
+  const measure = (scenario: Scenario): Promise<ScenarioResult> =>
+    measureScenario(scenario, options, server.process.pid);
+  const ping = await measure(scenarios.pingScenario(fixtures));
+  const user = await measure(scenarios.userScenario(fixtures));
+  const revoked = await measure(scenarios.revokedUserScenario(fixtures));
+  // Measured right before login and signup, on the same machine with the server idle.
+  await waitForServerIdle(server.process.pid);
+  const ceiling = await measureBcryptCeiling(options.bcryptRounds, BCRYPT_CEILING_SECONDS);
+  console.error(`  bcrypt ceiling: ${ceiling.comparesPerSecond.toFixed(1)} compares/s at cost ${ceiling.rounds}`);
+  const login = await measure(scenarios.loginScenario(fixtures));
+  const signup = await measure(scenarios.signupScenario(fixtures));
+  const refresh = await measure(scenarios.refreshScenario(fixtures, options.connections));
+  await stopProcess(server.process);
+
+  const workers = await measureWorkers(env, fixtures, options, user);
+  let millionRows: BenchReport['millionRows'] = null;
+  const extra = workers.result === null ? [] : [workers.result];
+  if (options.withMillion) {
+    server = await startServer(env);
+    fixtures = { ...fixtures, baseUrl: server.baseUrl };
+    const measured = await measureMillionRows(server, fixtures, env, options);
+    await stopProcess(server.process);
+    millionRows = {
+      ...measured,
+      userRatioToEmptyTable: measured.user.requestsPerSecond / user.requestsPerSecond,
+      p99WithoutPurgeMs: measured.user.p99Ms,
+    };
+    extra.push(measured.user, measured.duringPurge);
+  }
+  return {
+    command,
+    machine,
+    options,
+    scenarios: [bare, ping, user, revoked, login, signup, refresh, ...extra],
+    bareKoaRequestsPerSecond: bare.requestsPerSecond,
+    bcrypt: {
+      ...ceiling,
+      loginRatio: login.requestsPerSecond / ceiling.comparesPerSecond,
+      signupRatio: signup.requestsPerSecond / ceiling.comparesPerSecond,
+    },
+    workers: workers.summary,
+    millionRows,
+    elapsedSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions | null;
+  try {
+    options = parseBenchOptions(argv);
+  } catch (error) {
+    console.error(`error: ${(error as UsageError).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === null) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!existsSync(APP)) {
+    console.error('error: dist/app.js is missing: `npm install` builds it (or run `npm run build`)');
+    return 1;
+  }
+  const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const databaseUrl = databaseUrlFor(BENCH_DATABASE);
+  const cleanUp = async (): Promise<void> => {
+    await stopAll();
+    // Reported, not thrown: a failure here must not hide the error that ended the run.
+    await dropBenchDatabase(databaseUrl).catch((error: unknown) => {
+      console.error(
+        `warning: could not drop ${BENCH_DATABASE}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  };
+  process.once('SIGINT', () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+  try {
+    const report = await bench(options, command, databaseUrl);
+    const markdown = toMarkdown(report);
+    console.log(`\n${markdown}\n`);
+    await writeResults(report, markdown);
+    if (options.readme) await updateReadme(markdown);
+    console.log(`wrote bench/results/latest.json and latest.md${options.readme ? ' and README.md' : ''}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
