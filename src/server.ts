@@ -1,5 +1,4 @@
 import Koa from 'koa';
-import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccountController } from './controllers/account.controller';
@@ -42,8 +41,6 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
   app.use(requestId);
   app.use(createErrorHandler(logger));
-  // strict: false lets `null` or `[1]` through to validation, which names the problem.
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '16kb', strict: false }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

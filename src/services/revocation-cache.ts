@@ -42,47 +42,47 @@ export function createRevocationCache(
   const users = new LRUCache<number, AuthUser>({ max: maxEntries, ttl: ttlMs || 1 });
   const versionFloors = new LRUCache<number, number>({ max: maxEntries, ttl: revokedTtlMs });
   const enabled = ttlMs > 0;
+  const loading = new Map<string, Promise<unknown>>();
+
+  /**
+   * One query per key at a time: when an entry expires under load, every request that misses it
+   * waits for the same query instead of sending its own (no stampede on the database).
+   */
+  function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const pending = loading.get(key) as Promise<T> | undefined;
+    if (pending !== undefined) return pending;
+    const started = load().finally(() => loading.delete(key));
+    loading.set(key, started);
+    return started;
+  }
 
   /** Reads through `cache`; a loaded "still valid" never overwrites a revocation set meanwhile. */
-  async function readThrough<K extends string | number>(
-    cache: LRUCache<K, boolean>,
-    key: K,
-    load: (key: K) => Promise<boolean>,
+  async function readThrough(
+    kind: 'jti' | 'session',
+    cache: LRUCache<string, boolean>,
+    key: string,
+    load: () => Promise<boolean>,
     revokedValue: boolean,
-    revokedUntil: () => number,
   ): Promise<boolean> {
-    if (!enabled) return load(key);
+    if (!enabled) return load();
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    const value = await load(key);
+    const value = await loadOnce(`${kind}:${key}`, load);
     if (cache.get(key) === revokedValue) return revokedValue;
-    cache.set(key, value, { ttl: value === revokedValue ? Math.max(1, revokedUntil()) : ttlMs });
+    cache.set(key, value, { ttl: value === revokedValue ? revokedTtlMs : ttlMs });
     return value;
   }
 
   return {
-    isTokenBlocked: (jti) =>
-      readThrough(
-        blockedJtis,
-        jti,
-        (key) => source.isTokenBlocked(key),
-        true,
-        () => revokedTtlMs,
-      ),
+    isTokenBlocked: (jti) => readThrough('jti', blockedJtis, jti, () => source.isTokenBlocked(jti), true),
     isSessionLive: (sessionId) =>
-      readThrough(
-        sessionsLive,
-        sessionId,
-        (key) => source.isSessionLive(key),
-        false,
-        () => revokedTtlMs,
-      ),
+      readThrough('session', sessionsLive, sessionId, () => source.isSessionLive(sessionId), false),
 
     async findAuthUser(userId) {
       if (!enabled) return source.findAuthUser(userId);
       const hit = users.get(userId);
       if (hit !== undefined) return hit;
-      const loaded = await source.findAuthUser(userId);
+      const loaded = await loadOnce(`user:${userId}`, () => source.findAuthUser(userId));
       // Misses are not cached: a deleted user's tokens are rare, and answering them costs one query.
       if (loaded !== null) users.set(userId, loaded);
       return loaded;

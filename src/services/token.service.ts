@@ -1,5 +1,6 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../errors/to-app-error';
@@ -36,6 +37,8 @@ export interface TokenService {
 const DECIMAL_ID = /^[1-9][0-9]{0,15}$/;
 const MAX_JTI_LENGTH = 255;
 const SESSION_ID = /^[A-Za-z0-9_-]{1,32}$/;
+/** Verified tokens remembered per process: a few MB at most, enough for every active client. */
+const VERIFIED_TOKENS_MAX = 10_000;
 
 /** Reads the claims we require from a payload whose signature already checked out. */
 function readClaims(payload: string | JwtPayload): AccessTokenClaims {
@@ -84,6 +87,11 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
     ...issuerAudience,
   };
 
+  // A token string's signature and claims never change, only the clock moves: a token verified
+  // once needs only its expiry re-checked. A tampered token is a different string, so a miss.
+  const toleranceMs = jwtConfig.clockToleranceSeconds * 1000;
+  const verified = new LRUCache<string, AccessTokenClaims>({ max: VERIFIED_TOKENS_MAX });
+
   return {
     issueAccessToken({ userId, sessionId, tokenVersion }) {
       // 128 random bits: two logins in the same second still get different tokens.
@@ -99,13 +107,20 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
     },
 
     verifyAccessToken(token) {
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (Date.now() >= known.expiresAt.getTime() + toleranceMs) throw new AppError('TOKEN_EXPIRED');
+        return known;
+      }
       let payload: string | JwtPayload;
       try {
         payload = jwt.verify(token, key, verifyOptions);
       } catch (error) {
         throw toAppError(error);
       }
-      return readClaims(payload);
+      const claims = readClaims(payload);
+      verified.set(token, claims, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });
+      return claims;
     },
   };
 }

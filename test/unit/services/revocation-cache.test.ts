@@ -41,6 +41,24 @@ describe('revocation cache', () => {
     expect(state.calls).to.equal(3);
   });
 
+  it('sends one query for many concurrent misses of one key', async () => {
+    const { state, source } = fakeSource();
+    const cache = createRevocationCache(source, settings(1000));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => cache.isTokenBlocked('j')));
+    await Promise.all(Array.from({ length: 20 }, () => cache.findAuthUser(1)));
+    expect(answers.every((answer) => !answer)).to.equal(true);
+    expect(state.calls).to.equal(2);
+  });
+
+  it('keeps jti and session keys apart even when the strings are equal', async () => {
+    const { state, source } = fakeSource();
+    state.live = false;
+    const cache = createRevocationCache(source, settings(1000));
+    const [blocked, live] = await Promise.all([cache.isTokenBlocked('same'), cache.isSessionLive('same')]);
+    expect(blocked).to.equal(false);
+    expect(live).to.equal(false);
+  });
+
   it('sees a revocation made elsewhere once the bound has passed', async () => {
     const { state, source } = fakeSource();
     const cache = createRevocationCache(source, settings(50));

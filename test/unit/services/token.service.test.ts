@@ -1,8 +1,13 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../../src/errors/app-error';
 import { createTokenService } from '../../../src/services/token.service';
 import { TEST_SECRET, testConfig } from '../../support/config';
+
+function decodePayload(token: string): Record<string, unknown> {
+  return jwt.decode(token) as Record<string, unknown>;
+}
 
 describe('token service', () => {
   const tokens = createTokenService(testConfig().jwt);
@@ -52,6 +57,27 @@ describe('token service', () => {
     expect(() => tokens.verifyAccessToken(token))
       .to.throw(AppError)
       .with.property('code', 'TOKEN_EXPIRED');
+  });
+
+  it('remembers a verified token but still expires it on time', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = jwt.sign({ sub: '5', jti: 'memo', sid: 's', ver: 0, iat: now, exp: now + 1 }, TEST_SECRET);
+    const first = tokens.verifyAccessToken(token);
+    expect(tokens.verifyAccessToken(token)).to.equal(first);
+    await sleep(Math.max(0, (now + 1) * 1000 - Date.now()) + 20);
+    expect(() => tokens.verifyAccessToken(token))
+      .to.throw(AppError)
+      .with.property('code', 'TOKEN_EXPIRED');
+  });
+
+  it('does not mistake a tampered copy of a remembered token for it', () => {
+    const token = tokens.issueAccessToken({ userId: 9, sessionId: 's', tokenVersion: 0 }).accessToken;
+    tokens.verifyAccessToken(token);
+    const [header, , signature] = token.split('.');
+    const payload = Buffer.from(JSON.stringify({ ...decodePayload(token), sub: '1' })).toString('base64url');
+    expect(() => tokens.verifyAccessToken(`${header}.${payload}.${signature}`))
+      .to.throw(AppError)
+      .with.property('code', 'TOKEN_INVALID');
   });
 
   it('refuses to exist without a secret', () => {
