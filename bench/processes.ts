@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { descendantPids } from './proc';
 
@@ -113,14 +111,4 @@ export async function stopProcess(target: StartedProcess): Promise<void> {
 /** Stops every process this run started that is still running. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...started].map((target) => stopProcess(target)));
-}
-
-/** Asks the OS for a free port; another process could take it before ours does, rarely. */
-export async function findFreePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }

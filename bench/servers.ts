@@ -1,16 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { BcryptCeiling } from './bcrypt-ceiling';
+import { findFreePort } from '../scripts/free-port';
 import { dropBenchDatabase } from './database';
-import {
-  APP,
-  findFreePort,
-  runToCompletion,
-  startProcess,
-  tsxArgs,
-  waitUntilListening,
-  type StartedProcess,
-} from './processes';
+import { APP, runToCompletion, startProcess, tsxArgs, waitUntilListening, type StartedProcess } from './processes';
 
 export interface RunningServer {
   process: StartedProcess;

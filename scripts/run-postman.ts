@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
 import { loadConfig, parseDatabaseUrl } from '../src/config';
 import { dropDatabase } from '../src/db/database';
+import { findFreePort } from './free-port';
 
 const ROOT = path.resolve(__dirname, '..');
 const COLLECTION = path.join(ROOT, 'postman', 'auth.postman_collection.json');
@@ -28,16 +28,6 @@ function postmanDatabaseUrl(): string {
   const url = new URL(loadConfig({ ...process.env, NODE_ENV: 'test' }).databaseUrl);
   url.pathname = `/${DATABASE}`;
   return url.toString();
-}
-
-/** Asks the OS for a free port; another process could take it before the server does, rarely. */
-async function findFreePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Runs `app.ts <command>` under tsx, collecting stdout and stderr together. */
