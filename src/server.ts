@@ -7,7 +7,9 @@ import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
 import { createErrorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
+import { securityHeaders } from './middleware/security-headers';
 import { createAuthRouter } from './routes/auth.routes';
+import { createHealthRouter } from './routes/health.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createPasswordHasher } from './services/password.service';
@@ -40,8 +42,12 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
 
   const app = new Koa<AppState>({ proxy: false });
   app.use(requestId);
+  app.use(securityHeaders);
   app.use(createErrorHandler(logger));
+  const health = createHealthRouter();
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(health.routes());
+  app.use(health.allowedMethods());
   return app;
 }

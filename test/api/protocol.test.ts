@@ -94,6 +94,18 @@ describe('HTTP protocol errors', () => {
     expect(response.body.error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('forbids caching, sniffing and framing on every response, errors included', async () => {
+    for (const response of [
+      await api().post('/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'Cache' }),
+      await api().get('/nope'),
+    ]) {
+      expect(response.headers['cache-control']).to.equal('no-store');
+      expect(response.headers['x-content-type-options']).to.equal('nosniff');
+      expect(response.headers['x-frame-options']).to.equal('DENY');
+      expect(response.headers['x-powered-by']).to.equal(undefined);
+    }
+  });
+
   it('puts an X-Request-Id on every response and echoes a safe client one', async () => {
     const generated = await api().get('/nope');
     expect(generated.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);

@@ -1,0 +1,19 @@
+import type { Next } from 'koa';
+import type { AppContext } from './context';
+
+/**
+ * Headers every response carries. Responses of an auth server hold tokens and personal data:
+ * never stored by caches (RFC 6749 §5.1 requires it for token responses), never sniffed into
+ * another type, never framed.
+ */
+export async function securityHeaders(ctx: AppContext, next: Next): Promise<void> {
+  ctx.set({
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  });
+  await next();
+}

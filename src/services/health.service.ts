@@ -1,0 +1,26 @@
+import { createMigrator } from '../db/migrator';
+import { AppError } from '../errors/app-error';
+import { User } from '../models';
+
+/**
+ * Ready means this process can serve: MySQL answers and its schema has every migration this build
+ * knows. Throws SERVICE_UNAVAILABLE naming what is missing; a probe polls this every few seconds.
+ */
+export async function checkReadiness(): Promise<void> {
+  const { sequelize } = User;
+  if (sequelize === undefined) throw new AppError('SERVICE_UNAVAILABLE');
+  let pending: number;
+  try {
+    pending = (await createMigrator(sequelize, 'migrations').pending()).length;
+  } catch (error) {
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      cause: error,
+      details: [{ field: 'database', message: 'MySQL does not answer' }],
+    });
+  }
+  if (pending > 0) {
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      details: [{ field: 'migrations', message: `${pending} migration(s) pending` }],
+    });
+  }
+}
