@@ -19,9 +19,14 @@ export function initModels(sequelize: Sequelize): void {
   Session.belongsTo(User, { foreignKey: 'userId' });
 }
 
-/** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
-export function inTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+/** The Sequelize instance the models were initialised on. */
+export function boundSequelize(): Sequelize {
   const { sequelize } = User;
   if (sequelize === undefined) throw new Error('models are not initialised: call initModels first');
-  return sequelize.transaction(work);
+  return sequelize;
+}
+
+/** Runs `work` in one database transaction: committed if it resolves, rolled back if it throws. */
+export function inTransaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  return boundSequelize().transaction(work);
 }

@@ -1,17 +1,15 @@
 import { createMigrator } from '../db/migrator';
 import { AppError } from '../errors/app-error';
-import { User } from '../models';
+import { boundSequelize } from '../models';
 
 /**
  * Ready means this process can serve: MySQL answers and its schema has every migration this build
  * knows. Throws SERVICE_UNAVAILABLE naming what is missing; a probe polls this every few seconds.
  */
 export async function checkReadiness(): Promise<void> {
-  const { sequelize } = User;
-  if (sequelize === undefined) throw new AppError('SERVICE_UNAVAILABLE');
   let pending: number;
   try {
-    pending = (await createMigrator(sequelize, 'migrations').pending()).length;
+    pending = (await createMigrator(boundSequelize(), 'migrations').pending()).length;
   } catch (error) {
     throw new AppError('SERVICE_UNAVAILABLE', {
       cause: error,
