@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 
-export const ENV_FILE = '.env';
+const ENV_FILE = '.env';
 
 /**
  * The process environment on top of `./.env` (real variables win). Tests never read `.env`, so a

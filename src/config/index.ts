@@ -48,7 +48,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 
 const mysqlUrl = Joi.string()
   .uri({ scheme: ['mysql'] })

@@ -7,7 +7,7 @@ export interface PurgeResult {
 }
 
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
-export const PURGE_BATCH_SIZE = 5000;
+const PURGE_BATCH_SIZE = 5000;
 
 /**
  * Deletes blocklist rows and refresh-token rows whose own expiry has passed, in batches, and

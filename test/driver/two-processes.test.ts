@@ -18,9 +18,18 @@ async function twoServers(cacheTtlMs: number): Promise<[RunningServer, RunningSe
   return Promise.all([startAppServer({ cwd: tmpdir(), env }), startAppServer({ cwd: tmpdir(), env })]);
 }
 
-async function stop(servers: RunningServer[]): Promise<void> {
-  for (const server of servers) server.child.kill('SIGTERM');
-  await Promise.all(servers.map((server) => server.exited));
+/** Runs `check` against two fresh servers A and B, and always stops both afterwards. */
+async function withTwoServers(
+  cacheTtlMs: number,
+  check: (a: RunningServer, b: RunningServer) => Promise<void>,
+): Promise<void> {
+  const servers = await twoServers(cacheTtlMs);
+  try {
+    await check(...servers);
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM');
+    await Promise.all(servers.map((server) => server.exited));
+  }
 }
 
 async function login(server: RunningServer): Promise<string> {
@@ -47,9 +56,7 @@ describe('revocation across two server processes', function () {
   this.timeout(60_000);
 
   it('B rejects a token logged out on A within the 1 s bound; A rejects it at once', async () => {
-    const servers = await twoServers(1000);
-    const [a, b] = servers;
-    try {
+    await withTwoServers(1000, async (a, b) => {
       const token = await login(a);
       expect(await userStatus(b, token)).to.equal(200);
       expect(await userStatus(b, token)).to.equal(200);
@@ -67,21 +74,15 @@ describe('revocation across two server processes', function () {
       expect(status).to.equal(401);
       // The bound is 1000 ms from B's last database read; 250 ms covers the polling step and I/O.
       expect(staleForMs).to.be.at.most(1250);
-    } finally {
-      await stop(servers);
-    }
+    });
   });
 
   it('with caching off (bound 0), B rejects on the very next request', async () => {
-    const servers = await twoServers(0);
-    const [a, b] = servers;
-    try {
+    await withTwoServers(0, async (a, b) => {
       const token = await login(a);
       expect(await userStatus(b, token)).to.equal(200);
       expect(await logout(a, token)).to.equal(200);
       expect(await userStatus(b, token)).to.equal(401);
-    } finally {
-      await stop(servers);
-    }
+    });
   });
 });
