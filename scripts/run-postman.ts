@@ -1,6 +1,6 @@
 /**
- * Runs postman/auth.postman_collection.json against a real server: a fresh `auth_postman` database
- * on the test MySQL server, `app.ts --create`, then `app.ts --server` on a free port, then newman.
+ * Runs postman/auth.postman_collection.json against a real server: a fresh `<test database>_postman`
+ * database (`auth_test_postman` by default) on the test MySQL server, `app.ts --create`, then `app.ts --server` on a free port, then newman.
  * Exits non-zero when the server cannot start or any assertion fails. Usage: `npm run test:postman`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,6 @@ import { findFreePort } from './free-port';
 const ROOT = path.resolve(__dirname, '..');
 const COLLECTION = path.join(ROOT, 'postman', 'auth.postman_collection.json');
 const ENVIRONMENT = path.join(ROOT, 'postman', 'auth.postman_environment.json');
-const DATABASE = 'auth_postman';
 const READY_TIMEOUT_MS = 20_000;
 
 interface App {
@@ -23,10 +22,10 @@ interface App {
   output: () => string;
 }
 
-/** The test database server's URL, pointing at our own throwaway database. */
+/** The test database's URL with `_postman` appended: a throwaway database of our own. */
 function postmanDatabaseUrl(): string {
   const url = new URL(loadConfig({ ...process.env, NODE_ENV: 'test' }).databaseUrl);
-  url.pathname = `/${DATABASE}`;
+  url.pathname = `${url.pathname}_postman`;
   return url.toString();
 }
 

@@ -10,8 +10,9 @@ import { testConfig } from '../support/config';
 import { runApp, startAppServer, type Outcome } from '../support/processes';
 
 /** A database of the driver tests' own, so undoing migrations never touches the API tests'. */
-const driverUrl = testConfig().databaseUrl.replace(/\/[^/]+$/, '/auth_test_driver');
+const driverUrl = `${testConfig().databaseUrl}_driver`;
 const driverTarget = { databaseUrl: driverUrl, database: parseDatabaseUrl(driverUrl) };
+const driverDatabase = driverTarget.database.database;
 
 /** The environment a newcomer's shell would have: no secret, development, our driver database. */
 function environment(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -79,7 +80,7 @@ describe('driver (app.ts)', function () {
   it('--create makes the database, migrates it and writes a secret to .env; twice is harmless', async () => {
     const first = await run(['--create', '--seed'], cwd);
     expect(first.code, first.stderr).to.equal(0);
-    expect(first.stdout).to.include('created database auth_test_driver');
+    expect(first.stdout).to.include(`created database ${driverDatabase}`);
     expect(first.stdout).to.include('wrote a freshly generated one to .env');
     expect(first.stdout).to.include('applied 20261123000001-create-users.js');
     expect(first.stdout).to.match(/seeded admin admin@example.com with password \S+/);
@@ -88,7 +89,7 @@ describe('driver (app.ts)', function () {
 
     const second = await run(['--create', '--seed'], cwd);
     expect(second.code, second.stderr).to.equal(0);
-    expect(second.stdout).to.include('database auth_test_driver already exists').and.include('no pending migrations');
+    expect(second.stdout).to.include(`database ${driverDatabase} already exists`).and.include('no pending migrations');
     expect(second.stdout).to.not.include('seeded');
     expect(readFileSync(path.join(cwd, '.env'), 'utf8')).to.equal(envFile);
   });
