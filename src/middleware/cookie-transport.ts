@@ -48,18 +48,19 @@ function sameSecret(given: string, expected: string): boolean {
 export function createCookieTransport(config: CookieConfig) {
   const names = cookieNames(config);
   const cookies = [
-    { name: names.access, path: '/', httpOnly: true },
-    { name: names.refresh, path: REFRESH_COOKIE_PATH, httpOnly: true },
+    { role: 'access', path: '/', httpOnly: true },
+    { role: 'refresh', path: REFRESH_COOKIE_PATH, httpOnly: true },
     // Readable by the page's script: that is how it copies the token into X-CSRF-Token.
-    { name: names.csrf, path: '/', httpOnly: false },
+    { role: 'csrf', path: '/', httpOnly: false },
   ] as const;
 
-  function write(ctx: AppContext, values: readonly [string, string, string], maxAges: readonly number[]): void {
-    cookies.forEach((cookie, index) => {
+  function write(ctx: AppContext, values: Record<keyof CookieNames, { value: string; maxAge: number }>): void {
+    for (const { role, path, httpOnly } of cookies) {
       const header = stringifySetCookie({
-        ...cookie,
-        value: values[index],
-        maxAge: maxAges[index] ?? 0,
+        name: names[role],
+        ...values[role],
+        path,
+        httpOnly,
         // Secure follows config, not this hop: TLS normally ends at a proxy, which is why Koa's
         // ctx.cookies (which also writes no Max-Age) would refuse Secure here over plain HTTP.
         secure: config.secure,
@@ -67,7 +68,7 @@ export function createCookieTransport(config: CookieConfig) {
         ...(config.domain === null ? {} : { domain: config.domain }),
       });
       ctx.append('Set-Cookie', header);
-    });
+    }
   }
 
   function read(ctx: AppContext, name: string): string | null {
@@ -78,8 +79,6 @@ export function createCookieTransport(config: CookieConfig) {
   }
 
   return {
-    names,
-
     /** True when the request opted in with `X-Auth-Transport: cookie`; 400 when it may not. */
     isRequested(ctx: AppContext): boolean {
       const value = ctx.get('X-Auth-Transport');
@@ -111,17 +110,19 @@ export function createCookieTransport(config: CookieConfig) {
     /** Sets the access, refresh and a fresh CSRF cookie; returns the body fields that replace the tokens. */
     issue(ctx: AppContext, pair: TokenPairDto): CookieSessionDto {
       const csrfToken = randomBytes(32).toString('base64url');
-      write(
-        ctx,
-        [pair.access_token, pair.refresh_token, csrfToken],
-        [pair.expires_in, pair.refresh_expires_in, pair.refresh_expires_in],
-      );
+      write(ctx, {
+        access: { value: pair.access_token, maxAge: pair.expires_in },
+        refresh: { value: pair.refresh_token, maxAge: pair.refresh_expires_in },
+        // As long as the refresh cookie: refreshing by cookie needs it.
+        csrf: { value: csrfToken, maxAge: pair.refresh_expires_in },
+      });
       return { expires_in: pair.expires_in, refresh_expires_in: pair.refresh_expires_in, csrf_token: csrfToken };
     },
 
     /** Expires all three cookies (same name, path and domain as when set); a no-op without cookie mode. */
     clear(ctx: AppContext): void {
-      if (config.enabled) write(ctx, ['', '', ''], [0, 0, 0]);
+      const expired = { value: '', maxAge: 0 };
+      if (config.enabled) write(ctx, { access: expired, refresh: expired, csrf: expired });
     },
   };
 }

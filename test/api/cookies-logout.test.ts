@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BlockedToken, Session } from '../../src/models';
 import { CLEARED, COOKIE_MODE, cookieHeader, cookieLogin, NAMES, setCookiesOf } from '../support/cookies';
-import { api, decode, loggedInUser } from '../support/factories';
+import { api, decode, loggedInUser, PASSWORD } from '../support/factories';
 
 describe('POST /auth/logout with the access cookie', () => {
   const cases = [
@@ -93,5 +93,19 @@ describe('DELETE /auth/sessions/:id with the access cookie', () => {
     const response = await app.delete(`/auth/sessions/${sessionId}`).set('Cookie', cookie).set('X-CSRF-Token', csrf);
     expect(response.status).to.equal(200);
     expect([...setCookiesOf(response).values()]).to.deep.equal(CLEARED);
+  });
+
+  it('keeps the cookies when it ends another session of the user', async () => {
+    const { user, access, csrf } = await cookieLogin();
+    const app = api(COOKIE_MODE);
+    const other = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+    const otherSessionId = String(decode(other.body.access_token).sid);
+    const response = await app
+      .delete(`/auth/sessions/${otherSessionId}`)
+      .set('Cookie', cookieHeader({ [NAMES.access]: access, [NAMES.csrf]: csrf }))
+      .set('X-CSRF-Token', csrf);
+    expect(response.status).to.equal(200);
+    expect(response.headers).to.not.have.property('set-cookie');
+    expect(await Session.count({ where: { familyId: otherSessionId, revokedAt: null } })).to.equal(0);
   });
 });
