@@ -5,6 +5,8 @@ import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
+import { createCookieTransport } from './middleware/cookie-transport';
+import { createCors } from './middleware/cors';
 import { createErrorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
@@ -34,15 +36,18 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
   );
   const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache });
   const account = createAccountService({ passwords, sessions, cache });
+  const cookies = createCookieTransport(config.cookies);
   const router = createAuthRouter(
-    createAuthController(auth),
-    createAccountController(account),
-    createAuthenticate(auth),
+    createAuthController(auth, cookies),
+    createAccountController(account, cookies),
+    createAuthenticate(auth, cookies),
   );
 
   const app = new Koa<AppState>({ proxy: false });
   app.use(requestId);
   app.use(securityHeaders);
+  const cors = createCors(config);
+  if (cors !== null) app.use(cors);
   app.use(createErrorHandler(logger));
   const health = createHealthRouter();
   app.use(router.routes());

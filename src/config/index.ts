@@ -42,6 +42,19 @@ export interface Config {
   purgeIntervalSeconds: number;
   bcryptRounds: number;
   logLevel: LogLevel;
+  cookies: CookieConfig;
+  cors: {
+    /** Exact origins (`scheme://host[:port]`) allowed to call from a browser; empty = no CORS headers. */
+    origins: readonly string[];
+  };
+}
+
+export interface CookieConfig {
+  /** Whether a client may ask for tokens in cookies (`X-Auth-Transport: cookie`). */
+  enabled: boolean;
+  secure: boolean;
+  /** null: host-only cookies (and the `__Host-` prefix when secure). */
+  domain: string | null;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +78,32 @@ const jwtSecret = Joi.string()
   .messages({
     'secret.short': `{{#label}} must be at least ${MIN_SECRET_BYTES} bytes`,
     'secret.weak': '{{#label}} must not be a repetition of a few characters',
+  });
+
+/** True for `scheme://host[:port]` exactly as a browser sends it in `Origin`: no path, no slash. */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+// An allowlist, never a pattern: a typo or a trailing slash would silently match nothing, so refuse it.
+const corsOrigins = Joi.string()
+  .custom((value: string, helpers) => {
+    const origins = value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    const invalid = origins.find((origin) => !isExactOrigin(origin));
+    if (invalid !== undefined) return helpers.error('origin.invalid', { origin: invalid });
+    return [...new Set(origins)];
+  })
+  .messages({
+    'origin.invalid':
+      '{{#label}} entry "{{#origin}}" must be an origin like https://app.example.com (scheme://host[:port], no path)',
   });
 
 const schema = Joi.object<RawConfig>({
@@ -92,6 +131,16 @@ const schema = Joi.object<RawConfig>({
   REVOCATION_CACHE_TTL_MS: Joi.number().integer().min(0).max(60_000).default(1000),
   REVOCATION_CACHE_MAX_ENTRIES: Joi.number().integer().min(100).max(10_000_000).default(100_000),
   PURGE_INTERVAL_SECONDS: Joi.number().integer().min(0).max(604_800).default(3600),
+  COOKIE_MODE: Joi.boolean().default(false),
+  // Without Secure, tokens would travel in clear over HTTP; only http://localhost development may do that.
+  COOKIE_SECURE: Joi.boolean()
+    .default(true)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.valid(true).messages({ 'any.only': '{{#label}} must be true in production' }),
+    }),
+  COOKIE_DOMAIN: Joi.string().domain({ tlds: false }),
+  CORS_ORIGINS: corsOrigins.default([]),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -116,6 +165,10 @@ interface RawConfig {
   REVOCATION_CACHE_TTL_MS: number;
   REVOCATION_CACHE_MAX_ENTRIES: number;
   PURGE_INTERVAL_SECONDS: number;
+  COOKIE_MODE: boolean;
+  COOKIE_SECURE: boolean;
+  COOKIE_DOMAIN?: string;
+  CORS_ORIGINS: string[];
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -168,5 +221,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
     bcryptRounds: raw.BCRYPT_ROUNDS,
     logLevel: raw.LOG_LEVEL,
+    cookies: Object.freeze({ enabled: raw.COOKIE_MODE, secure: raw.COOKIE_SECURE, domain: raw.COOKIE_DOMAIN ?? null }),
+    cors: Object.freeze({ origins: Object.freeze(raw.CORS_ORIGINS) }),
   });
 }

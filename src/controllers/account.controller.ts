@@ -1,12 +1,15 @@
 import { authOf, type AppContext } from '../middleware/context';
+import type { CookieTransport } from '../middleware/cookie-transport';
 import type { AccountService } from '../services/account.service';
 import type { LogoutInput, PasswordChangeInput } from '../validators/auth.schemas';
 
 /** Handlers for what a signed-in user does to their own sessions and password. */
-export function createAccountController(account: AccountService) {
+export function createAccountController(account: AccountService, cookies: CookieTransport) {
   return {
     logout: async (ctx: AppContext, input: LogoutInput): Promise<void> => {
       await account.logout(authOf(ctx), input.scope);
+      // `others` keeps this session alive, so this browser keeps its cookies.
+      if (input.scope !== 'others') cookies.clear(ctx);
       ctx.body = { message: 'Logged out' };
     },
 
@@ -15,7 +18,9 @@ export function createAccountController(account: AccountService) {
     },
 
     revokeSession: async (ctx: AppContext & { params: { id: string } }): Promise<void> => {
-      await account.revokeSession(authOf(ctx), ctx.params.id);
+      const auth = authOf(ctx);
+      await account.revokeSession(auth, ctx.params.id);
+      if (ctx.params.id === auth.token.sessionId) cookies.clear(ctx);
       ctx.body = { message: 'Session revoked' };
     },
 

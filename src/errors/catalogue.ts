@@ -3,6 +3,10 @@ export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+  COOKIE_MODE_DISABLED: {
+    status: 400,
+    message: 'Cookie transport is not enabled on this server; send no X-Auth-Transport header.',
+  },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is incorrect.' },
   TOKEN_INVALID: { status: 401, message: 'The access token is not valid.' },
@@ -17,6 +21,10 @@ export const ERRORS = {
     message: 'This refresh token was already used; its session has been revoked. Log in again.',
   },
   PASSWORD_INCORRECT: { status: 403, message: 'The current password is incorrect.' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    message: 'The X-CSRF-Token header is missing or does not match the CSRF cookie.',
+  },
   NOT_FOUND: { status: 404, message: 'No such route.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this route.' },

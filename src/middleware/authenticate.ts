@@ -2,19 +2,32 @@ import type { Next } from 'koa';
 import { AppError } from '../errors/app-error';
 import type { AuthService } from '../services/auth.service';
 import type { AppContext } from './context';
+import type { CookieTransport } from './cookie-transport';
 
 // RFC 7235: the scheme is case-insensitive; RFC 6750: the token is one b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Requires `Authorization: Bearer <token>` and puts the caller on `ctx.state.auth`. */
-export function createAuthenticate(auth: AuthService) {
+/**
+ * The access token of the request: the `Authorization: Bearer` header when present (cookies are
+ * then ignored entirely), else the access cookie, which on unsafe methods needs the CSRF token.
+ */
+function accessTokenOf(ctx: AppContext, cookies: CookieTransport): string | undefined {
+  const header = ctx.get('Authorization');
+  if (header !== '') return BEARER.exec(header)?.[1];
+  const cookie = cookies.accessTokenOf(ctx);
+  if (cookie === null) {
+    ctx.set('WWW-Authenticate', 'Bearer');
+    throw new AppError('UNAUTHENTICATED');
+  }
+  // Checked before the token: a forged request learns nothing about the session and costs no query.
+  if (cookies.needsCsrfCheck(ctx)) cookies.requireCsrfToken(ctx);
+  return cookie;
+}
+
+/** Requires an access token (header or cookie) and puts the caller on `ctx.state.auth`. */
+export function createAuthenticate(auth: AuthService, cookies: CookieTransport) {
   return async function authenticate(ctx: AppContext, next: Next): Promise<void> {
-    const header = ctx.get('Authorization');
-    if (header === '') {
-      ctx.set('WWW-Authenticate', 'Bearer');
-      throw new AppError('UNAUTHENTICATED');
-    }
-    const token = BEARER.exec(header)?.[1];
+    const token = accessTokenOf(ctx, cookies);
     try {
       if (token === undefined) throw new AppError('TOKEN_INVALID');
       ctx.state.auth = await auth.authenticate(token);

@@ -48,11 +48,12 @@ export const loginSchema = Joi.object<LoginInput, true>({
 }).required();
 
 export interface RefreshInput {
-  refresh_token: string;
+  /** Required, except with cookie transport, where the refresh cookie may carry it instead. */
+  refresh_token?: string;
 }
 
 export const refreshSchema = Joi.object<RefreshInput, true>({
-  refresh_token: Joi.string().max(128).required(),
+  refresh_token: Joi.string().max(128),
 }).required();
 
 export type LogoutScope = 'current' | 'others' | 'all';

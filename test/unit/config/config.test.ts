@@ -75,4 +75,48 @@ describe('loadConfig', () => {
   it('requires a database name in the URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306' })).to.throw(ConfigError, 'DATABASE_URL');
   });
+
+  it('defaults to no cookie mode, Secure host-only cookies, and no CORS origins', () => {
+    const config = loadConfig({});
+    expect(config.cookies).to.deep.equal({ enabled: false, secure: true, domain: null });
+    expect(config.cors.origins).to.deep.equal([]);
+  });
+
+  it('reads the cookie keys', () => {
+    const config = loadConfig({ COOKIE_MODE: 'true', COOKIE_SECURE: 'false', COOKIE_DOMAIN: 'example.com' });
+    expect(config.cookies).to.deep.equal({ enabled: true, secure: false, domain: 'example.com' });
+  });
+
+  it('refuses COOKIE_SECURE=false in production', () => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, COOKIE_SECURE: 'false' };
+    expect(() => loadConfig(env)).to.throw(ConfigError, 'COOKIE_SECURE must be true in production');
+  });
+
+  it('refuses a COOKIE_DOMAIN that is not a domain name', () => {
+    expect(() => loadConfig({ COOKIE_DOMAIN: 'https://example.com' })).to.throw(ConfigError, 'COOKIE_DOMAIN');
+  });
+
+  it('splits CORS_ORIGINS on commas, trims and de-duplicates', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: ' https://app.example.com,http://localhost:5173 ,https://app.example.com,',
+    });
+    expect(config.cors.origins).to.deep.equal(['https://app.example.com', 'http://localhost:5173']);
+    expect(Object.isFrozen(config.cors.origins)).to.equal(true);
+  });
+
+  for (const origin of [
+    '*',
+    'https://app.example.com/',
+    'https://app.example.com/app',
+    'ftp://files.example.com',
+    'https://App.example.com',
+    'app.example.com',
+  ]) {
+    it(`refuses "${origin}" in CORS_ORIGINS: only exact origins`, () => {
+      expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example.com,${origin}` })).to.throw(
+        ConfigError,
+        `CORS_ORIGINS entry "${origin}" must be an origin`,
+      );
+    });
+  }
 });

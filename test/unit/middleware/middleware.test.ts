@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../../src/errors/app-error';
 import { createAuthenticate } from '../../../src/middleware/authenticate';
 import type { AppContext, AppState } from '../../../src/middleware/context';
+import { createCookieTransport } from '../../../src/middleware/cookie-transport';
 import { createErrorHandler } from '../../../src/middleware/error-handler';
 import type { AuthService, Authenticated } from '../../../src/services/auth.service';
 
@@ -30,6 +31,8 @@ const CALLER: Authenticated = {
   token: { userId: 1, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1000) },
 };
 
+const NO_COOKIES = createCookieTransport({ enabled: false, secure: true, domain: null });
+
 function authServiceThat(authenticate: AuthService['authenticate']): AuthService {
   const unused = (): Promise<never> => Promise.reject(new Error('not used'));
   return { authenticate, signup: unused, login: unused, refresh: unused };
@@ -44,6 +47,7 @@ describe('authenticate middleware', () => {
         seenToken = token;
         return Promise.resolve(CALLER);
       }),
+      NO_COOKIES,
     );
     let nextCalled = false;
     await middleware(ctx, () => {
@@ -63,6 +67,7 @@ describe('authenticate middleware', () => {
         asked = true;
         return Promise.resolve(CALLER);
       }),
+      NO_COOKIES,
     );
     const failure = await middleware(ctx, () => Promise.resolve()).catch((error: unknown) => error);
     expect(failure).to.have.property('code', 'TOKEN_INVALID');
@@ -72,7 +77,10 @@ describe('authenticate middleware', () => {
 
   it('lets an error from downstream through unchanged, not as a 401', async () => {
     const ctx = fakeContext({ authorization: 'Bearer abc' });
-    const middleware = createAuthenticate(authServiceThat(() => Promise.resolve(CALLER)));
+    const middleware = createAuthenticate(
+      authServiceThat(() => Promise.resolve(CALLER)),
+      NO_COOKIES,
+    );
     const downstream = new Error('database exploded');
     const failure = await middleware(ctx, () => Promise.reject(downstream)).catch((error: unknown) => error);
     expect(failure).to.equal(downstream);
@@ -81,7 +89,10 @@ describe('authenticate middleware', () => {
 
   it('does not claim invalid_token when the check itself failed for another reason', async () => {
     const ctx = fakeContext({ authorization: 'Bearer abc' });
-    const middleware = createAuthenticate(authServiceThat(() => Promise.reject(new AppError('SERVICE_UNAVAILABLE'))));
+    const middleware = createAuthenticate(
+      authServiceThat(() => Promise.reject(new AppError('SERVICE_UNAVAILABLE'))),
+      NO_COOKIES,
+    );
     const failure = await middleware(ctx, () => Promise.resolve()).catch((error: unknown) => error);
     expect(failure).to.have.property('code', 'SERVICE_UNAVAILABLE');
     expect(ctx.response.get('WWW-Authenticate')).to.equal(undefined);
