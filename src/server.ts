@@ -10,7 +10,9 @@ import { createCors } from './middleware/cors';
 import { createErrorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { buildOpenApiDocument } from './openapi/document';
 import { createAuthRouter } from './routes/auth.routes';
+import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
@@ -54,5 +56,8 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
   app.use(router.allowedMethods());
   app.use(health.routes());
   app.use(health.allowedMethods());
+  const docs = createDocsRouter(buildOpenApiDocument());
+  app.use(docs.routes());
+  app.use(docs.allowedMethods());
   return app;
 }

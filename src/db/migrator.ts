@@ -11,7 +11,7 @@ interface MigrationModule {
 }
 
 /** The folder holding package.json: `src/db` under tsx, `dist/src/db` once built. */
-function projectRoot(start: string): string {
+export function projectRoot(start: string): string {
   let directory = start;
   while (!existsSync(path.join(directory, 'package.json'))) {
     const parent = path.dirname(directory);

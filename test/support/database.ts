@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { createSequelize } from '../../src/db/sequelize';
+import { initModels } from '../../src/models';
 import { testConfig } from './config';
 
 let shared: Sequelize | null = null;
@@ -13,4 +14,19 @@ export function testSequelize(): Sequelize {
 export async function closeTestSequelize(): Promise<void> {
   await shared?.close();
   shared = null;
+}
+
+/**
+ * Runs `work` while the models talk to a port where no MySQL listens (a real refused connection,
+ * as when MySQL is down), then binds them back to the test database.
+ */
+export async function withDatabaseDown<T>(work: () => Promise<T>): Promise<T> {
+  const location = testConfig().database;
+  const unreachable = createSequelize({ databaseUrl: `mysql://${location.user}@127.0.0.1:1/${location.database}` });
+  try {
+    return await work();
+  } finally {
+    initModels(testSequelize());
+    await unreachable.close();
+  }
 }

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import { projectRoot } from '../db/migrator';
+import { accountPaths } from './account.paths';
+import { authPaths } from './auth.paths';
+import { sharedResponses } from './responses';
+import { schemas } from './schemas';
+import { systemPaths } from './system.paths';
+
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(path.join(projectRoot(__dirname), 'package.json'), 'utf8'));
+  const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : null;
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
+
+/** The OpenAPI 3.1 description of every route, served at /openapi.json. */
+export function buildOpenApiDocument(): OpenAPIObject {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'JWT auth server',
+      version: packageVersion(),
+      description:
+        'Sign up, log in, rotate refresh tokens, manage sessions. Every error is ' +
+        '`{ "error": { "code", "message", "details"? } }`; every response carries an `X-Request-Id`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'auth', description: 'Accounts and token pairs' },
+      { name: 'account', description: 'What a signed-in user does to their sessions and password' },
+      { name: 'health', description: 'Probes for orchestrators' },
+      { name: 'docs', description: 'This document and its viewer' },
+    ],
+    paths: { ...authPaths, ...accountPaths, ...systemPaths },
+    components: {
+      schemas,
+      responses: sharedResponses,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { ReferenceObject, SchemaObject } from 'openapi3-ts/oas31';
+import { ERRORS, type ErrorCode } from '../errors/catalogue';
+import { ROLES } from '../models/user.model';
+
+type Schema = SchemaObject;
+
+/** A `$ref` to a component schema. */
+export const schemaRef = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
+
+const timestamp: Schema = { type: 'string', format: 'date-time' };
+
+const User: Schema = {
+  type: 'object',
+  description: 'What the API shows of a user; never the password hash.',
+  required: ['id', 'email', 'name', 'role', 'registered_on'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    email: { type: 'string', format: 'email', maxLength: 254 },
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    role: { type: 'string', enum: [...ROLES] },
+    registered_on: timestamp,
+  },
+};
+
+const tokenPairProperties: Record<string, Schema> = {
+  access_token: { type: 'string', description: 'A JWT; send it as `Authorization: Bearer <token>`.' },
+  token_type: { type: 'string', const: 'Bearer' },
+  expires_in: { type: 'integer', minimum: 0, description: 'Seconds until the access token expires.' },
+  refresh_token: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}$',
+    description: 'Opaque and single-use: POST it to /auth/refresh for the next pair.',
+  },
+  refresh_expires_in: { type: 'integer', minimum: 0, description: 'Seconds until the refresh token expires.' },
+};
+
+const TokenPair: Schema = {
+  type: 'object',
+  required: Object.keys(tokenPairProperties),
+  additionalProperties: false,
+  properties: tokenPairProperties,
+};
+
+const AuthResponse: Schema = {
+  type: 'object',
+  description: 'The user and their first token pair of a new session.',
+  required: ['user', ...Object.keys(tokenPairProperties)],
+  additionalProperties: false,
+  properties: { user: schemaRef('User'), ...tokenPairProperties },
+};
+
+const Session: Schema = {
+  type: 'object',
+  description: 'One login (a refresh-token family) that is still live.',
+  required: ['id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', description: 'Pass it to DELETE /auth/sessions/{id}.' },
+    created_at: { ...timestamp, description: 'When the user logged in.' },
+    last_used_at: { ...timestamp, description: 'When its refresh token was last rotated (or issued).' },
+    ip: { type: ['string', 'null'], maxLength: 45 },
+    user_agent: { type: ['string', 'null'], maxLength: 255 },
+    current: { type: 'boolean', description: 'True for the session of the calling access token.' },
+  },
+};
+
+const Message: Schema = {
+  type: 'object',
+  required: ['message'],
+  additionalProperties: false,
+  properties: { message: { type: 'string' } },
+};
+
+const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+const ErrorBody: Schema = {
+  type: 'object',
+  description: 'Every error, whatever the route. `code` is stable; `message` is for humans.',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', enum: ERROR_CODES },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          description: 'One entry per invalid field (VALIDATION_FAILED) or failed check (SERVICE_UNAVAILABLE).',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            additionalProperties: false,
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const schemas: Record<string, Schema> = { User, TokenPair, AuthResponse, Session, Message, Error: ErrorBody };

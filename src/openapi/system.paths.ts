@@ -1,0 +1,89 @@
+import type { PathsObject, SchemaObject } from 'openapi3-ts/oas31';
+import { errorExample, errorExamples, errorResponse, jsonResponse } from './responses';
+import { DOCS_ASSETS } from './swagger-ui';
+
+const status = (value: string): SchemaObject => ({
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { const: value } },
+});
+
+export const systemPaths: PathsObject = {
+  '/health/live': {
+    get: {
+      operationId: 'live',
+      tags: ['health'],
+      summary: 'Liveness probe: the process answers (never touches MySQL)',
+      responses: { 200: jsonResponse('Alive.', status('live'), { live: { value: { status: 'live' } } }) },
+    },
+  },
+  '/health/ready': {
+    get: {
+      operationId: 'ready',
+      tags: ['health'],
+      summary: 'Readiness probe: MySQL answers and no migration is pending',
+      responses: {
+        200: jsonResponse('Ready to serve.', status('ready'), { ready: { value: { status: 'ready' } } }),
+        503: errorResponse('Not ready; `details` names what is missing.', {
+          databaseDown: errorExample('SERVICE_UNAVAILABLE', 'MySQL does not answer', [
+            { field: 'database', message: 'MySQL does not answer' },
+          ]),
+          migrationsPending: errorExample('SERVICE_UNAVAILABLE', 'The schema is behind this build', [
+            { field: 'migrations', message: '1 migration(s) pending' },
+          ]),
+        }),
+      },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      operationId: 'openApiDocument',
+      tags: ['docs'],
+      summary: 'This document',
+      responses: {
+        200: {
+          description: 'The OpenAPI 3.1 document of every route.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['openapi', 'info', 'paths', 'components'],
+                properties: { openapi: { const: '3.1.0' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  '/docs': {
+    get: {
+      operationId: 'docsPage',
+      tags: ['docs'],
+      summary: 'Swagger UI over this document',
+      responses: { 200: { description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+    },
+  },
+  '/docs/{asset}': {
+    get: {
+      operationId: 'docsAsset',
+      tags: ['docs'],
+      summary: 'A file of the Swagger UI page, served from this server',
+      parameters: [
+        { name: 'asset', in: 'path', required: true, schema: { type: 'string', enum: Object.keys(DOCS_ASSETS) } },
+      ],
+      responses: {
+        200: {
+          description: 'The file.',
+          content: {
+            'text/css': { schema: { type: 'string' } },
+            'text/javascript': { schema: { type: 'string' } },
+            'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+          },
+        },
+        404: errorResponse('No such file.', errorExamples({ NOT_FOUND: 'A name that is not in the list' })),
+      },
+    },
+  },
+};
