@@ -5,9 +5,12 @@ import type { Sequelize } from 'sequelize';
 export const QUERY_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 /** The socket under a mysql2 connection; mysql2's typings do not declare it. */
-function socketOf(connection: unknown): Duplex | null {
-  if (typeof connection !== 'object' || connection === null || !('stream' in connection)) return null;
-  return connection.stream instanceof Duplex ? connection.stream : null;
+function socketOf(connection: unknown): Duplex {
+  if (typeof connection === 'object' && connection !== null && 'stream' in connection) {
+    if (connection.stream instanceof Duplex) return connection.stream;
+  }
+  // Loud on purpose: silently unwatched queries would bring back hung requests in an outage.
+  throw new Error('the MySQL connection has no socket to watch: did mysql2 change its internals?');
 }
 
 function queryTimeoutError(timeoutMs: number): Error {
@@ -24,7 +27,6 @@ export function watchQueries(sequelize: Sequelize, timeoutMs: number): void {
   const timers = new WeakMap<object, NodeJS.Timeout>();
   sequelize.addHook('beforeQuery', (_options, query) => {
     const socket = socketOf(query.connection);
-    if (socket === null) return;
     const timer = setTimeout(() => socket.destroy(queryTimeoutError(timeoutMs)), timeoutMs);
     timers.set(query, timer.unref());
   });
