@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QUERY_TIMEOUT_CODE } from '../../src/db/query-watchdog';
 import { TEST_SECRET } from '../support/config';
 import { createThrowawayMariaDb, type ThrowawayMariaDb } from '../support/mariadb';
 import { runApp, startAppServer, type RunningServer } from '../support/processes';
@@ -12,6 +13,7 @@ const REFUSED_BOUND_MS = 2000;
 // MySQL frozen: the query watchdog (or the shorter connect timeout) decides, plus slack.
 const FROZEN_BOUND_MS = QUERY_TIMEOUT_MS + 1500;
 const RECOVERY_BOUND_MS = 5000;
+const PASSWORD = 'correct horse battery';
 
 interface Answer {
   status: number;
@@ -54,7 +56,7 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     const email = `outage-${randomUUID()}@example.com`;
     const answer = await call('/auth/signup', {
       method: 'POST',
-      body: { email, password: 'correct horse battery', name: 'Outage' },
+      body: { email, password: PASSWORD, name: 'Outage' },
     });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return { email, accessToken: String(answer.body.access_token), refreshToken: String(answer.body.refresh_token) };
@@ -77,11 +79,11 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     return {
       signup: await call('/auth/signup', {
         method: 'POST',
-        body: { email: `outage-${randomUUID()}@example.com`, password: 'correct horse battery', name: 'Outage' },
+        body: { email: `outage-${randomUUID()}@example.com`, password: PASSWORD, name: 'Outage' },
       }),
       login: await call('/auth/login', {
         method: 'POST',
-        body: { email: known.email, password: 'correct horse battery' },
+        body: { email: known.email, password: PASSWORD },
       }),
       refresh: await call('/auth/refresh', { method: 'POST', body: { refresh_token: known.refreshToken } }),
       logout: await call('/auth/logout', { method: 'POST', token: loggedOut.accessToken, body: {} }),
@@ -98,14 +100,13 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     }
   }
 
-  /** Polls readiness until it is 200; returns how long that took. */
-  async function untilReady(): Promise<number> {
+  /** Polls readiness until it is 200, failing if that takes longer than the recovery bound. */
+  async function untilReady(): Promise<void> {
     const started = Date.now();
     while ((await call('/health/ready')).status !== 200) {
       expect(Date.now() - started, 'recovery time').to.be.below(RECOVERY_BOUND_MS);
       await sleep(50);
     }
-    return Date.now() - started;
   }
 
   function expectServerAlive(): void {
@@ -136,9 +137,11 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
   });
 
   after(async () => {
+    // Unset when before() failed early; MariaDB must be stopped all the same.
+    const started = server as RunningServer | undefined;
     try {
-      server.child.kill('SIGTERM');
-      await server.exited;
+      started?.child.kill('SIGTERM');
+      await started?.exited;
     } finally {
       await mariadb?.destroy();
     }
@@ -146,7 +149,7 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
 
   it('serves signup, login and readiness while MySQL is up', async () => {
     const { email } = await signup();
-    const login = await call('/auth/login', { method: 'POST', body: { email, password: 'correct horse battery' } });
+    const login = await call('/auth/login', { method: 'POST', body: { email, password: PASSWORD } });
     expect(login.status).to.equal(200);
     expect((await call('/health/ready')).status).to.equal(200);
   });
@@ -172,7 +175,7 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     await mariadb?.start();
     await untilReady();
     const { email } = await signup();
-    const login = await call('/auth/login', { method: 'POST', body: { email, password: 'correct horse battery' } });
+    const login = await call('/auth/login', { method: 'POST', body: { email, password: PASSWORD } });
     expect(login.status).to.equal(200);
     expectServerAlive();
   });
@@ -183,6 +186,8 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     try {
       const answers = await callsNeedingMysql(data);
       expectAllUnavailable(answers, FROZEN_BOUND_MS);
+      // The query watchdog cut at least one query that sat on an open pooled connection.
+      expect(server.output()).to.include(QUERY_TIMEOUT_CODE);
       expect((await call('/health/live')).status).to.equal(200);
     } finally {
       await mariadb?.signal('SIGCONT');
@@ -190,7 +195,7 @@ describe('MySQL outage (a throwaway MariaDB this file starts, kills and freezes)
     await untilReady();
     const login = await call('/auth/login', {
       method: 'POST',
-      body: { email: data.known.email, password: 'correct horse battery' },
+      body: { email: data.known.email, password: PASSWORD },
     });
     expect(login.status).to.equal(200);
     expectServerAlive();
