@@ -83,7 +83,7 @@ async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
     writeGeneratedSecret();
     console.log('no JWT_SECRET was configured: wrote a freshly generated one to .env');
   }
-  const sequelize = createSequelize(config);
+  const sequelize = createSequelize(config, { watchQueries: false });
   try {
     const applied = await createMigrator(sequelize, 'migrations').up();
     console.log(applied.length === 0 ? 'no pending migrations' : `applied ${applied.map((m) => m.name).join(', ')}`);
@@ -102,7 +102,7 @@ async function drop(config: Readonly<Config>, force: boolean): Promise<boolean> 
     console.error('error: refusing to --drop with NODE_ENV=production; add --force if you mean it');
     return false;
   }
-  const sequelize = createSequelize(config);
+  const sequelize = createSequelize(config, { watchQueries: false });
   try {
     const reverted = await createMigrator(sequelize, 'migrations').down({ to: 0 });
     console.log(reverted.length === 0 ? 'nothing to undo' : `undid ${reverted.map((m) => m.name).join(', ')}`);

@@ -17,6 +17,16 @@ export interface Config {
   port: number;
   databaseUrl: string;
   database: DatabaseLocation;
+  /** Bounds on every wait for MySQL, so that an outage is a quick 503, never a hung request. */
+  databasePool: {
+    maxConnections: number;
+    /** TCP connect plus MySQL handshake of a new connection. */
+    connectTimeoutMs: number;
+    /** Waiting for a pooled connection, including opening one. */
+    acquireTimeoutMs: number;
+    /** One query, from send to last row: covers a server that stops answering on an open socket. */
+    queryTimeoutMs: number;
+  };
   jwt: {
     /** null when not configured: the server refuses to start, `--create` may generate one. */
     secret: string | null;
@@ -112,6 +122,10 @@ const schema = Joi.object<RawConfig>({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
   DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/auth_dev'),
   TEST_DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/auth_test'),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(1000).default(10),
+  DB_CONNECT_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(2000),
+  DB_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(3000),
+  DB_QUERY_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(5000),
   JWT_SECRET: jwtSecret.when('NODE_ENV', { is: 'production', then: Joi.required() }),
   JWT_ALGORITHM: Joi.string().valid('HS256', 'HS384', 'HS512').default('HS256'),
   JWT_EXPIRES_IN_SECONDS: Joi.number().integer().min(30).max(86_400).default(900),
@@ -151,6 +165,10 @@ interface RawConfig {
   PORT: number;
   DATABASE_URL: string;
   TEST_DATABASE_URL: string;
+  DB_POOL_MAX: number;
+  DB_CONNECT_TIMEOUT_MS: number;
+  DB_ACQUIRE_TIMEOUT_MS: number;
+  DB_QUERY_TIMEOUT_MS: number;
   JWT_SECRET?: string;
   JWT_ALGORITHM: JwtAlgorithm;
   JWT_EXPIRES_IN_SECONDS: number;
@@ -201,6 +219,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     port: raw.PORT,
     databaseUrl,
     database: parseDatabaseUrl(databaseUrl),
+    databasePool: Object.freeze({
+      maxConnections: raw.DB_POOL_MAX,
+      connectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
+      acquireTimeoutMs: raw.DB_ACQUIRE_TIMEOUT_MS,
+      queryTimeoutMs: raw.DB_QUERY_TIMEOUT_MS,
+    }),
     jwt: Object.freeze({
       secret: raw.JWT_SECRET ?? null,
       algorithm: raw.JWT_ALGORITHM,

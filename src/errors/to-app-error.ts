@@ -1,5 +1,5 @@
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
-import { ConnectionError } from 'sequelize';
+import { ConnectionError, DatabaseError } from 'sequelize';
 import { AppError } from './app-error';
 import type { ErrorCode } from './catalogue';
 
@@ -14,6 +14,17 @@ function httpFields(error: unknown): HttpErrorLike {
   return typeof error === 'object' && error !== null ? error : {};
 }
 
+/**
+ * mysql2 flags `fatal` every error that leaves its connection dead: the server closed or reset it
+ * mid-query, or our query watchdog cut it. Sequelize wraps those in a plain DatabaseError, not a
+ * ConnectionError, yet to a client they mean the same thing: MySQL is out of reach for now.
+ */
+function isLostConnection(error: unknown): boolean {
+  if (!(error instanceof DatabaseError)) return false;
+  const cause: unknown = error.parent;
+  return typeof cause === 'object' && cause !== null && 'fatal' in cause && cause.fatal === true;
+}
+
 const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'BAD_REQUEST',
   404: 'NOT_FOUND',
@@ -26,7 +37,7 @@ const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
 const RULES: ReadonlyArray<readonly [(error: unknown) => boolean, ErrorCode]> = [
   [(error) => error instanceof TokenExpiredError, 'TOKEN_EXPIRED'],
   [(error) => error instanceof NotBeforeError || error instanceof JsonWebTokenError, 'TOKEN_INVALID'],
-  [(error) => error instanceof ConnectionError, 'SERVICE_UNAVAILABLE'],
+  [(error) => error instanceof ConnectionError || isLostConnection(error), 'SERVICE_UNAVAILABLE'],
   // co-body marks JSON.parse failures (and forbidden __proto__ keys) as 400 SyntaxErrors.
   [(error) => error instanceof SyntaxError && httpFields(error).status === 400, 'INVALID_JSON'],
   // A corrupt gzip/deflate body fails inside zlib, which knows nothing of HTTP.

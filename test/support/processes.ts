@@ -21,6 +21,8 @@ export interface RunningServer {
   exited: Promise<number | null>;
   /** Everything the server has printed on stdout so far. */
   output: () => string;
+  /** Everything the server has printed on stderr so far: crash traces land here. */
+  errors: () => string;
 }
 
 function startApp(args: string[], options: ProcessOptions): ChildProcess {
@@ -52,12 +54,18 @@ export function startAppServer(options: ProcessOptions, extraArgs: string[] = []
     env: { ...options.env, PORT: '0', LOG_LEVEL: 'info' },
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:\/\/[^"]+)","msg":"listening"/.exec(output);
-      if (match?.[1] !== undefined) resolve({ child, baseUrl: match[1], exited, output: () => output });
+      if (match?.[1] !== undefined) {
+        resolve({ child, baseUrl: match[1], exited, output: () => output, errors: () => errors });
+      }
     });
     void exited.then((code) => {
       reject(new Error(`server exited with ${String(code)}: ${output}`));

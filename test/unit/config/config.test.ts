@@ -72,6 +72,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BCRYPT_ROUNDS: '9' })).to.throw(ConfigError, 'BCRYPT_ROUNDS');
   });
 
+  it('bounds every wait for MySQL by default, so an outage fails fast', () => {
+    expect(loadConfig({}).databasePool).to.deep.equal({
+      maxConnections: 10,
+      connectTimeoutMs: 2000,
+      acquireTimeoutMs: 3000,
+      queryTimeoutMs: 5000,
+    });
+  });
+
+  it('reads the MySQL pool bounds and refuses ones that would disable them', () => {
+    const config = loadConfig({
+      DB_POOL_MAX: '4',
+      DB_CONNECT_TIMEOUT_MS: '500',
+      DB_ACQUIRE_TIMEOUT_MS: '700',
+      DB_QUERY_TIMEOUT_MS: '900',
+    });
+    expect(config.databasePool).to.deep.equal({
+      maxConnections: 4,
+      connectTimeoutMs: 500,
+      acquireTimeoutMs: 700,
+      queryTimeoutMs: 900,
+    });
+    for (const key of ['DB_POOL_MAX', 'DB_CONNECT_TIMEOUT_MS', 'DB_ACQUIRE_TIMEOUT_MS', 'DB_QUERY_TIMEOUT_MS']) {
+      expect(() => loadConfig({ [key]: '0' }), key).to.throw(ConfigError, key);
+    }
+  });
+
   it('requires a database name in the URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306' })).to.throw(ConfigError, 'DATABASE_URL');
   });

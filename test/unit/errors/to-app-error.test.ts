@@ -1,9 +1,21 @@
 import { expect } from 'chai';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
-import { ConnectionError, ConnectionRefusedError, UniqueConstraintError } from 'sequelize';
+import {
+  ConnectionAcquireTimeoutError,
+  ConnectionError,
+  ConnectionRefusedError,
+  DatabaseError,
+  UniqueConstraintError,
+} from 'sequelize';
+import { QUERY_TIMEOUT_CODE } from '../../../src/db/query-watchdog';
 import { AppError } from '../../../src/errors/app-error';
 import type { ErrorCode } from '../../../src/errors/catalogue';
 import { toAppError } from '../../../src/errors/to-app-error';
+
+/** A Sequelize DatabaseError around a mysql2 error shaped like those the outage test observes. */
+function mysqlError(message: string, fields: { code?: string; errno?: number; fatal?: boolean }): DatabaseError {
+  return new DatabaseError(Object.assign(new Error(message), { sql: 'SELECT 1', ...fields }));
+}
 
 function httpError(status: number, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`http ${status}`), { status, ...extra });
@@ -20,6 +32,51 @@ describe('toAppError', () => {
       new ConnectionRefusedError(new Error('ECONNREFUSED')),
       'SERVICE_UNAVAILABLE',
       503,
+    ],
+    [
+      'a pool that found no connection in time',
+      new ConnectionAcquireTimeoutError(new Error('operation timed out')),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'a connect timeout',
+      new ConnectionError(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', fatal: true })),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'a connection the server closed mid-query',
+      mysqlError('Connection lost: The server closed the connection.', {
+        code: 'PROTOCOL_CONNECTION_LOST',
+        fatal: true,
+      }),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'a connection reset mid-query',
+      mysqlError('read ECONNRESET', { code: 'ECONNRESET', errno: -104, fatal: true }),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'a query cut by the watchdog',
+      mysqlError('MySQL did not answer a query within 5000 ms', { code: QUERY_TIMEOUT_CODE, fatal: true }),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'a query on an already closed connection',
+      mysqlError("Can't add new command when connection is in closed state", { fatal: true }),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
+      'an SQL error',
+      mysqlError('You have an error in your SQL syntax', { code: 'ER_PARSE_ERROR' }),
+      'INTERNAL_ERROR',
+      500,
     ],
     [
       'malformed JSON from co-body',
