@@ -21,8 +21,9 @@ export async function closeTestSequelize(): Promise<void> {
  * as when MySQL is down), then binds them back to the test database.
  */
 export async function withDatabaseDown<T>(work: () => Promise<T>): Promise<T> {
-  const location = testConfig().database;
-  const unreachable = createSequelize({ databaseUrl: `mysql://${location.user}@127.0.0.1:1/${location.database}` });
+  const { database: location, databasePool } = testConfig();
+  const databaseUrl = `mysql://${location.user}@127.0.0.1:1/${location.database}`;
+  const unreachable = createSequelize({ databaseUrl, databasePool });
   try {
     return await work();
   } finally {
