@@ -42,6 +42,22 @@ export interface Config {
   purgeIntervalSeconds: number;
   bcryptRounds: number;
   logLevel: LogLevel;
+  /** Whether X-Forwarded-For is believed, and how many proxy hops of it. */
+  proxy: { trusted: boolean; hops: number };
+  rateLimits: RateLimitSettings;
+}
+
+/** Attempts allowed per window, per client IP or per account; shared by every instance (MySQL). */
+export interface RateLimitSettings {
+  windowSeconds: number;
+  signupPerIp: number;
+  loginPerIp: number;
+  /** Failed logins of one email in a row; a success resets the count. */
+  loginFailuresPerAccount: number;
+  refreshPerIp: number;
+  passwordPerIp: number;
+  /** Wrong current passwords of one user in a row; a success resets the count. */
+  passwordFailuresPerAccount: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +82,10 @@ const jwtSecret = Joi.string()
     'secret.short': `{{#label}} must be at least ${MIN_SECRET_BYTES} bytes`,
     'secret.weak': '{{#label}} must not be a repetition of a few characters',
   });
+
+/** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
+const attemptsPerWindow = (defaultValue: number): Joi.NumberSchema =>
+  Joi.number().integer().min(1).max(1_000_000_000).default(defaultValue);
 
 const schema = Joi.object<RawConfig>({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
@@ -92,6 +112,16 @@ const schema = Joi.object<RawConfig>({
   REVOCATION_CACHE_TTL_MS: Joi.number().integer().min(0).max(60_000).default(1000),
   REVOCATION_CACHE_MAX_ENTRIES: Joi.number().integer().min(100).max(10_000_000).default(100_000),
   PURGE_INTERVAL_SECONDS: Joi.number().integer().min(0).max(604_800).default(3600),
+  // Off by default: without a proxy in front, X-Forwarded-For is whatever the client wants it to be.
+  TRUST_PROXY: Joi.boolean().default(false),
+  TRUST_PROXY_HOPS: Joi.number().integer().min(1).max(10).default(1),
+  RATE_LIMIT_WINDOW_SECONDS: Joi.number().integer().min(1).max(86_400).default(900),
+  RATE_LIMIT_SIGNUP_PER_IP: attemptsPerWindow(20),
+  RATE_LIMIT_LOGIN_PER_IP: attemptsPerWindow(100),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: attemptsPerWindow(10),
+  RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600),
+  RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(5),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -116,6 +146,15 @@ interface RawConfig {
   REVOCATION_CACHE_TTL_MS: number;
   REVOCATION_CACHE_MAX_ENTRIES: number;
   PURGE_INTERVAL_SECONDS: number;
+  TRUST_PROXY: boolean;
+  TRUST_PROXY_HOPS: number;
+  RATE_LIMIT_WINDOW_SECONDS: number;
+  RATE_LIMIT_SIGNUP_PER_IP: number;
+  RATE_LIMIT_LOGIN_PER_IP: number;
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: number;
+  RATE_LIMIT_REFRESH_PER_IP: number;
+  RATE_LIMIT_PASSWORD_PER_IP: number;
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: number;
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -168,5 +207,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
     bcryptRounds: raw.BCRYPT_ROUNDS,
     logLevel: raw.LOG_LEVEL,
+    proxy: Object.freeze({ trusted: raw.TRUST_PROXY, hops: raw.TRUST_PROXY_HOPS }),
+    rateLimits: Object.freeze({
+      windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS,
+      signupPerIp: raw.RATE_LIMIT_SIGNUP_PER_IP,
+      loginPerIp: raw.RATE_LIMIT_LOGIN_PER_IP,
+      loginFailuresPerAccount: raw.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+      refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
+      passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
+      passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+    }),
   });
 }
