@@ -6,13 +6,16 @@ import { createAuthController } from './controllers/auth.controller';
 import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
 import { createErrorHandler } from './middleware/error-handler';
+import { createRateLimits } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { boundSequelize } from './models';
 import { createAuthRouter } from './routes/auth.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createPasswordHasher } from './services/password.service';
+import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
 import { isTokenBlocked } from './services/revocation.service';
 import { createSessionService } from './services/session.service';
@@ -38,9 +41,12 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
     createAuthController(auth),
     createAccountController(account),
     createAuthenticate(auth),
+    createRateLimits(createRateLimiter(config.rateLimits, boundSequelize())),
   );
 
-  const app = new Koa<AppState>({ proxy: false });
+  // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
+  // its own rate-limit key. maxIpsCount keeps the hops our proxies added, not what the client sent.
+  const app = new Koa<AppState>({ proxy: config.proxy.trusted, maxIpsCount: config.proxy.hops });
   app.use(requestId);
   app.use(securityHeaders);
   app.use(createErrorHandler(logger));
