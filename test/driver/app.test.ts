@@ -163,8 +163,8 @@ describe('driver (app.ts)', function () {
     const server = await run(['--server'], cwd);
     expect(server.code).to.equal(1);
     expect(server.stderr.trim()).to.equal(
-      'error: 3 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js, ' +
-        '20261123000003-create-sessions.js): run `node app --create`',
+      'error: 4 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js, ' +
+        '20261123000003-create-sessions.js, 20261123100000-create-rate-limits.js): run `node app --create`',
     );
   });
 
