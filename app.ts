@@ -117,7 +117,8 @@ async function purge(config: Readonly<Config>): Promise<void> {
   try {
     const removed = await purgeExpired();
     console.log(
-      `purged ${removed.blockedTokens} expired blocked token(s) and ${removed.sessions} expired session row(s)`,
+      `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s) ` +
+        `and ${removed.rateLimits} expired rate-limit row(s)`,
     );
   } finally {
     await sequelize.close();

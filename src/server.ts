@@ -8,8 +8,10 @@ import type { AppState } from './middleware/context';
 import { createCookieTransport } from './middleware/cookie-transport';
 import { createCors } from './middleware/cors';
 import { createErrorHandler } from './middleware/error-handler';
+import { createRateLimits } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDocsRouter } from './routes/docs.routes';
@@ -17,6 +19,7 @@ import { createHealthRouter } from './routes/health.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createPasswordHasher } from './services/password.service';
+import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
 import { isTokenBlocked } from './services/revocation.service';
 import { createSessionService } from './services/session.service';
@@ -43,9 +46,12 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     createAuthenticate(auth, cookies),
+    createRateLimits(createRateLimiter(config.rateLimits, boundSequelize())),
   );
 
-  const app = new Koa<AppState>({ proxy: false });
+  // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
+  // its own rate-limit key. maxIpsCount keeps the hops our proxies added, not what the client sent.
+  const app = new Koa<AppState>({ proxy: config.proxy.trusted, maxIpsCount: config.proxy.hops });
   app.use(requestId);
   app.use(securityHeaders);
   const cors = createCors(config);

@@ -57,6 +57,9 @@ export interface Config {
     /** Exact origins (`scheme://host[:port]`) allowed to call from a browser; empty = no CORS headers. */
     origins: readonly string[];
   };
+  /** Whether X-Forwarded-For is believed, and how many proxy hops of it. */
+  proxy: { trusted: boolean; hops: number };
+  rateLimits: RateLimitSettings;
 }
 
 export interface CookieConfig {
@@ -65,6 +68,19 @@ export interface CookieConfig {
   secure: boolean;
   /** null: host-only cookies (and the `__Host-` prefix when secure). */
   domain: string | null;
+}
+
+/** Attempts allowed per window, per client IP or per account; shared by every instance (MySQL). */
+export interface RateLimitSettings {
+  windowSeconds: number;
+  signupPerIp: number;
+  loginPerIp: number;
+  /** Failed logins of one email in a row; a success resets the count. */
+  loginFailuresPerAccount: number;
+  refreshPerIp: number;
+  passwordPerIp: number;
+  /** Wrong current passwords of one user in a row; a success resets the count. */
+  passwordFailuresPerAccount: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +131,9 @@ const corsOrigins = Joi.string()
     'origin.invalid':
       '{{#label}} entry "{{#origin}}" must be an origin like https://app.example.com (scheme://host[:port], no path)',
   });
+/** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
+const attemptsPerWindow = (defaultValue: number): Joi.NumberSchema =>
+  Joi.number().integer().min(1).max(1_000_000_000).default(defaultValue);
 
 const schema = Joi.object<RawConfig>({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
@@ -155,6 +174,16 @@ const schema = Joi.object<RawConfig>({
     }),
   COOKIE_DOMAIN: Joi.string().domain({ tlds: false }),
   CORS_ORIGINS: corsOrigins.default([]),
+  // Off by default: without a proxy in front, X-Forwarded-For is whatever the client wants it to be.
+  TRUST_PROXY: Joi.boolean().default(false),
+  TRUST_PROXY_HOPS: Joi.number().integer().min(1).max(10).default(1),
+  RATE_LIMIT_WINDOW_SECONDS: Joi.number().integer().min(1).max(86_400).default(900),
+  RATE_LIMIT_SIGNUP_PER_IP: attemptsPerWindow(20),
+  RATE_LIMIT_LOGIN_PER_IP: attemptsPerWindow(100),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: attemptsPerWindow(10),
+  RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600),
+  RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(5),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -187,6 +216,15 @@ interface RawConfig {
   COOKIE_SECURE: boolean;
   COOKIE_DOMAIN?: string;
   CORS_ORIGINS: string[];
+  TRUST_PROXY: boolean;
+  TRUST_PROXY_HOPS: number;
+  RATE_LIMIT_WINDOW_SECONDS: number;
+  RATE_LIMIT_SIGNUP_PER_IP: number;
+  RATE_LIMIT_LOGIN_PER_IP: number;
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: number;
+  RATE_LIMIT_REFRESH_PER_IP: number;
+  RATE_LIMIT_PASSWORD_PER_IP: number;
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: number;
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -247,5 +285,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     logLevel: raw.LOG_LEVEL,
     cookies: Object.freeze({ enabled: raw.COOKIE_MODE, secure: raw.COOKIE_SECURE, domain: raw.COOKIE_DOMAIN ?? null }),
     cors: Object.freeze({ origins: Object.freeze(raw.CORS_ORIGINS) }),
+    proxy: Object.freeze({ trusted: raw.TRUST_PROXY, hops: raw.TRUST_PROXY_HOPS }),
+    rateLimits: Object.freeze({
+      windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS,
+      signupPerIp: raw.RATE_LIMIT_SIGNUP_PER_IP,
+      loginPerIp: raw.RATE_LIMIT_LOGIN_PER_IP,
+      loginFailuresPerAccount: raw.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+      refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
+      passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
+      passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+    }),
   });
 }

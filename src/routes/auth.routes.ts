@@ -3,6 +3,7 @@ import type { AccountController } from '../controllers/account.controller';
 import type { AuthController } from '../controllers/auth.controller';
 import type { createAuthenticate } from '../middleware/authenticate';
 import type { AppState } from '../middleware/context';
+import type { RateLimits } from '../middleware/rate-limit';
 import { withBody } from '../middleware/validate';
 import {
   loginSchema,
@@ -16,15 +17,16 @@ export function createAuthRouter(
   auth: AuthController,
   account: AccountController,
   authenticate: ReturnType<typeof createAuthenticate>,
+  limits: RateLimits,
 ): Router<AppState> {
   return new Router<AppState>({ prefix: '/auth' })
     .get('/ping', auth.ping)
-    .post('/signup', withBody(signupSchema, auth.signup))
-    .post('/login', withBody(loginSchema, auth.login))
-    .post('/refresh', withBody(refreshSchema, auth.refresh))
+    .post('/signup', withBody(signupSchema, limits.signup(auth.signup)))
+    .post('/login', withBody(loginSchema, limits.login(auth.login)))
+    .post('/refresh', withBody(refreshSchema, limits.refresh(auth.refresh)))
     .get('/user', authenticate, auth.user)
     .post('/logout', authenticate, withBody(logoutSchema, account.logout))
     .get('/sessions', authenticate, account.listSessions)
     .delete('/sessions/:id', authenticate, account.revokeSession)
-    .post('/password', authenticate, withBody(passwordChangeSchema, account.changePassword));
+    .post('/password', authenticate, withBody(passwordChangeSchema, limits.password(account.changePassword)));
 }

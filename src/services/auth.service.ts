@@ -47,6 +47,13 @@ export function createAuthService({ tokens, passwords, sessions, cache }: AuthSe
     };
   }
 
+  /** Stores a hash at the configured cost, unless the password changed since `user` was read. */
+  async function rehash(user: User, password: string): Promise<void> {
+    const passwordHash = await passwords.hash(password);
+    // Conditional on the old hash: a password change that committed meanwhile must win.
+    await User.update({ passwordHash }, { where: { id: user.id, passwordHash: user.passwordHash } });
+  }
+
   return {
     /** Creates the account and its first session. The unique email index decides races: one 201, the rest 409. */
     async signup(input: SignupInput, client: ClientInfo): Promise<AuthResponseDto> {
@@ -64,11 +71,16 @@ export function createAuthService({ tokens, passwords, sessions, cache }: AuthSe
       }
     },
 
-    /** One answer for "no such email" and "wrong password", with the same bcrypt cost for both. */
+    /**
+     * One answer for "no such email" and "wrong password", with the same bcrypt cost for both. A
+     * right password stored at another bcrypt cost than the configured one is re-hashed.
+     */
     async login(input: LoginInput, client: ClientInfo): Promise<AuthResponseDto> {
       const user = await findUserByEmail(input.email);
       const matches = await passwords.verify(input.password, user?.passwordHash ?? null);
       if (user === null || !matches) throw new AppError('INVALID_CREDENTIALS');
+      // Only now is the plain password known to be right: upgrade a hash made at an older cost.
+      if (passwords.needsRehash(user.passwordHash)) await rehash(user, input.password);
       const session = await inTransaction((transaction) => sessions.startSession(user.id, client, transaction));
       return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
     },

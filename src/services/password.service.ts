@@ -5,6 +5,8 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** Compares against `passwordHash`, or against a dummy hash when there is none. */
   verify(password: string, passwordHash: string | null): Promise<boolean>;
+  /** True when `passwordHash` was made at another cost than the configured one. */
+  needsRehash(passwordHash: string): boolean;
 }
 
 /** bcrypt at the configured cost; the async API runs on libuv's pool, off the event loop. */
@@ -20,5 +22,6 @@ export function createPasswordHasher(rounds: number): PasswordHasher {
       await bcrypt.compare(password, await dummyHash);
       return false;
     },
+    needsRehash: (passwordHash) => bcrypt.getRounds(passwordHash) !== rounds,
   };
 }

@@ -1,4 +1,6 @@
+import bcrypt from 'bcrypt';
 import { expect } from 'chai';
+import { User } from '../../src/models';
 import { api, createUser, decode, PASSWORD, uniqueEmail } from '../support/factories';
 
 const INVALID_CREDENTIALS = {
@@ -79,5 +81,30 @@ describe('POST /auth/login', () => {
     const response = await api().post('/auth/login').send({ email: null, password: PASSWORD });
     expect(response.status).to.equal(400);
     expect(response.body.error.details[0].field).to.equal('email');
+  });
+
+  it('re-hashes a password stored at another bcrypt cost, and the password still works', async () => {
+    const { user } = await createUser();
+    expect(bcrypt.getRounds(user.passwordHash)).to.equal(4);
+    const app = api({ BCRYPT_ROUNDS: '5' });
+
+    const first = await app.post('/auth/login').send({ email: user.email, password: PASSWORD });
+    const rehashed = await User.findByPk(user.id, { rejectOnEmpty: true });
+    const second = await app.post('/auth/login').send({ email: user.email, password: PASSWORD });
+
+    expect(first.status).to.equal(200);
+    expect(Object.keys(first.body as object).sort()).to.deep.equal(
+      ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type', 'user'].sort(),
+    );
+    expect(bcrypt.getRounds(rehashed.passwordHash)).to.equal(5);
+    expect(second.status).to.equal(200);
+    expect((await User.findByPk(user.id, { rejectOnEmpty: true })).passwordHash).to.equal(rehashed.passwordHash);
+  });
+
+  it('leaves a hash at the configured cost untouched, and never re-hashes on a wrong password', async () => {
+    const { user } = await createUser();
+    await api().post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+    await api({ BCRYPT_ROUNDS: '5' }).post('/auth/login').send({ email: user.email, password: 'wrong' }).expect(401);
+    expect((await User.findByPk(user.id, { rejectOnEmpty: true })).passwordHash).to.equal(user.passwordHash);
   });
 });

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import { BlockedToken, Session } from '../../src/models';
 import { purgeExpired } from '../../src/services/purge.service';
+import { testSequelize } from '../support/database';
 import { createUser } from '../support/factories';
 
 async function seedRows(userId: number, count: number, expiresAt: Date): Promise<string[]> {
@@ -51,5 +53,21 @@ describe('purgeExpired', () => {
     expect(results.every((result) => result.blockedTokens >= 0)).to.equal(true);
     expect(await BlockedToken.count({ where: { jti: expired } })).to.equal(0);
     expect(await Session.count({ where: { id: expired } })).to.equal(0);
+  });
+
+  it('deletes rate-limit counters whose window has ended and keeps running ones', async () => {
+    const [ended, running] = [`test:${randomUUID()}`, `test:${randomUUID()}`];
+    await testSequelize().query('INSERT INTO rate_limits VALUES (?, 3, ?), (?, 3, ?)', {
+      replacements: [ended, Date.now() - 1000, running, Date.now() + 60_000],
+    });
+
+    const removed = await purgeExpired(new Date(), 2);
+
+    expect(removed.rateLimits).to.be.at.least(1);
+    const left = await testSequelize().query<{ key: string }>('SELECT `key` FROM rate_limits WHERE `key` IN (?, ?)', {
+      replacements: [ended, running],
+      type: QueryTypes.SELECT,
+    });
+    expect(left.map((row) => row.key)).to.deep.equal([running]);
   });
 });

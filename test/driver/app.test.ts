@@ -84,7 +84,7 @@ describe('driver (app.ts)', function () {
     expect(first.stdout).to.include('wrote a freshly generated one to .env');
     expect(first.stdout).to.include('applied 20261123000001-create-users.js');
     expect(first.stdout).to.match(/seeded admin admin@example.com with password \S+/);
-    expect(await tableNames()).to.deep.equal(['SequelizeMeta', 'blocked_tokens', 'sessions', 'users']);
+    expect(await tableNames()).to.deep.equal(['SequelizeMeta', 'blocked_tokens', 'rate_limits', 'sessions', 'users']);
     const envFile = readFileSync(path.join(cwd, '.env'), 'utf8');
 
     const second = await run(['--create', '--seed'], cwd);
@@ -133,7 +133,9 @@ describe('driver (app.ts)', function () {
     }
     const outcome = await run(['--purge'], cwd);
     expect(outcome.code, outcome.stderr).to.equal(0);
-    expect(outcome.stdout.trim()).to.equal('purged 1 expired blocked token(s) and 0 expired session row(s)');
+    expect(outcome.stdout.trim()).to.equal(
+      'purged 1 expired blocked token(s), 0 expired session row(s) and 0 expired rate-limit row(s)',
+    );
   });
 
   it('--drop refuses under NODE_ENV=production without --force', async () => {
@@ -150,7 +152,7 @@ describe('driver (app.ts)', function () {
     const dropped = await run(['--drop'], cwd);
     expect(dropped.code, dropped.stderr).to.equal(0);
     expect(dropped.stdout).to.include(
-      'undid 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
+      'undid 20261123100000-create-rate-limits.js, 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
     );
     expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
 
@@ -161,8 +163,8 @@ describe('driver (app.ts)', function () {
     const server = await run(['--server'], cwd);
     expect(server.code).to.equal(1);
     expect(server.stderr.trim()).to.equal(
-      'error: 3 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js, ' +
-        '20261123000003-create-sessions.js): run `node app --create`',
+      'error: 4 migration(s) pending (20261123000001-create-users.js, 20261123000002-create-blocked-tokens.js, ' +
+        '20261123000003-create-sessions.js, 20261123100000-create-rate-limits.js): run `node app --create`',
     );
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_SECRET } from '../support/config';
+import { TEST_SECRET, UNREACHED_RATE_LIMITS } from '../support/config';
 import { createUser } from '../support/factories';
 import { startAppServer, type RunningServer } from '../support/processes';
 
@@ -14,6 +14,7 @@ async function twoServers(cacheTtlMs: number): Promise<[RunningServer, RunningSe
     BCRYPT_ROUNDS: '4',
     REVOCATION_CACHE_TTL_MS: String(cacheTtlMs),
     PURGE_INTERVAL_SECONDS: '0',
+    ...UNREACHED_RATE_LIMITS,
   };
   return Promise.all([startAppServer({ cwd: tmpdir(), env }), startAppServer({ cwd: tmpdir(), env })]);
 }

@@ -5,7 +5,20 @@ import { loadConfig, type Config } from '../../src/config';
 /** One secret for the whole run, so tokens signed by helpers verify in every app instance. */
 export const TEST_SECRET = randomBytes(48).toString('base64url');
 
-/** The test configuration: the test database, a random secret, cheap bcrypt, silent logs. */
+/**
+ * Limits no suite reaches: the tests log in hundreds of times from 127.0.0.1, and their counters
+ * share one table for the whole run. The rate-limit tests set low limits of their own.
+ */
+export const UNREACHED_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_SIGNUP_PER_IP: '1000000000',
+  RATE_LIMIT_LOGIN_PER_IP: '1000000000',
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '1000000000',
+  RATE_LIMIT_REFRESH_PER_IP: '1000000000',
+  RATE_LIMIT_PASSWORD_PER_IP: '1000000000',
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: '1000000000',
+};
+
+/** The test configuration: the test database, a random secret, cheap bcrypt, silent logs, no limits reached. */
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({
     ...process.env,
@@ -13,6 +26,7 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     JWT_SECRET: TEST_SECRET,
     BCRYPT_ROUNDS: '4',
     LOG_LEVEL: 'silent',
+    ...UNREACHED_RATE_LIMITS,
     ...overrides,
   });
 }

@@ -146,4 +146,27 @@ describe('loadConfig', () => {
       );
     });
   }
+  it('limits by default and trusts no proxy, with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.proxy).to.deep.equal({ trusted: false, hops: 1 });
+    expect(config.rateLimits).to.deep.equal({
+      windowSeconds: 900,
+      signupPerIp: 20,
+      loginPerIp: 100,
+      loginFailuresPerAccount: 10,
+      refreshPerIp: 600,
+      passwordPerIp: 20,
+      passwordFailuresPerAccount: 5,
+    });
+  });
+
+  it('reads TRUST_PROXY and the rate limits, and refuses a limit of 0', () => {
+    const config = loadConfig({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2', RATE_LIMIT_LOGIN_PER_IP: '7' });
+    expect(config.proxy).to.deep.equal({ trusted: true, hops: 2 });
+    expect(config.rateLimits.loginPerIp).to.equal(7);
+    expect(() => loadConfig({ RATE_LIMIT_SIGNUP_PER_IP: '0', TRUST_PROXY: 'maybe' })).to.throw(
+      ConfigError,
+      /TRUST_PROXY must be a boolean; RATE_LIMIT_SIGNUP_PER_IP must be greater than or equal to 1/,
+    );
+  });
 });

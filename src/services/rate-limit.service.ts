@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Sequelize } from 'sequelize';
+import type { RateLimitSettings } from '../config';
+
+/** Created by a migration; the limiters never create or alter it. */
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+/** One counter per rule and key, e.g. `loginPerIp` of `203.0.113.7`. */
+export type RateLimitRule = Exclude<keyof RateLimitSettings, 'windowSeconds'>;
+
+export interface RateLimiter {
+  /** Counts one attempt; resolves null when it is allowed, else the whole seconds to wait (≥ 1). */
+  consume(rule: RateLimitRule, key: string): Promise<number | null>;
+  /** Takes back one attempt that turned out not to count. */
+  refund(rule: RateLimitRule, key: string): Promise<void>;
+  /** Forgets every attempt of `key`: a success ends a run of failures. */
+  reset(rule: RateLimitRule, key: string): Promise<void>;
+}
+
+/**
+ * The key of a client address. IPv4 (and IPv4-mapped IPv6) as is; IPv6 by its /64, the block one
+ * subscriber usually holds, so hopping between its 2^64 addresses gains an attacker nothing.
+ * Anything unparsable shares one key, so made-up values cannot each get a fresh budget.
+ */
+export function clientKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return 'unknown';
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${address.toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
+}
+
+/** The key of an account: a hash of its normalised email, so the limiter table holds no email. */
+export function accountKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url');
+}
+
+/**
+ * Counters in MySQL, shared by every instance. When MySQL fails, an in-memory limiter per process
+ * takes over (rate-limiter-flexible's insurance), so limits stay on and requests never fail for it.
+ */
+export function createRateLimiter(settings: RateLimitSettings, sequelize: Sequelize): RateLimiter {
+  function limiterFor(rule: RateLimitRule): RateLimiterMySQL {
+    const limit = { keyPrefix: rule, points: settings[rule], duration: settings.windowSeconds };
+    return new RateLimiterMySQL({
+      ...limit,
+      storeClient: sequelize,
+      storeType: 'sequelize',
+      dbName: sequelize.config.database,
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      // Expired rows go with the other purges (purge.service), not with a timer per limiter.
+      clearExpiredByTimeout: false,
+      insuranceLimiter: new RateLimiterMemory(limit),
+    });
+  }
+  const limiters: Record<RateLimitRule, RateLimiterMySQL> = {
+    signupPerIp: limiterFor('signupPerIp'),
+    loginPerIp: limiterFor('loginPerIp'),
+    loginFailuresPerAccount: limiterFor('loginFailuresPerAccount'),
+    refreshPerIp: limiterFor('refreshPerIp'),
+    passwordPerIp: limiterFor('passwordPerIp'),
+    passwordFailuresPerAccount: limiterFor('passwordFailuresPerAccount'),
+  };
+
+  return {
+    async consume(rule, key) {
+      try {
+        await limiters[rule].consume(key);
+        return null;
+      } catch (rejection) {
+        // A RateLimiterRes rejection means "over the limit"; anything else is a real failure.
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      }
+    },
+    async refund(rule, key) {
+      await limiters[rule].reward(key);
+    },
+    async reset(rule, key) {
+      await limiters[rule].delete(key);
+    },
+  };
+}
