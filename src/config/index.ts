@@ -42,6 +42,12 @@ export interface Config {
   purgeIntervalSeconds: number;
   bcryptRounds: number;
   logLevel: LogLevel;
+  metrics: {
+    enabled: boolean;
+    /** null: GET /metrics on the main port; a number: only on this port, bound to `host`. */
+    port: number | null;
+    host: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +98,15 @@ const schema = Joi.object<RawConfig>({
   REVOCATION_CACHE_TTL_MS: Joi.number().integer().min(0).max(60_000).default(1000),
   REVOCATION_CACHE_MAX_ENTRIES: Joi.number().integer().min(100).max(10_000_000).default(100_000),
   PURGE_INTERVAL_SECONDS: Joi.number().integer().min(0).max(604_800).default(3600),
+  METRICS_ENABLED: Joi.boolean().default(true),
+  METRICS_PORT: Joi.number()
+    .integer()
+    .min(0)
+    .max(65535)
+    .invalid(Joi.ref('PORT'))
+    .messages({ 'any.invalid': '{{#label}} must differ from PORT' }),
+  // Loopback by default: metrics reveal traffic and failure rates, so only opt in to a wider bind.
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -116,6 +131,9 @@ interface RawConfig {
   REVOCATION_CACHE_TTL_MS: number;
   REVOCATION_CACHE_MAX_ENTRIES: number;
   PURGE_INTERVAL_SECONDS: number;
+  METRICS_ENABLED: boolean;
+  METRICS_PORT?: number;
+  METRICS_HOST: string;
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -168,5 +186,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     purgeIntervalSeconds: raw.PURGE_INTERVAL_SECONDS,
     bcryptRounds: raw.BCRYPT_ROUNDS,
     logLevel: raw.LOG_LEVEL,
+    metrics: Object.freeze({
+      enabled: raw.METRICS_ENABLED,
+      port: raw.METRICS_PORT ?? null,
+      host: raw.METRICS_HOST,
+    }),
   });
 }
