@@ -99,11 +99,12 @@ const schema = Joi.object<RawConfig>({
   REVOCATION_CACHE_MAX_ENTRIES: Joi.number().integer().min(100).max(10_000_000).default(100_000),
   PURGE_INTERVAL_SECONDS: Joi.number().integer().min(0).max(604_800).default(3600),
   METRICS_ENABLED: Joi.boolean().default(true),
+  // 0 picks a free port, like PORT=0; any other value must not be the public port.
   METRICS_PORT: Joi.number()
     .integer()
     .min(0)
     .max(65535)
-    .invalid(Joi.ref('PORT'))
+    .when('PORT', { is: Joi.number().greater(0), then: Joi.number().invalid(Joi.ref('PORT')) })
     .messages({ 'any.invalid': '{{#label}} must differ from PORT' }),
   // Loopback by default: metrics reveal traffic and failure rates, so only opt in to a wider bind.
   METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
