@@ -28,7 +28,7 @@ describe('createMetrics', () => {
     return metrics.render().then((text) => {
       expect(sampleValue(text, 'auth_rate_limit_hits_total', { route: '/auth/login' })).to.equal(2);
       expect(sampleValue(text, 'auth_rate_limit_hits_total', { route: '/auth/signup' })).to.equal(1);
-      expect(sampleValue(text, 'auth_logins_total', { outcome: 'failure' })).to.equal(undefined);
+      expect(sampleValue(text, 'auth_logins_total', { outcome: 'failure' })).to.equal(0);
     });
   });
 
