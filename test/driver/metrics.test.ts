@@ -77,6 +77,10 @@ describe('metrics in the server process (app.js --server)', function () {
       for (let index = 0; index < 6; index += 1) {
         expect(await getOnNewConnection(`${server.baseUrl}/auth/ping`)).to.equal(200);
       }
+      const servedBy = new Set(
+        [...server.output().matchAll(/"pid":(\d+),[^\n]*"path":"\/auth\/ping"/g)].map((match) => match[1]),
+      );
+      expect(servedBy.size, 'both workers served some of the requests').to.equal(2);
       const response = await fetch(url);
       expect(response.headers.get('content-type')).to.include('text/plain; version=0.0.4');
       const text = await response.text();
