@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       const logger = createLogger(config);
       // Workers re-run this file with the same flags; only the primary forks.
       await (invocation.workers > 1 && cluster.isPrimary
-        ? runCluster(invocation.workers, logger)
+        ? runCluster(invocation.workers, config, logger)
         : serve(config, logger));
     }
     return 0;

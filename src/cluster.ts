@@ -1,6 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
+import type http from 'node:http';
 import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
+import type { Config } from './config';
+import { listenForScrapes } from './metrics/metrics-server';
 import { firstSignal, StartupError } from './serve';
 
 function liveWorkers(): Worker[] {
@@ -16,12 +20,29 @@ async function stopWorkers(signal: NodeJS.Signals): Promise<void> {
 }
 
 /**
+ * Serves the sum of every worker's metrics on METRICS_PORT. Without METRICS_PORT there is nowhere
+ * to serve them: the shared main port would answer each scrape from one random worker.
+ */
+async function serveClusterMetrics(config: Readonly<Config>, logger: Logger): Promise<http.Server | null> {
+  if (!config.metrics.enabled) return null;
+  if (config.metrics.port === null) {
+    logger.warn('metrics are off: with --workers, set METRICS_PORT to scrape the whole cluster');
+    return null;
+  }
+  const aggregator = new AggregatorRegistry();
+  const source = { contentType: aggregator.contentType, render: () => aggregator.clusterMetrics() };
+  const { server, url } = await listenForScrapes(source, { host: config.metrics.host, port: config.metrics.port });
+  logger.info({ url }, 'metrics listening');
+  return server;
+}
+
+/**
  * The cluster primary: forks `workerCount` server processes that share one port, replaces a worker
  * that dies after it was serving, and on SIGINT/SIGTERM passes the signal on and waits for all of
  * them to finish their in-flight requests. A worker that dies before it ever listened (pending
  * migrations, bad database) is not replaced: the whole cluster stops, since a restart would fail too.
  */
-export async function runCluster(workerCount: number, logger: Logger): Promise<void> {
+export async function runCluster(workerCount: number, config: Readonly<Config>, logger: Logger): Promise<void> {
   const serving = new WeakSet<Worker>();
   let stopping = false;
   cluster.on('listening', (worker) => serving.add(worker));
@@ -37,9 +58,11 @@ export async function runCluster(workerCount: number, logger: Logger): Promise<v
     });
   });
 
+  const metricsServer = await serveClusterMetrics(config, logger);
   for (let index = 0; index < workerCount; index += 1) cluster.fork();
   const outcome = await Promise.race([firstSignal(), startupFailure]);
   stopping = true;
+  metricsServer?.close();
   if (outcome instanceof StartupError) {
     await stopWorkers('SIGTERM');
     throw outcome;

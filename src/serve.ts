@@ -1,11 +1,15 @@
+import cluster from 'node:cluster';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
 import { createSequelize } from './db/sequelize';
-import { createApp } from './server';
+import { listenForScrapes } from './metrics/metrics-server';
+import { processMetricsRegistry, type Metrics } from './metrics/metrics';
+import { appMetrics, createApp } from './server';
 import { purgeExpired } from './services/purge.service';
 
 /** A startup refusal the operator can fix; the driver prints its message alone. */
@@ -35,6 +39,24 @@ async function closeGracefully(server: http.Server): Promise<void> {
   }, SHUTDOWN_GRACE_MS).unref();
   await closed;
   clearTimeout(force);
+}
+
+/**
+ * Where scrapes of this process's metrics go. In a cluster worker: to the primary, which sums
+ * the workers on METRICS_PORT. Otherwise, with METRICS_PORT: a listener of their own, returned.
+ */
+async function exposeMetrics(config: Readonly<Config>, metrics: Metrics, logger: Logger): Promise<http.Server | null> {
+  if (config.metrics.port === null) return null;
+  if (cluster.isWorker) {
+    // Constructing one installs the worker's answer to the primary's "send me your metrics".
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([metrics.registry, processMetricsRegistry()]);
+    return null;
+  }
+  const source = { contentType: metrics.registry.contentType, render: metrics.render };
+  const { server, url } = await listenForScrapes(source, { host: config.metrics.host, port: config.metrics.port });
+  logger.info({ url }, 'metrics listening');
+  return server;
 }
 
 /** Purges expired rows every `intervalSeconds` (never when 0); a failed run is logged, not fatal. */
@@ -67,7 +89,9 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
       const names = pending.map((migration) => migration.name).join(', ');
       throw new StartupError(`${pending.length} migration(s) pending (${names}): run \`node app --create\``);
     }
-    const handle = createApp({ config, logger }).callback();
+    // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
+    const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger });
+    const handle = createApp({ config, logger, metrics }).callback();
     const server = http.createServer((request, response) => {
       void handle(request, response);
     });
@@ -75,12 +99,13 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
+    const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);
 
     const purging = schedulePurge(config.purgeIntervalSeconds, logger);
     const signal = await firstSignal();
     logger.info({ signal }, 'shutting down');
     clearInterval(purging);
-    await closeGracefully(server);
+    await Promise.all([closeGracefully(server), metricsServer === null ? null : closeGracefully(metricsServer)]);
   } finally {
     await sequelize.close();
   }

@@ -9,6 +9,8 @@ import { createCookieTransport } from './middleware/cookie-transport';
 import { createCors } from './middleware/cors';
 import { createErrorHandler } from './middleware/error-handler';
 import { createRateLimits } from './middleware/rate-limit';
+import { createRequestObserver } from './middleware/observe-request';
+import { createMetrics, type Metrics } from './metrics/metrics';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
 import { boundSequelize } from './models';
@@ -16,12 +18,13 @@ import { buildOpenApiDocument } from './openapi/document';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
+import { createMetricsRouter } from './routes/metrics.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
-import { isTokenBlocked } from './services/revocation.service';
+import { countLiveBlockedTokens, isTokenBlocked } from './services/revocation.service';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
 import { findAuthUser } from './services/user.service';
@@ -29,18 +32,29 @@ import { findAuthUser } from './services/user.service';
 export interface AppDependencies {
   config: Readonly<Config>;
   logger: Logger;
+  /** The instruments to record into: by default a fresh set; null for none. */
+  metrics?: Metrics | null;
+}
+
+/** The app's instruments: those given, else a fresh set; none when METRICS_ENABLED=false. */
+export function appMetrics({ config, logger, metrics }: AppDependencies): Metrics | null {
+  if (!config.metrics.enabled) return null;
+  return metrics === undefined ? createMetrics({ countLiveBlockedTokens, logger }) : metrics;
 }
 
 /** Builds the Koa app with every route and middleware. It never listens: the caller does. */
-export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
+export function createApp(dependencies: AppDependencies): Koa<AppState> {
+  const { config, logger } = dependencies;
+  const metrics = appMetrics(dependencies);
+  const onRevoked = metrics === null ? () => undefined : metrics.countRevocation;
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService(config.sessions);
   const cache = createRevocationCache(
     { isTokenBlocked, isSessionLive: (sessionId) => sessions.isSessionLive(sessionId), findAuthUser },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
-  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache });
-  const account = createAccountService({ passwords, sessions, cache });
+  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache, onRevoked });
+  const account = createAccountService({ passwords, sessions, cache, onRevoked });
   const cookies = createCookieTransport(config.cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
@@ -53,6 +67,7 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
   // its own rate-limit key. maxIpsCount keeps the hops our proxies added, not what the client sent.
   const app = new Koa<AppState>({ proxy: config.proxy.trusted, maxIpsCount: config.proxy.hops });
   app.use(requestId);
+  app.use(createRequestObserver(logger, metrics));
   app.use(securityHeaders);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
@@ -65,5 +80,7 @@ export function createApp({ config, logger }: AppDependencies): Koa<AppState> {
   const docs = createDocsRouter(buildOpenApiDocument());
   app.use(docs.routes());
   app.use(docs.allowedMethods());
+  // With METRICS_PORT set, the public port never serves /metrics: only the internal listener does.
+  if (metrics !== null && config.metrics.port === null) app.use(createMetricsRouter(metrics).routes());
   return app;
 }

@@ -60,6 +60,12 @@ export interface Config {
   /** Whether X-Forwarded-For is believed, and how many proxy hops of it. */
   proxy: { trusted: boolean; hops: number };
   rateLimits: RateLimitSettings;
+  metrics: {
+    enabled: boolean;
+    /** null: GET /metrics on the main port; a number: only on this port, bound to `host`. */
+    port: number | null;
+    host: string;
+  };
 }
 
 export interface CookieConfig {
@@ -184,6 +190,16 @@ const schema = Joi.object<RawConfig>({
   RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600),
   RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20),
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(5),
+  METRICS_ENABLED: Joi.boolean().default(true),
+  // 0 picks a free port, like PORT=0; any other value must not be the public port.
+  METRICS_PORT: Joi.number()
+    .integer()
+    .min(0)
+    .max(65535)
+    .when('PORT', { is: Joi.number().greater(0), then: Joi.number().invalid(Joi.ref('PORT')) })
+    .messages({ 'any.invalid': '{{#label}} must differ from PORT' }),
+  // Loopback by default: metrics reveal traffic and failure rates, so only opt in to a wider bind.
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -225,6 +241,9 @@ interface RawConfig {
   RATE_LIMIT_REFRESH_PER_IP: number;
   RATE_LIMIT_PASSWORD_PER_IP: number;
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: number;
+  METRICS_ENABLED: boolean;
+  METRICS_PORT?: number;
+  METRICS_HOST: string;
 }
 
 /** Splits a validated mysql:// URL into the parts error messages and `CREATE DATABASE` need. */
@@ -294,6 +313,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
       passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
       passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+    }),
+    metrics: Object.freeze({
+      enabled: raw.METRICS_ENABLED,
+      port: raw.METRICS_PORT ?? null,
+      host: raw.METRICS_HOST,
     }),
   });
 }

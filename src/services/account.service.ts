@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error';
-import { inTransaction, User } from '../models';
+import { inTransaction, User, type RevocationReason } from '../models';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
 import type { PasswordHasher } from './password.service';
@@ -11,10 +11,12 @@ export interface AccountServiceDeps {
   passwords: PasswordHasher;
   sessions: SessionService;
   cache: RevocationCache;
+  /** Told after each revocation has been committed (metrics count them by reason). */
+  onRevoked: (reason: RevocationReason) => void;
 }
 
 /** What an authenticated user can do to their own sessions and credentials. */
-export function createAccountService({ passwords, sessions, cache }: AccountServiceDeps) {
+export function createAccountService({ passwords, sessions, cache, onRevoked }: AccountServiceDeps) {
   return {
     /**
      * `current`: this access token (blocklisted) and its session. `others`: every other session.
@@ -28,6 +30,7 @@ export function createAccountService({ passwords, sessions, cache }: AccountServ
         });
         cache.markTokenBlocked(token.jti, token.expiresAt);
         cache.markSessionsEnded([token.sessionId]);
+        onRevoked('logout');
         return;
       }
       if (scope === 'others') {
@@ -36,6 +39,7 @@ export function createAccountService({ passwords, sessions, cache }: AccountServ
           'logout_others',
         );
         cache.markSessionsEnded(ended);
+        onRevoked('logout_others');
         return;
       }
       const [ended, tokenVersion] = await inTransaction(async (transaction) => {
@@ -49,6 +53,7 @@ export function createAccountService({ passwords, sessions, cache }: AccountServ
       });
       cache.markTokenVersion(token.userId, tokenVersion);
       cache.markSessionsEnded(ended);
+      onRevoked('logout_all');
     },
 
     listSessions({ token }: Authenticated): Promise<SessionDto[]> {
@@ -60,6 +65,7 @@ export function createAccountService({ passwords, sessions, cache }: AccountServ
       const ended = await sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout');
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
       cache.markSessionsEnded(ended);
+      onRevoked('logout');
     },
 
     /** Changes the password and, in the same transaction, ends every other session. */
@@ -78,6 +84,7 @@ export function createAccountService({ passwords, sessions, cache }: AccountServ
         );
       });
       cache.markSessionsEnded(ended);
+      onRevoked('password_change');
     },
   };
 }

@@ -1,6 +1,6 @@
 import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, User } from '../models';
+import { inTransaction, User, type RevocationReason } from '../models';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import type { PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
@@ -33,9 +33,11 @@ export interface AuthServiceDeps {
   passwords: PasswordHasher;
   sessions: SessionService;
   cache: RevocationCache;
+  /** Told after a revocation has been committed (here: a replayed refresh token ended its session). */
+  onRevoked: (reason: RevocationReason) => void;
 }
 
-export function createAuthService({ tokens, passwords, sessions, cache }: AuthServiceDeps) {
+export function createAuthService({ tokens, passwords, sessions, cache, onRevoked }: AuthServiceDeps) {
   function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): TokenPairDto {
     const issued = tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
@@ -90,6 +92,7 @@ export function createAuthService({ tokens, passwords, sessions, cache }: AuthSe
       const outcome = await sessions.rotate(refreshToken, client);
       if (outcome.kind === 'reused') {
         cache.markSessionsEnded([outcome.sessionId]);
+        onRevoked('refresh_reuse');
         throw new AppError('REFRESH_TOKEN_REUSED');
       }
       return tokenPair(outcome.session, outcome.userId, outcome.tokenVersion);

@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintError, UniqueConstraintError, type Transaction } from 'sequelize';
+import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
 import { BlockedToken, type RevocationReason } from '../models';
 import type { AccessTokenClaims } from './token.service';
@@ -7,6 +7,14 @@ import type { AccessTokenClaims } from './token.service';
 export async function isTokenBlocked(jti: string): Promise<boolean> {
   const row = await BlockedToken.findByPk(jti, { attributes: ['jti'], raw: true });
   return row !== null;
+}
+
+/**
+ * How many blocklisted tokens have not expired yet: a range on the `expires_at` index, so the
+ * cost follows the live rows (logouts within one access-token lifetime), not the table size.
+ */
+export function countLiveBlockedTokens(): Promise<number> {
+  return BlockedToken.count({ where: { expiresAt: { [Op.gt]: new Date() } } });
 }
 
 /**

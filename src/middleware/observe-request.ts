@@ -1,0 +1,43 @@
+import { performance } from 'node:perf_hooks';
+import type { Next } from 'koa';
+import type { Logger } from 'pino';
+import { UNMATCHED_ROUTE, type Metrics } from '../metrics/metrics';
+import type { AppContext } from './context';
+
+/** What @koa/router leaves on the context: the template of the route that answered. */
+type RoutedContext = AppContext & { routerPath?: string };
+
+/**
+ * One log line and one metrics observation per request, written after the error handler has
+ * set the final status. Only the path is logged, never the query string, headers or body, so
+ * no token, password or cookie can reach the logs from here.
+ */
+export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
+  return async function observeRequest(ctx: RoutedContext, next: Next): Promise<void> {
+    const startedAt = performance.now();
+    let status: number | undefined;
+    try {
+      await next();
+    } catch (error) {
+      // Only reached if the error handler itself failed; Koa will answer 500.
+      status = 500;
+      throw error;
+    } finally {
+      status ??= ctx.status;
+      const durationMs = performance.now() - startedAt;
+      const route = ctx.routerPath;
+      metrics?.observeRequest(ctx.method, route ?? UNMATCHED_ROUTE, status, durationMs / 1000);
+      const line = {
+        requestId: ctx.state.requestId,
+        method: ctx.method,
+        path: ctx.path,
+        route,
+        status,
+        durationMs: Math.round(durationMs * 100) / 100,
+        userId: ctx.state.auth?.user.id,
+      };
+      if (status >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    }
+  };
+}
