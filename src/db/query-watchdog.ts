@@ -35,3 +35,37 @@ export function watchQueries(sequelize: Sequelize, timeoutMs: number): void {
     timers.delete(query);
   });
 }
+
+/** The part of a Sequelize instance rate-limiter-flexible uses with `storeType: 'sequelize'`. */
+export interface ConnectionSource {
+  connectionManager: {
+    getConnection(): Promise<object>;
+    releaseConnection(connection: object): void;
+  };
+}
+
+/**
+ * A Sequelize stand-in for libraries that query its raw connections (rate-limiter-flexible), which
+ * Sequelize's query hooks never see. Each connection gets `timeoutMs` from acquire to release, the
+ * same bound and the same socket-destroying expiry as `watchQueries`.
+ */
+export function watchedConnections(sequelize: Sequelize, timeoutMs: number): ConnectionSource {
+  const manager = sequelize.connectionManager;
+  const timers = new WeakMap<object, NodeJS.Timeout>();
+  return {
+    connectionManager: {
+      async getConnection() {
+        const connection: object = await manager.getConnection({ type: 'write' });
+        const socket = socketOf(connection);
+        const timer = setTimeout(() => socket.destroy(queryTimeoutError(timeoutMs)), timeoutMs);
+        timers.set(connection, timer.unref());
+        return connection;
+      },
+      releaseConnection(connection) {
+        clearTimeout(timers.get(connection));
+        timers.delete(connection);
+        manager.releaseConnection(connection);
+      },
+    },
+  };
+}

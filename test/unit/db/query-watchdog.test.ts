@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QUERY_TIMEOUT_CODE, watchQueries } from '../../../src/db/query-watchdog';
+import { QUERY_TIMEOUT_CODE, watchedConnections, watchQueries } from '../../../src/db/query-watchdog';
 import { toAppError } from '../../../src/errors/to-app-error';
 import { testConfig } from '../../support/config';
 
@@ -51,5 +51,48 @@ describe('watchQueries (against the real test database)', () => {
     const before = await connectionId();
     await sleep(TIMEOUT_MS * 2);
     expect(await connectionId()).to.equal(before);
+  });
+});
+
+describe('watchedConnections (raw connections, as the rate limiter uses them)', () => {
+  let sequelize: Sequelize;
+
+  beforeEach(() => {
+    sequelize = new Sequelize(testConfig().databaseUrl, { dialect: 'mysql', logging: false, pool: { max: 1 } });
+  });
+
+  afterEach(async () => {
+    await sequelize.close();
+  });
+
+  /** Runs `sql` on a raw connection with mysql2's callback API, as rate-limiter-flexible does. */
+  function rawQuery(connection: object, sql: string): Promise<unknown> {
+    const { query } = connection as { query: (sql: string, done: (error: unknown) => void) => void };
+    return new Promise((resolve) => {
+      query.call(connection, sql, (error) => {
+        resolve(error);
+      });
+    });
+  }
+
+  it('cuts a connection held past the timeout, so the caller fails instead of hanging', async () => {
+    const source = watchedConnections(sequelize, TIMEOUT_MS);
+    const connection = await source.connectionManager.getConnection();
+    const started = Date.now();
+    const error = await rawQuery(connection, 'SELECT SLEEP(2)');
+    source.connectionManager.releaseConnection(connection);
+    expect(Date.now() - started).to.be.below(TIMEOUT_MS + 1000);
+    expect(error).to.have.property('code', QUERY_TIMEOUT_CODE);
+  });
+
+  it('leaves a connection released in time alone', async () => {
+    const source = watchedConnections(sequelize, TIMEOUT_MS);
+    const connection = await source.connectionManager.getConnection();
+    expect(await rawQuery(connection, 'SELECT 1')).to.equal(null);
+    source.connectionManager.releaseConnection(connection);
+    await sleep(TIMEOUT_MS * 2);
+    const again = await source.connectionManager.getConnection();
+    expect(again).to.equal(connection);
+    source.connectionManager.releaseConnection(again);
   });
 });
