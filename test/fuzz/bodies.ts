@@ -9,6 +9,7 @@ import {
   objectText,
   POLLUTION_KEYS,
   POLLUTION_MARKER,
+  shortHostileString,
 } from './values';
 
 /** A request body as sent: raw bytes or text, declared type and encoding, optionally compressed. */
@@ -51,6 +52,14 @@ export function objectBody(fields: readonly string[]): fc.Arbitrary<string> {
   return fc.array(fc.tuple(key, valueText), { maxLength: 6 }).map(objectText);
 }
 
+/** Every field a string a client might really send: often valid, so requests reach the database. */
+function plausibleBody(fields: readonly string[]): fc.Arbitrary<string> {
+  const value = fc.oneof(fc.emailAddress(), fc.string({ minLength: 8, maxLength: 72 }), shortHostileString);
+  return fc
+    .tuple(...fields.map((field) => value.map((text) => [field, JSON.stringify(text)] as const)))
+    .map((entries) => objectText(entries));
+}
+
 const pollution = fc.constantFrom(
   `{"__proto__":{"${POLLUTION_MARKER}":true}}`,
   `{"constructor":{"prototype":{"${POLLUTION_MARKER}":true}}}`,
@@ -65,6 +74,7 @@ const bomb = fc.integer({ min: 17_000, max: 100_000 }).map((length) => `{"a":"${
 export function anyPayload(fields: readonly string[]): fc.Arbitrary<string | Uint8Array> {
   return fc.oneof(
     jsonText,
+    plausibleBody(fields),
     objectBody(fields),
     pollution,
     deepNesting,
