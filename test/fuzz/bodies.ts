@@ -30,6 +30,7 @@ const OTHER_TYPES = [
   'text/json',
   'application/vnd.api+json',
 ];
+// JSON is UTF-8 whatever the charset says (RFC 8259 §11 defines none): these may well be accepted.
 const ODD_JSON_TYPES = [
   'application/json; charset=latin1',
   'application/json; charset=utf-16le',
@@ -110,7 +111,7 @@ export function jsonBody(payload: fc.Arbitrary<string>): fc.Arbitrary<FuzzBody> 
 /** Bodies rejected before validation: wrong type, unknown encoding, corrupt gzip, over 16 KiB. */
 export const unreadableBody: fc.Arbitrary<FuzzBody> = fc.oneof(
   fc.record({
-    contentType: fc.constantFrom(...OTHER_TYPES, 'application/json; charset=bogus'),
+    contentType: fc.constantFrom(...OTHER_TYPES),
     contentEncoding: fc.constant(null),
     compress: fc.constant(false),
     payload: fc.oneof(jsonText, malformed(jsonText)).filter((text) => text.length > 0),
