@@ -5,7 +5,7 @@ import { anyRequest } from './requests';
 import { startFuzzTarget, type FuzzTarget } from './target';
 import { POLLUTION_MARKER } from './values';
 
-const RUNS = 400;
+const RUNS = 800;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 describe('Fuzzing: any request to any route', () => {

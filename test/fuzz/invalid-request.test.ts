@@ -4,7 +4,7 @@ import { databaseSnapshot, expectWellFormed, fuzzParameters, send, timeoutFor } 
 import { invalidRequest } from './requests';
 import { startFuzzTarget, type FuzzTarget } from './target';
 
-const RUNS = 500;
+const RUNS = 1000;
 
 describe('Fuzzing: invalid requests', () => {
   let target: FuzzTarget;
