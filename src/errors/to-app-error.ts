@@ -40,8 +40,8 @@ const RULES: ReadonlyArray<readonly [(error: unknown) => boolean, ErrorCode]> = 
   [(error) => error instanceof ConnectionError || isLostConnection(error), 'SERVICE_UNAVAILABLE'],
   // co-body marks JSON.parse failures (and forbidden __proto__ keys) as 400 SyntaxErrors.
   [(error) => error instanceof SyntaxError && httpFields(error).status === 400, 'INVALID_JSON'],
-  // A corrupt gzip/deflate body fails inside zlib, which knows nothing of HTTP.
-  [(error) => String(httpFields(error).code).startsWith('Z_'), 'BAD_REQUEST'],
+  // A corrupt gzip/deflate (Z_*) or brotli (ERR__ERROR_*) body fails inside zlib, which knows nothing of HTTP.
+  [(error) => /^(Z_|ERR__ERROR_)/.test(String(httpFields(error).code)), 'BAD_REQUEST'],
 ];
 
 /** Maps anything thrown while handling a request to an AppError; what it does not know is a 500. */

@@ -37,8 +37,15 @@ export interface TokenService {
 const DECIMAL_ID = /^[1-9][0-9]{0,15}$/;
 const MAX_JTI_LENGTH = 255;
 const SESSION_ID = /^[A-Za-z0-9_-]{1,32}$/;
+/** 9999-12-31T23:59:59Z: the latest DATETIME MySQL stores, and `exp` goes into blocked_tokens. */
+const MAX_TIMESTAMP_SECONDS = 253_402_300_799;
 /** Verified tokens remembered per process: a few MB at most, enough for every active client. */
 const VERIFIED_TOKENS_MAX = 10_000;
+
+/** A whole number of seconds between 1970 and the year 9999 (JavaScript Dates go further, MySQL not). */
+function isTimestamp(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIMESTAMP_SECONDS;
+}
 
 /** Reads the claims we require from a payload whose signature already checked out. */
 function readClaims(payload: string | JwtPayload): AccessTokenClaims {
@@ -51,8 +58,8 @@ function readClaims(payload: string | JwtPayload): AccessTokenClaims {
     typeof jti === 'string' &&
     jti.length > 0 &&
     jti.length <= MAX_JTI_LENGTH &&
-    Number.isInteger(iat) &&
-    Number.isInteger(exp) &&
+    isTimestamp(iat) &&
+    isTimestamp(exp) &&
     typeof sid === 'string' &&
     SESSION_ID.test(sid) &&
     typeof ver === 'number' &&
@@ -64,8 +71,8 @@ function readClaims(payload: string | JwtPayload): AccessTokenClaims {
     jti,
     sessionId: sid,
     tokenVersion: ver,
-    issuedAt: new Date((iat as number) * 1000),
-    expiresAt: new Date((exp as number) * 1000),
+    issuedAt: new Date(iat * 1000),
+    expiresAt: new Date(exp * 1000),
   };
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BlockedToken } from '../../src/models';
-import { api, decode, loggedInUser } from '../support/factories';
+import { api, decode, loggedInUser, signToken } from '../support/factories';
 
 describe('POST /auth/logout', () => {
   it('returns 200, blocks the jti until the token expires, and the token stops working', async () => {
@@ -59,6 +59,15 @@ describe('POST /auth/logout', () => {
       expect(response.body.error.code).to.equal('TOKEN_REVOKED');
     }
     expect(await BlockedToken.count({ where: { jti: String(decode(accessToken).jti) } })).to.equal(1);
+  });
+
+  it('returns 401 TOKEN_INVALID, not 500, for a signed token whose exp no DATETIME can store', async () => {
+    const { accessToken } = await loggedInUser();
+    const token = signToken({ ...decode(accessToken), jti: 'far-future', exp: 1e300 });
+    const response = await api().post('/auth/logout').set('Authorization', `Bearer ${token}`);
+    expect(response.status).to.equal(401);
+    expect(response.body.error.code).to.equal('TOKEN_INVALID');
+    expect(await BlockedToken.count({ where: { jti: 'far-future' } })).to.equal(0);
   });
 
   it('returns 401 UNAUTHENTICATED without a token', async () => {

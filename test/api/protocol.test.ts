@@ -84,6 +84,18 @@ describe('HTTP protocol errors', () => {
     expect(response.body.error.code).to.equal('BAD_REQUEST');
   });
 
+  it('returns 400 BAD_REQUEST for a br body that is not brotli', async () => {
+    const response = await api()
+      .post('/auth/refresh')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'br')
+      .send('{"refresh_token":"not brotli"}');
+    expect(response.status).to.equal(400);
+    expect(response.body).to.deep.equal({
+      error: { code: 'BAD_REQUEST', message: 'The request could not be read.' },
+    });
+  });
+
   it('returns 415 for an unknown Content-Encoding', async () => {
     const response = await api()
       .post('/auth/login')

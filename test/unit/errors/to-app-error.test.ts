@@ -96,6 +96,12 @@ describe('toAppError', () => {
       'BAD_REQUEST',
       400,
     ],
+    [
+      'a brotli failure',
+      Object.assign(new Error('Decompression failed'), { code: 'ERR__ERROR_FORMAT_PADDING_2' }),
+      'BAD_REQUEST',
+      400,
+    ],
     ['a 5xx http error', httpError(502), 'INTERNAL_ERROR', 500],
     ['an unmapped unique violation', new UniqueConstraintError({}), 'INTERNAL_ERROR', 500],
     ['a plain Error', new Error('boom'), 'INTERNAL_ERROR', 500],

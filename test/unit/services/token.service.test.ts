@@ -80,6 +80,19 @@ describe('token service', () => {
       .with.property('code', 'TOKEN_INVALID');
   });
 
+  it('refuses a signed token whose exp or iat lies beyond what a DATETIME stores', () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const times of [{ exp: 1e300 }, { exp: 253_402_300_800 }, { iat: -1 }, { iat: 2 ** 53 }]) {
+      const token = jwt.sign(
+        { sub: '3', jti: 'far', sid: 's', ver: 0, iat: now, exp: now + 60, ...times },
+        TEST_SECRET,
+      );
+      expect(() => tokens.verifyAccessToken(token), JSON.stringify(times))
+        .to.throw(AppError)
+        .with.property('code', 'TOKEN_INVALID');
+    }
+  });
+
   it('refuses to exist without a secret', () => {
     expect(() => createTokenService({ ...testConfig().jwt, secret: null })).to.throw('JWT_SECRET is not configured');
   });

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { databaseSnapshot, expectWellFormed, fuzzParameters, send, timeoutFor } from './client';
+import { invalidRequest } from './requests';
+import { startFuzzTarget, type FuzzTarget } from './target';
+
+const RUNS = 1000;
+
+describe('Fuzzing: invalid requests', () => {
+  let target: FuzzTarget;
+
+  before(async function () {
+    this.timeout(120_000);
+    target = await startFuzzTarget();
+  });
+
+  after(async () => {
+    await target.close();
+  });
+
+  it('finds every route in the routers and learns what each one needs', () => {
+    const byName = new Map(target.profiles.map((profile) => [`${profile.method} ${profile.route.pattern}`, profile]));
+    expect(byName.get('POST /auth/signup')?.requiredFields).to.have.members(['email', 'password', 'name']);
+    expect(byName.get('POST /auth/signup')?.refusedValues.email).to.have.lengthOf(5);
+    expect(byName.get('POST /auth/logout')).to.include({
+      isProtected: true,
+      takesBody: true,
+      rejectsUnknownKeys: true,
+    });
+    expect(byName.get('DELETE /auth/sessions/:id')).to.include({ isProtected: true, takesBody: false });
+    expect(byName.get('GET /health/live')).to.include({ isProtected: false, takesBody: false });
+  });
+
+  it('refuses each with a 4xx catalogue error, never a 2xx, and writes nothing', async function () {
+    this.timeout(timeoutFor(RUNS));
+    const property = fc.asyncProperty(
+      invalidRequest(target.profiles, target.routes, target.identity),
+      async (request) => {
+        const before = await databaseSnapshot();
+        const response = await send(target.server, request, target.accessToken);
+        expectWellFormed(request, response);
+        const label = `${request.method} ${request.path} -> ${response.status} ${response.text.slice(0, 300)}`;
+        expect(response.status, label).to.be.within(400, 499);
+        expect(await databaseSnapshot(), label).to.equal(before);
+      },
+    );
+    await fc.assert(property, fuzzParameters(RUNS));
+  });
+});

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { createApp } from '../../src/server';
+import { silentLogger, testConfig } from '../support/config';
+import { loggedInUser } from '../support/factories';
+import { profileRoutes, type RouteProfile } from './profiles';
+import { routesOf, type Route } from './routes';
+import type { Identity } from './tokens';
+
+/** The app under fuzzing, listening once for the whole suite, with a signed-in fuzz user. */
+export interface FuzzTarget {
+  server: Server;
+  routes: Route[];
+  profiles: RouteProfile[];
+  /** The fuzz user; the token arbitraries read it when they generate, so it may change. */
+  identity: Identity;
+  accessToken: string;
+  /** Signs in a new fuzz user, for when a request may have logged the current one out. */
+  renewUser(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFuzzTarget(): Promise<FuzzTarget> {
+  const app = createApp({ config: testConfig(), logger: silentLogger });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const routes = routesOf(app);
+  const target: FuzzTarget = {
+    server,
+    routes,
+    profiles: await profileRoutes(server, routes),
+    identity: { userId: 0, sessionId: '' },
+    accessToken: '',
+    async renewUser() {
+      const { user, accessToken, sessionId } = await loggedInUser();
+      target.identity.userId = user.id;
+      target.identity.sessionId = sessionId;
+      target.accessToken = accessToken;
+    },
+    async close() {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  await target.renewUser();
+  return target;
+}
