@@ -47,17 +47,27 @@ export interface ConnectionSource {
 /**
  * A Sequelize stand-in for libraries that query its raw connections (rate-limiter-flexible), which
  * Sequelize's query hooks never see. Each connection gets `timeoutMs` from acquire to release, the
- * same bound and the same socket-destroying expiry as `watchQueries`.
+ * same bound and the same socket-destroying expiry as `watchQueries`. After a failure, calls fail
+ * at once for `timeoutMs`: the caller has a fallback, so waiting out a timeout on every call of an
+ * outage would only add to each request's latency.
  */
 export function watchedConnections(sequelize: Sequelize, timeoutMs: number): ConnectionSource {
   const manager = sequelize.connectionManager;
   const timers = new WeakMap<object, NodeJS.Timeout>();
+  let failingUntil = 0;
   return {
     connectionManager: {
       async getConnection() {
-        const connection: object = await manager.getConnection({ type: 'write' });
+        if (Date.now() < failingUntil) throw new Error('MySQL failed a moment ago; not waiting for it again yet');
+        const connection: object = await manager.getConnection({ type: 'write' }).catch((error: unknown) => {
+          failingUntil = Date.now() + timeoutMs;
+          throw error;
+        });
         const socket = socketOf(connection);
-        const timer = setTimeout(() => socket.destroy(queryTimeoutError(timeoutMs)), timeoutMs);
+        const timer = setTimeout(() => {
+          failingUntil = Date.now() + timeoutMs;
+          socket.destroy(queryTimeoutError(timeoutMs));
+        }, timeoutMs);
         timers.set(connection, timer.unref());
         return connection;
       },

@@ -66,7 +66,9 @@ export async function profileRoutes(server: Server, routes: readonly Route[]): P
       };
       profile.isProtected = (await probe(null, null)).status === 401;
       const auth = profile.isProtected ? `Bearer ${accessToken}` : null;
-      profile.takesBody = (await probe(auth, '{')).text.includes('"INVALID_JSON"');
+      // The error code itself, not the text: /openapi.json lists every code, INVALID_JSON included.
+      const broken = await probe(auth, '{');
+      profile.takesBody = broken.status === 400 && broken.text.includes('"code":"INVALID_JSON"');
       if (profile.takesBody) {
         profile.rejectsUnknownKeys = detailFields((await probe(auth, `{"${UNKNOWN_KEY}":1}`)).text).includes(
           UNKNOWN_KEY,

@@ -75,7 +75,7 @@ describe('watchedConnections (raw connections, as the rate limiter uses them)', 
     });
   }
 
-  it('cuts a connection held past the timeout, so the caller fails instead of hanging', async () => {
+  it('cuts a connection held past the timeout, then refuses at once for one timeout, then connects again', async () => {
     const source = watchedConnections(sequelize, TIMEOUT_MS);
     const connection = await source.connectionManager.getConnection();
     const started = Date.now();
@@ -83,6 +83,17 @@ describe('watchedConnections (raw connections, as the rate limiter uses them)', 
     source.connectionManager.releaseConnection(connection);
     expect(Date.now() - started).to.be.below(TIMEOUT_MS + 1000);
     expect(error).to.have.property('code', QUERY_TIMEOUT_CODE);
+    const refusedAt = Date.now();
+    const refusal = await source.connectionManager.getConnection().then(
+      () => null,
+      (rejection: unknown) => rejection,
+    );
+    expect(refusal).to.be.an('error').with.property('message').that.includes('not waiting');
+    expect(Date.now() - refusedAt).to.be.below(50);
+    await sleep(TIMEOUT_MS);
+    const recovered = await source.connectionManager.getConnection();
+    expect(await rawQuery(recovered, 'SELECT 1')).to.equal(null);
+    source.connectionManager.releaseConnection(recovered);
   });
 
   it('leaves a connection released in time alone', async () => {
