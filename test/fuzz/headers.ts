@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { headerText } from './values';
 
 const cookieName = fc.constantFrom(
+  '__Host-access_token',
+  '__Secure-refresh_token',
+  '__Host-csrf_token',
   'access_token',
   'refresh_token',
   'csrf_token',
@@ -29,6 +32,8 @@ export const hostileHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
       fc.array(fc.ipV4()).map((ips) => ips.join(', ')),
     ),
     Origin: fc.oneof(headerText(60), fc.webUrl()),
+    'X-Auth-Transport': fc.oneof(fc.constantFrom('cookie', 'COOKIE', 'bearer', ''), headerText(20)),
+    'X-CSRF-Token': headerText(60),
     Accept: fc.constantFrom('*/*', 'text/html', 'application/xml', '', 'application/json;q=0'),
   },
   { requiredKeys: [] },

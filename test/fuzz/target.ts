@@ -21,7 +21,9 @@ export interface FuzzTarget {
 }
 
 export async function startFuzzTarget(): Promise<FuzzTarget> {
-  const app = createApp({ config: testConfig(), logger: silentLogger });
+  // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too.
+  const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: 'https://app.example.test' });
+  const app = createApp({ config, logger: silentLogger });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const routes = routesOf(app);
