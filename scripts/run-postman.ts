@@ -1,6 +1,8 @@
 /**
  * Runs postman/auth.postman_collection.json against a real server: a fresh `<test database>_postman`
  * database (`auth_test_postman` by default) on the test MySQL server, `app.ts --create`, then `app.ts --server` on a free port, then newman.
+ * The server runs with cookie mode over plain http, one CORS origin and a small per-account login limit, which
+ * the collection's "Cookie mode", "CORS" and "Rate limits" folders exercise.
  * Exits non-zero when the server cannot start or any assertion fails. Usage: `npm run test:postman`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +18,12 @@ const ROOT = path.resolve(__dirname, '..');
 const COLLECTION = path.join(ROOT, 'postman', 'auth.postman_collection.json');
 const ENVIRONMENT = path.join(ROOT, 'postman', 'auth.postman_environment.json');
 const READY_TIMEOUT_MS = 20_000;
+/** The browser origin the CORS folder calls from; the server allows it and only it. */
+const CORS_ORIGIN = 'http://app.example.test';
+/** Small, so the "Rate limits" folder reaches the limit in a few requests. */
+const LOGIN_FAILURES_PER_ACCOUNT = 3;
+/** Far above what one run spends, so no other request of the collection is ever limited. */
+const GENEROUS_LIMIT = '1000';
 
 interface App {
   child: ChildProcess;
@@ -63,7 +71,11 @@ function runNewman(baseUrl: string): Promise<NewmanRunSummary> {
       {
         collection: COLLECTION,
         environment: ENVIRONMENT,
-        envVar: [{ key: 'base_url', value: baseUrl }],
+        envVar: [
+          { key: 'base_url', value: baseUrl },
+          { key: 'cors_origin', value: CORS_ORIGIN },
+          { key: 'login_failures_per_account', value: String(LOGIN_FAILURES_PER_ACCOUNT) },
+        ],
         reporters: 'cli',
       },
       (error, summary) => {
@@ -90,6 +102,19 @@ async function main(): Promise<number> {
     // `info`, not `warn`: the server announces readiness with an info-level "listening" line.
     LOG_LEVEL: 'info',
     BCRYPT_ROUNDS: '10',
+    COOKIE_MODE: 'true',
+    // Plain http, as in development: cookies without Secure, so named without the __Host-/__Secure- prefix.
+    COOKIE_SECURE: 'false',
+    CORS_ORIGINS: CORS_ORIGIN,
+    RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES_PER_ACCOUNT),
+    RATE_LIMIT_SIGNUP_PER_IP: GENEROUS_LIMIT,
+    RATE_LIMIT_LOGIN_PER_IP: GENEROUS_LIMIT,
+    RATE_LIMIT_REFRESH_PER_IP: GENEROUS_LIMIT,
+    RATE_LIMIT_PASSWORD_PER_IP: GENEROUS_LIMIT,
+    RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: GENEROUS_LIMIT,
+    // Empty overrides .env and counts as unset: GET /metrics stays on the main port, whatever .env says.
+    METRICS_ENABLED: 'true',
+    METRICS_PORT: '',
   };
   try {
     const create = startApp('--create', env);
