@@ -27,7 +27,8 @@ export function buildOpenApiDocument(): OpenAPIObject {
         'Sign up, log in, rotate refresh tokens, manage sessions. Every error is ' +
         '`{ "error": { "code", "message", "details"? } }`; every response carries an `X-Request-Id`. ' +
         'Browsers may keep the tokens in cookies instead (COOKIE_MODE=true, `X-Auth-Transport: cookie`); ' +
-        'cross-origin callers must be listed in CORS_ORIGINS.',
+        'cross-origin callers must be listed in CORS_ORIGINS. On any path, no route answers 404 NOT_FOUND, ' +
+        'a method the route lacks 405 METHOD_NOT_ALLOWED (with Allow), and a bug 500 INTERNAL_ERROR.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
