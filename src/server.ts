@@ -60,7 +60,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     createAuthenticate(auth, cookies),
-    createRateLimits(createRateLimiter(config.rateLimits, boundSequelize())),
+    createRateLimits(createRateLimiter(config.rateLimits, boundSequelize(), config.databasePool.queryTimeoutMs)),
   );
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so

@@ -5,7 +5,7 @@ import type { Sequelize } from 'sequelize';
 export const QUERY_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 /** The socket under a mysql2 connection; mysql2's typings do not declare it. */
-function socketOf(connection: unknown): Duplex {
+export function socketOf(connection: unknown): Duplex {
   if (typeof connection === 'object' && connection !== null && 'stream' in connection) {
     if (connection.stream instanceof Duplex) return connection.stream;
   }
@@ -13,7 +13,7 @@ function socketOf(connection: unknown): Duplex {
   throw new Error('the MySQL connection has no socket to watch: did mysql2 change its internals?');
 }
 
-function queryTimeoutError(timeoutMs: number): Error {
+export function queryTimeoutError(timeoutMs: number): Error {
   return Object.assign(new Error(`MySQL did not answer a query within ${timeoutMs} ms`), { code: QUERY_TIMEOUT_CODE });
 }
 

@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../config';
+import { watchedPool } from '../db/watched-pool';
 
 /** Created by a migration; the limiters never create or alter it. */
 export const RATE_LIMIT_TABLE = 'rate_limits';
@@ -40,13 +41,19 @@ export function accountKey(email: string): string {
  * Counters in MySQL, shared by every instance. When MySQL fails, an in-memory limiter per process
  * takes over (rate-limiter-flexible's insurance), so limits stay on and requests never fail for it.
  */
-export function createRateLimiter(settings: RateLimitSettings, sequelize: Sequelize): RateLimiter {
+export function createRateLimiter(
+  settings: RateLimitSettings,
+  sequelize: Sequelize,
+  queryTimeoutMs: number,
+): RateLimiter {
+  // The limiter queries raw connections, past the watchdog's hooks: this pool bounds them too.
+  const pool = watchedPool(sequelize, queryTimeoutMs);
   function limiterFor(rule: RateLimitRule): RateLimiterMySQL {
     const limit = { keyPrefix: rule, points: settings[rule], duration: settings.windowSeconds };
     return new RateLimiterMySQL({
       ...limit,
-      storeClient: sequelize,
-      storeType: 'sequelize',
+      storeClient: pool,
+      storeType: 'pool',
       dbName: sequelize.config.database,
       tableName: RATE_LIMIT_TABLE,
       tableCreated: true,
