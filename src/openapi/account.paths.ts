@@ -1,15 +1,18 @@
-import type { PathsObject } from 'openapi3-ts/oas31';
+import type { PathsObject, SecurityRequirementObject } from 'openapi3-ts/oas31';
 import { sampleSessionId, sampleUser } from './examples';
 import { jsonBody, password } from './request-bodies';
 import { bodyErrors, errorExamples, errorResponse, invalidBody, jsonResponse, responseRef } from './responses';
 import { schemaRef } from './schemas';
+import { CLEARED_COOKIES, csrfHeader, rateLimits, setCookieHeader } from './transport';
 
-/** Every route here needs an access token, and answers 401 without a usable one. */
-const signedIn = { security: [{ bearerAuth: [] }] };
+/** Every route here needs an access token (header or cookie), and answers 401 without a usable one. */
+const security: SecurityRequirementObject[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+const signedIn = { security };
 const authErrors = { 401: responseRef('Unauthorized'), 503: responseRef('ServiceUnavailable') };
+const csrfRejected = { 403: responseRef('CsrfTokenInvalid') };
 
-const message = (name: string, text: string) =>
-  jsonResponse(text, schemaRef('Message'), { [name]: { value: { message: text } } });
+const message = (name: string, text: string, headers?: ReturnType<typeof setCookieHeader>) =>
+  jsonResponse(text, schemaRef('Message'), { [name]: { value: { message: text } } }, headers);
 
 export const accountPaths: PathsObject = {
   '/auth/user': {
@@ -37,15 +40,17 @@ export const accountPaths: PathsObject = {
         '`current` (the default, also for an empty body) revokes this access token and its session; ' +
         '`others` ends every other session; `all` ends every session and every access token.',
       ...signedIn,
+      parameters: [csrfHeader],
       requestBody: jsonBody(
         { scope: { type: 'string', enum: ['current', 'others', 'all'], default: 'current' } },
         { scope: 'others' },
         false,
       ),
       responses: {
-        200: message('loggedOut', 'Logged out'),
+        200: message('loggedOut', 'Logged out', setCookieHeader(`${CLEARED_COOKIES} Not for scope others.`)),
         400: invalidBody([{ field: 'scope', message: 'scope must be one of [current, others, all]' }]),
         ...authErrors,
+        ...csrfRejected,
         ...bodyErrors,
       },
     },
@@ -92,14 +97,18 @@ export const accountPaths: PathsObject = {
       tags: ['account'],
       summary: 'End one of your own sessions',
       ...signedIn,
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: sampleSessionId }],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: sampleSessionId },
+        csrfHeader,
+      ],
       responses: {
-        200: message('revoked', 'Session revoked'),
+        200: message('revoked', 'Session revoked', setCookieHeader(`${CLEARED_COOKIES} Only when {id} is this one.`)),
         404: errorResponse(
           'No live session of yours has this id.',
           errorExamples({ SESSION_NOT_FOUND: "Unknown, already ended, or someone else's" }),
         ),
         ...authErrors,
+        ...csrfRejected,
       },
     },
   },
@@ -108,7 +117,12 @@ export const accountPaths: PathsObject = {
       operationId: 'changePassword',
       tags: ['account'],
       summary: 'Change the password; every other session ends',
+      description: rateLimits(
+        'at RATE_LIMIT_PASSWORD_PER_IP attempts per client IP (default 20), and at ' +
+          'RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT wrong current passwords in a row per user (default 5)',
+      ),
       ...signedIn,
+      parameters: [csrfHeader],
       requestBody: jsonBody(
         { current_password: password(1), new_password: password(8) },
         { current_password: 'correct horse battery', new_password: 'staple battery horse correct' },
@@ -117,11 +131,15 @@ export const accountPaths: PathsObject = {
         200: message('changed', 'Password changed; other sessions have been logged out'),
         400: invalidBody([{ field: 'new_password', message: 'new_password must be at least 8 bytes' }]),
         403: errorResponse(
-          'The current password is wrong.',
-          errorExamples({ PASSWORD_INCORRECT: 'Wrong current password' }),
+          'The current password is wrong, or a cookie-authenticated request lacks the right X-CSRF-Token.',
+          errorExamples({
+            PASSWORD_INCORRECT: 'Wrong current password',
+            CSRF_TOKEN_INVALID: 'Cookies without the X-CSRF-Token header',
+          }),
         ),
         ...authErrors,
         ...bodyErrors,
+        429: responseRef('RateLimited'),
       },
     },
   },

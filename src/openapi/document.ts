@@ -7,6 +7,7 @@ import { authPaths } from './auth.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
 import { systemPaths } from './system.paths';
+import { cookieAuth } from './transport';
 
 function packageVersion(): string {
   const manifest: unknown = JSON.parse(readFileSync(path.join(projectRoot(__dirname), 'package.json'), 'utf8'));
@@ -24,7 +25,10 @@ export function buildOpenApiDocument(): OpenAPIObject {
       version: packageVersion(),
       description:
         'Sign up, log in, rotate refresh tokens, manage sessions. Every error is ' +
-        '`{ "error": { "code", "message", "details"? } }`; every response carries an `X-Request-Id`.',
+        '`{ "error": { "code", "message", "details"? } }`; every response carries an `X-Request-Id`. ' +
+        'Browsers may keep the tokens in cookies instead (COOKIE_MODE=true, `X-Auth-Transport: cookie`); ' +
+        'cross-origin callers must be listed in CORS_ORIGINS. On any path, no route answers 404 NOT_FOUND, ' +
+        'a method the route lacks 405 METHOD_NOT_ALLOWED (with Allow), and a bug 500 INTERNAL_ERROR.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
@@ -33,12 +37,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
       { name: 'account', description: 'What a signed-in user does to their sessions and password' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
+      { name: 'metrics', description: 'Prometheus scraping' },
     ],
     paths: { ...authPaths, ...accountPaths, ...systemPaths },
     components: {
       schemas,
       responses: sharedResponses,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, cookieAuth },
     },
   };
 }

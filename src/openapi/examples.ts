@@ -17,3 +17,10 @@ export const sampleTokenPair = {
 };
 
 export const sampleSessionId = 'w7TgKp_V2xqRzY1mQ5fCAg';
+
+/** What a cookie-transport answer carries instead of the tokens (which are in Set-Cookie headers). */
+export const sampleCookieSession = {
+  expires_in: sampleTokenPair.expires_in,
+  refresh_expires_in: sampleTokenPair.refresh_expires_in,
+  csrf_token: 'qL8vN2xR5tW9zB1cE4gH7jK0mP3sU6wY9aD2fG5iJ8l',
+};

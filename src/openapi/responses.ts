@@ -41,15 +41,23 @@ export function errorResponse(description: string, examples: Examples, headers?:
   return jsonResponse(description, schemaRef('Error'), examples, headers);
 }
 
-/** 400 for a route that takes a JSON body; `invalid` shows a field that route rejects. */
-export function invalidBody(invalid: ErrorDetail[]): ResponseObject {
-  return errorResponse('The body is not valid JSON, or not what this route accepts.', {
-    VALIDATION_FAILED: errorExample('VALIDATION_FAILED', 'One detail per invalid field', invalid),
-    ...errorExamples({
-      INVALID_JSON: 'The body does not parse as JSON (or has a __proto__ key)',
-      BAD_REQUEST: 'The body cannot be read (e.g. Content-Encoding: gzip on a body that is not)',
-    }),
-  });
+/**
+ * 400 for a route that takes a JSON body; `invalid` shows a field that route rejects, and
+ * `issuesTokens` adds the answer to `X-Auth-Transport: cookie` on a server without cookie mode.
+ */
+export function invalidBody(invalid: ErrorDetail[], issuesTokens = false): ResponseObject {
+  const description = 'The body is not valid JSON, or not what this route accepts.';
+  return errorResponse(
+    issuesTokens ? `${description} Or cookie transport was asked for and is off, or misspelt.` : description,
+    {
+      VALIDATION_FAILED: errorExample('VALIDATION_FAILED', 'One detail per invalid field', invalid),
+      ...errorExamples({
+        INVALID_JSON: 'The body does not parse as JSON (or has a __proto__ key)',
+        BAD_REQUEST: 'The body cannot be read (e.g. Content-Encoding: gzip on a body that is not)',
+        ...(issuesTokens ? { COOKIE_MODE_DISABLED: 'X-Auth-Transport: cookie while COOKIE_MODE=false' } : {}),
+      }),
+    },
+  );
 }
 
 /** Responses several routes share; an operation points at them with `responseRef(name)`. */
@@ -57,7 +65,7 @@ export const sharedResponses: Record<string, ResponseObject> = {
   Unauthorized: errorResponse(
     'No usable access token.',
     errorExamples({
-      UNAUTHENTICATED: 'No Authorization header',
+      UNAUTHENTICATED: 'No Authorization header (and no access cookie in cookie mode)',
       TOKEN_INVALID: 'Not a Bearer JWT this server signed, or a claim is missing',
       TOKEN_EXPIRED: 'Past its exp',
       TOKEN_REVOKED: 'Logged out, session ended, or all sessions ended',
@@ -66,6 +74,7 @@ export const sharedResponses: Record<string, ResponseObject> = {
     {
       'WWW-Authenticate': {
         description: '`Bearer` without a token, `Bearer error="invalid_token"` for a bad one (RFC 6750).',
+        required: true,
         schema: { type: 'string' },
       },
     },
@@ -77,6 +86,22 @@ export const sharedResponses: Record<string, ResponseObject> = {
   UnsupportedMediaType: errorResponse(
     'The body is not application/json, or has an unknown Content-Encoding.',
     errorExamples({ UNSUPPORTED_MEDIA_TYPE: 'A form-encoded body' }),
+  ),
+  CsrfTokenInvalid: errorResponse(
+    'The request authenticates by cookie, and its X-CSRF-Token header does not match the CSRF cookie.',
+    errorExamples({ CSRF_TOKEN_INVALID: 'Cookies without the X-CSRF-Token header' }),
+  ),
+  RateLimited: errorResponse(
+    'Too many attempts from this client IP (or on this account) in the current window. The client IP is ' +
+      'the peer address, or the X-Forwarded-For entry TRUST_PROXY_HOPS back when TRUST_PROXY=true.',
+    errorExamples({ RATE_LIMITED: 'Over the per-IP limit' }),
+    {
+      'Retry-After': {
+        description: 'Seconds until the window that refused this attempt ends.',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
   ),
   ServiceUnavailable: errorResponse(
     'MySQL does not answer; retry later.',

@@ -23,16 +23,23 @@ const User: Schema = {
   },
 };
 
+const expiresIn: Schema = { type: 'integer', minimum: 0, description: 'Seconds until the access token expires.' };
+const refreshExpiresIn: Schema = {
+  type: 'integer',
+  minimum: 0,
+  description: 'Seconds until the refresh token expires.',
+};
+
 const tokenPairProperties: Record<string, Schema> = {
   access_token: { type: 'string', description: 'A JWT; send it as `Authorization: Bearer <token>`.' },
   token_type: { type: 'string', const: 'Bearer' },
-  expires_in: { type: 'integer', minimum: 0, description: 'Seconds until the access token expires.' },
+  expires_in: expiresIn,
   refresh_token: {
     type: 'string',
     pattern: '^[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}$',
     description: 'Opaque and single-use: POST it to /auth/refresh for the next pair.',
   },
-  refresh_expires_in: { type: 'integer', minimum: 0, description: 'Seconds until the refresh token expires.' },
+  refresh_expires_in: refreshExpiresIn,
 };
 
 const TokenPair: Schema = {
@@ -48,6 +55,32 @@ const AuthResponse: Schema = {
   required: ['user', ...Object.keys(tokenPairProperties)],
   additionalProperties: false,
   properties: { user: schemaRef('User'), ...tokenPairProperties },
+};
+
+const cookieSessionProperties: Record<string, Schema> = {
+  expires_in: expiresIn,
+  refresh_expires_in: refreshExpiresIn,
+  csrf_token: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9_-]{43}$',
+    description: 'Also in the readable CSRF cookie; send it as `X-CSRF-Token` on unsafe requests.',
+  },
+};
+
+const CookieSession: Schema = {
+  type: 'object',
+  description: 'With `X-Auth-Transport: cookie`: the tokens are in Set-Cookie headers, not in the body.',
+  required: Object.keys(cookieSessionProperties),
+  additionalProperties: false,
+  properties: cookieSessionProperties,
+};
+
+const CookieAuthResponse: Schema = {
+  type: 'object',
+  description: 'The user of a new session whose tokens went into cookies.',
+  required: ['user', ...Object.keys(cookieSessionProperties)],
+  additionalProperties: false,
+  properties: { user: schemaRef('User'), ...cookieSessionProperties },
 };
 
 const Session: Schema = {
@@ -102,4 +135,13 @@ const ErrorBody: Schema = {
   },
 };
 
-export const schemas: Record<string, Schema> = { User, TokenPair, AuthResponse, Session, Message, Error: ErrorBody };
+export const schemas: Record<string, Schema> = {
+  User,
+  TokenPair,
+  AuthResponse,
+  CookieSession,
+  CookieAuthResponse,
+  Session,
+  Message,
+  Error: ErrorBody,
+};

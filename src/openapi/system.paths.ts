@@ -9,6 +9,13 @@ const status = (value: string): SchemaObject => ({
   properties: { status: { const: value } },
 });
 
+const METRICS_DESCRIPTION =
+  'Prometheus text: `http_requests_total` and `http_request_duration_seconds` (by method, route ' +
+  'template, status), `auth_logins_total` (by outcome), `auth_revocations_total` (by reason), ' +
+  '`auth_rate_limit_hits_total` (by route), `auth_blocklist_size`, and the process and Node.js ' +
+  'metrics. Served here only when METRICS_ENABLED=true (the default) and METRICS_PORT is empty; ' +
+  'with METRICS_PORT set it is served only on that port (bound to METRICS_HOST), never here.';
+
 export const systemPaths: PathsObject = {
   '/health/live': {
     get: {
@@ -83,6 +90,20 @@ export const systemPaths: PathsObject = {
           },
         },
         404: errorResponse('No such file.', errorExamples({ NOT_FOUND: 'A name that is not in the list' })),
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      tags: ['metrics'],
+      summary: 'Metrics for Prometheus to scrape',
+      description: METRICS_DESCRIPTION,
+      responses: {
+        200: {
+          description: 'The Prometheus text exposition format.',
+          content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
+        },
       },
     },
   },

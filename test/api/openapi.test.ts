@@ -14,7 +14,8 @@ import {
   shapeOf,
   type DocumentedExample,
 } from '../support/openapi';
-import { OPERATION_SCENARIOS, SHARED_SCENARIOS, type Scenario } from '../support/openapi-scenarios';
+import type { Scenario } from '../support/openapi-call';
+import { OPERATION_SCENARIOS, SHARED_SCENARIOS } from '../support/openapi-scenarios';
 
 const document = buildOpenApiDocument();
 const responses = jsonResponses(document);

@@ -1,35 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Response, Test } from 'supertest';
 import { Session } from '../../src/models';
 import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
-
-/** What a scenario knows of the documented operation it exercises. */
-export interface OperationCall {
-  method: string;
-  path: string;
-  secured: boolean;
-  /** The documented valid request body, if the operation takes one. */
-  validBody: unknown;
-}
-
-/** Performs the real request a documented example describes, and returns the real response. */
-export type Scenario = (operation: OperationCall) => Promise<Response>;
-
-const bearer = (token: string): string => `Bearer ${token}`;
-const PATH_VALUES: Record<string, string> = { id: 'no-such-session', asset: 'no-such-file.js' };
-
-/** A request to the operation, its {params} filled in, authenticated with `token` when given. */
-function call({ method, path }: OperationCall, token?: string, app = api()): Test {
-  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? name);
-  const request = app[method as 'get' | 'post' | 'delete'](url);
-  return token === undefined ? request : request.set('Authorization', bearer(token));
-}
-
-/** A token for routes that need one, so the request gets past authentication. */
-async function tokenFor(operation: OperationCall): Promise<string | undefined> {
-  return operation.secured ? (await loggedInUser()).accessToken : undefined;
-}
+import { bearer, call, tokenFor, withValidBody, type Scenario } from './openapi-call';
+import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
 /**
  * Scenarios any operation can play, by example name: the shared 401, 413, 415 and 503 responses,
@@ -72,11 +46,9 @@ export const SHARED_SCENARIOS: Record<string, Scenario> = {
       .send('a=b'),
   SERVICE_UNAVAILABLE: async (operation) => {
     const token = await tokenFor(operation);
-    const request = (): Test => call(operation, token);
-    return withDatabaseDown(async () =>
-      operation.validBody === undefined ? request() : request().send(operation.validBody as object),
-    );
+    return withDatabaseDown(async () => withValidBody(call(operation, token), operation));
   },
+  ...TRANSPORT_SCENARIOS,
 };
 
 /** A live refresh token, and the app that issued it (its rotation grace window comes from `overrides`). */
@@ -91,6 +63,7 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
   'GET /auth/ping': { up: (operation) => call(operation) },
   'POST /auth/signup': {
     created: (operation) => call(operation).send({ email: uniqueEmail(), password: PASSWORD, name: 'Ada Lovelace' }),
+    createdWithCookies: COOKIE_SCENARIOS.signup,
     VALIDATION_FAILED: (operation) => call(operation).send({ email: 'not-an-email', password: 'short', name: 'Ada' }),
     EMAIL_TAKEN: async (operation) => {
       const { user } = await createUser();
@@ -102,6 +75,7 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
       const { user, password } = await createUser();
       return call(operation).send({ email: user.email, password });
     },
+    loggedInWithCookies: COOKIE_SCENARIOS.login,
     VALIDATION_FAILED: (operation) => call(operation).send({ email: uniqueEmail() }),
     INVALID_CREDENTIALS: (operation) => call(operation).send({ email: uniqueEmail(), password: PASSWORD }),
   },
@@ -110,6 +84,9 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
       const { refresh, refreshToken } = await refreshable();
       return refresh(refreshToken);
     },
+    rotatedWithCookies: COOKIE_SCENARIOS.refresh,
+    UNAUTHENTICATED: COOKIE_SCENARIOS.refreshWithoutCookie,
+    CSRF_TOKEN_INVALID: COOKIE_SCENARIOS.refreshWithoutCsrf,
     VALIDATION_FAILED: (operation) => call(operation).send({}),
     REFRESH_TOKEN_INVALID: (operation) => call(operation).send({ refresh_token: 'not-a-refresh-token' }),
     REFRESH_TOKEN_EXPIRED: async () => {
