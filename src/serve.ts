@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
+import { answerClientError } from './client-error';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
 import { createSequelize } from './db/sequelize';
@@ -95,6 +96,7 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     const server = http.createServer((request, response) => {
       void handle(request, response);
     });
+    server.on('clientError', answerClientError);
     server.listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

@@ -81,6 +81,10 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(docs.routes());
   app.use(docs.allowedMethods());
   // With METRICS_PORT set, the public port never serves /metrics: only the internal listener does.
-  if (metrics !== null && config.metrics.port === null) app.use(createMetricsRouter(metrics).routes());
+  if (metrics !== null && config.metrics.port === null) {
+    const scrapes = createMetricsRouter(metrics);
+    app.use(scrapes.routes());
+    app.use(scrapes.allowedMethods());
+  }
   return app;
 }

@@ -30,6 +30,13 @@ describe('GET /metrics', () => {
     }
   });
 
+  it('answers 405 METHOD_NOT_ALLOWED with an Allow header to another method', async () => {
+    const response = await api().post('/metrics');
+    expect(response.status).to.equal(405);
+    expect(response.body.error.code).to.equal('METHOD_NOT_ALLOWED');
+    expect(response.headers.allow).to.include('GET');
+  });
+
   it('counts requests by method, route template and status, with a latency histogram', async () => {
     const { agent, scrape } = metricsApi();
     const { accessToken } = await loggedInUser();
