@@ -42,6 +42,10 @@ const REDACTED_PATHS = [
   'err.parameters',
   'err.original.parameters',
   'err.parent.parameters',
+  // Sequelize inlines search values into the statement text: a login's email would reach the log.
+  'err.sql',
+  'err.original.sql',
+  'err.parent.sql',
 ];
 
 /**

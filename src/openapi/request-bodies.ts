@@ -6,7 +6,7 @@ export const email: SchemaObject = {
   type: 'string',
   format: 'email',
   maxLength: 254,
-  description: 'Trimmed and lower-cased before use.',
+  description: 'ASCII only; trimmed and lower-cased before use.',
 };
 
 /** A password of `minBytes`..72 UTF-8 bytes with no NUL, as bcrypt reads at most 72 bytes. */

@@ -3,7 +3,9 @@ import Joi from 'joi';
 /** bcrypt reads at most 72 bytes of a password; anything past that would be silently ignored. */
 const BCRYPT_MAX_BYTES = 72;
 
-const email = Joi.string().trim().lowercase().max(254).email({ tlds: false });
+// ASCII only: the users.email collation equates accented, full-width and zero-width variants with
+// the plain address, so Unicode spellings of one account would each get a fresh rate-limit counter.
+const email = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
 
 /** A password of `minBytes`..72 UTF-8 bytes. Checked as bytes, since that is what bcrypt sees. */
 function password(minBytes: number): Joi.StringSchema {

@@ -77,6 +77,17 @@ describe('POST /auth/login', () => {
     });
   });
 
+  it('refuses Unicode spellings of an email, which MySQL would match to the ASCII account', async () => {
+    const { user } = await createUser();
+    const [local = '', domain = ''] = user.email.split('@');
+    for (const variant of [`${local}\u200b@${domain}`, `${local.replace(/^./, '\uff41')}@${domain}`]) {
+      const response = await api().post('/auth/login').send({ email: variant, password: PASSWORD });
+      expect(response.status, variant).to.equal(400);
+      expect(response.body.error.code).to.equal('VALIDATION_FAILED');
+      expect(response.body.error.details[0].field).to.equal('email');
+    }
+  });
+
   it('returns 400 VALIDATION_FAILED for a null email', async () => {
     const response = await api().post('/auth/login').send({ email: null, password: PASSWORD });
     expect(response.status).to.equal(400);

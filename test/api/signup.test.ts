@@ -111,6 +111,8 @@ describe('POST /auth/signup', () => {
     ['a numeric password', { email: 'a@example.com', password: 12345678, name: 'A' }, 'password'],
     ['an empty email', { email: '', password: PASSWORD, name: 'A' }, 'email'],
     ['an email without a domain', { email: 'someone', password: PASSWORD, name: 'A' }, 'email'],
+    ['an accented email', { email: 'alicé@example.com', password: PASSWORD, name: 'A' }, 'email'],
+    ['a full-width email', { email: '\uff41lice@example.com', password: PASSWORD, name: 'A' }, 'email'],
     [
       'an email over 254 characters',
       { email: `${'a'.repeat(250)}@example.com`, password: PASSWORD, name: 'A' },
