@@ -190,7 +190,7 @@ const schema = Joi.object<RawConfig>({
   RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600),
   RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20),
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(5),
-  METRICS_ENABLED: Joi.boolean().default(true),
+  METRICS_ENABLED: Joi.boolean(),
   // 0 picks a free port, like PORT=0; any other value must not be the public port.
   METRICS_PORT: Joi.number()
     .integer()
@@ -241,7 +241,7 @@ interface RawConfig {
   RATE_LIMIT_REFRESH_PER_IP: number;
   RATE_LIMIT_PASSWORD_PER_IP: number;
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: number;
-  METRICS_ENABLED: boolean;
+  METRICS_ENABLED?: boolean;
   METRICS_PORT?: number;
   METRICS_HOST: string;
 }
@@ -315,7 +315,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
     }),
     metrics: Object.freeze({
-      enabled: raw.METRICS_ENABLED,
+      // Unset in production without METRICS_PORT: off, so the public port never serves /metrics by default.
+      enabled: raw.METRICS_ENABLED ?? !(raw.NODE_ENV === 'production' && raw.METRICS_PORT === undefined),
       port: raw.METRICS_PORT ?? null,
       host: raw.METRICS_HOST,
     }),

@@ -6,6 +6,13 @@ describe('loadConfig: metrics', () => {
     expect(loadConfig({}).metrics).to.deep.equal({ enabled: true, port: null, host: '127.0.0.1' });
   });
 
+  it('defaults to metrics off in production without METRICS_PORT, so the public port never serves them', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(8) + 'abcdefghijklmnopqrstuvwxyz012345' };
+    expect(loadConfig(production).metrics.enabled).to.equal(false);
+    expect(loadConfig({ ...production, METRICS_PORT: '9464' }).metrics.enabled).to.equal(true);
+    expect(loadConfig({ ...production, METRICS_ENABLED: 'true' }).metrics).to.include({ enabled: true, port: null });
+  });
+
   it('reads METRICS_ENABLED, METRICS_PORT and METRICS_HOST', () => {
     const config = loadConfig({ METRICS_ENABLED: 'false', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' });
     expect(config.metrics).to.deep.equal({ enabled: false, port: 9464, host: '10.0.0.5' });
