@@ -7,7 +7,8 @@ module.exports = {
     await queryInterface.createTable(
       'rate_limits',
       {
-        // "<rule>:<client IP or account hash>"; never an email, so the table holds no PII.
+        // "<rule>:<client IP or account hash>"; never an email in clear, only its SHA-256
+        // (which a guessed email still matches: pseudonymous, not anonymous).
         key: { type: Sequelize.STRING(255), primaryKey: true },
         points: { type: Sequelize.INTEGER, allowNull: false, defaultValue: 0 },
         // Epoch milliseconds when the window of this key ends.
