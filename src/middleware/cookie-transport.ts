@@ -27,7 +27,7 @@ export interface CookieSessionDto {
  * `__Host-` cookies must be Secure, host-only and Path=/, so a sibling subdomain cannot plant or
  * shadow them; `__Secure-` (for a Domain or a narrower Path) at least proves HTTPS set them.
  */
-export function cookieNames({ secure, domain }: CookieConfig): CookieNames {
+export function cookieNames({ secure, domain }: Pick<CookieConfig, 'secure' | 'domain'>): CookieNames {
   const rootPrefix = !secure ? '' : domain === null ? '__Host-' : '__Secure-';
   const securePrefix = secure ? '__Secure-' : '';
   return {

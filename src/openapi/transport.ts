@@ -1,4 +1,8 @@
 import type { HeaderObject, ParameterObject, SecuritySchemeObject } from 'openapi3-ts/oas31';
+import { cookieNames, REFRESH_COOKIE_PATH } from '../middleware/cookie-transport';
+
+// The names the server uses by default (COOKIE_SECURE=true, no COOKIE_DOMAIN), taken from it.
+const DEFAULT_NAMES = cookieNames({ secure: true, domain: null });
 
 /** The opt-in to cookie transport, on the routes that issue tokens. */
 export const authTransportHeader: ParameterObject = {
@@ -29,7 +33,7 @@ export function setCookieHeader(description: string): Record<string, HeaderObjec
 
 export const ISSUED_COOKIES =
   'Cookie mode only: the access cookie (HttpOnly, Path=/), the refresh cookie (HttpOnly, ' +
-  'Path=/auth/refresh) and the CSRF cookie (readable, Path=/), all SameSite=Lax with Max-Age.';
+  `Path=${REFRESH_COOKIE_PATH}) and the CSRF cookie (readable, Path=/), all SameSite=Lax with Max-Age.`;
 
 export const CLEARED_COOKIES = 'Cookie mode only: the three cookies again, with Max-Age=0, when this session ends.';
 
@@ -37,9 +41,9 @@ export const CLEARED_COOKIES = 'Cookie mode only: the three cookies again, with 
 export const cookieAuth: SecuritySchemeObject = {
   type: 'apiKey',
   in: 'cookie',
-  name: '__Host-access_token',
+  name: DEFAULT_NAMES.access,
   description:
-    'With COOKIE_MODE=true, after a login with `X-Auth-Transport: cookie`. Named `__Host-access_token` ' +
+    `With COOKIE_MODE=true, after a login with \`X-Auth-Transport: cookie\`. Named \`${DEFAULT_NAMES.access}\` ` +
     '(`__Secure-` with COOKIE_DOMAIN, no prefix with COOKIE_SECURE=false). An Authorization header, ' +
     'when present, wins and the cookies are ignored. POST and DELETE also need `X-CSRF-Token`.',
 };
