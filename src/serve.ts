@@ -1,13 +1,13 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
-import { answerClientError } from './client-error';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
 import { createSequelize } from './db/sequelize';
+import { createHttpServer } from './http-server';
 import { listenForScrapes } from './metrics/metrics-server';
 import { processMetricsRegistry, type Metrics } from './metrics/metrics';
 import { appMetrics, createApp } from './server';
@@ -92,11 +92,7 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     }
     // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
     const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger });
-    const handle = createApp({ config, logger, metrics }).callback();
-    const server = http.createServer((request, response) => {
-      void handle(request, response);
-    });
-    server.on('clientError', answerClientError);
+    const server = createHttpServer(createApp({ config, logger, metrics }).callback());
     server.listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

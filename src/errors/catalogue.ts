@@ -43,3 +43,17 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * Messages for particular cases of a code: the same code and status as the catalogue entry, with
+ * a message that says what happened and what to do. Those that take an argument only ever name a
+ * header, never a value the client sent.
+ */
+export const CASE_MESSAGES = {
+  /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */
+  hostMissing: 'An HTTP/1.1 request must carry a Host header.',
+  /** BAD_REQUEST for a Host that is not host[:port] (RFC 9112 §3.2). */
+  hostInvalid: 'The Host header must be a host name or address with an optional :port.',
+  /** BAD_REQUEST for a header the server reads as one value, sent on several lines. */
+  headerRepeated: (name: string) => `The ${name} header must be sent once, not on several lines.`,
+} as const;
