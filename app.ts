@@ -5,11 +5,12 @@ import { runCluster } from './src/cluster';
 import { ConfigError, loadConfig, type Config } from './src/config';
 import { readEnvironment, writeGeneratedSecret } from './src/config/env-file';
 import { createDatabaseIfMissing } from './src/db/database';
-import { describeDatabaseError } from './src/db/describe-error';
+import { describeDatabaseError, isDatabaseError } from './src/db/describe-error';
 import { createMigrator } from './src/db/migrator';
 import { createSequelize } from './src/db/sequelize';
+import { StartupError } from './src/listen';
 import { createLogger } from './src/logger';
-import { serve, StartupError } from './src/serve';
+import { serve } from './src/serve';
 import { purgeExpired } from './src/services/purge.service';
 
 const USAGE = `Usage: node app <command> [options]
@@ -158,8 +159,10 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const reason = error instanceof StartupError ? error.message : describeDatabaseError(error, config.database);
-    console.error(`error: ${reason}`);
+    // Only a database failure is described as one; anything else unexpected is a bug: its stack.
+    if (error instanceof StartupError) console.error(`error: ${error.message}`);
+    else if (isDatabaseError(error)) console.error(`error: ${describeDatabaseError(error, config.database)}`);
+    else console.error('error:', error);
     return 1;
   }
 }

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,6 +102,54 @@ describe('driver (app.ts)', function () {
     expect(response.status).to.equal(200);
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
+  });
+
+  describe('a listen failure names the setting to change, not MySQL', () => {
+    let busy: net.Server;
+    let busyPort: number;
+
+    before(async () => {
+      // Mocha runs this after the tests above, --drop included: the server must get as far as listening.
+      expect((await run(['--create'], cwd)).code).to.equal(0);
+      busy = net.createServer().listen(0, '127.0.0.1');
+      await once(busy, 'listening');
+      busyPort = (busy.address() as AddressInfo).port;
+    });
+    after(() => {
+      busy.close();
+    });
+
+    const cases: Array<[string, () => Record<string, string>, RegExp]> = [
+      ['a PORT in use', () => ({ PORT: String(busyPort) }), /^error: PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/],
+      [
+        'a METRICS_PORT in use',
+        () => ({ PORT: '0', METRICS_PORT: String(busyPort) }),
+        /^error: METRICS_PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/,
+      ],
+      [
+        'a HOST that is not an address of this machine',
+        () => ({ PORT: '0', HOST: '192.0.2.1' }),
+        /^error: HOST=192\.0\.2\.1: not an address of this machine; set HOST .*\[EADDRNOTAVAIL\]$/,
+      ],
+      [
+        'a HOST that does not resolve',
+        () => ({ PORT: '0', HOST: 'no-such-host.invalid' }),
+        /^error: HOST=no-such-host\.invalid: .*set HOST to an IP address.*\[(ENOTFOUND|EAI_AGAIN)\]$/,
+      ],
+    ];
+    for (const [label, overrides, expected] of cases) {
+      it(`exits 1 with one line naming the key for ${label}`, async () => {
+        const outcome = await run(['--server'], cwd, overrides());
+        expect(outcome.code).to.equal(1);
+        expect(outcome.stderr.trim()).to.match(expected).and.not.include('MySQL');
+      });
+    }
+
+    it('stops a cluster whose workers cannot listen, each saying why', async () => {
+      const outcome = await run(['--server', '--workers', '2'], cwd, { PORT: String(busyPort) });
+      expect(outcome.code).to.equal(1);
+      expect(outcome.stderr).to.include(`error: PORT=${busyPort}: the port is already in use`).and.not.include('MySQL');
+    });
   });
 
   it('--server --workers 2 shares one port, replaces a worker that dies, and stops cleanly', async () => {
