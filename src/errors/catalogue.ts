@@ -5,12 +5,20 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
   COOKIE_MODE_DISABLED: {
     status: 400,
-    message: 'Cookie transport is not enabled on this server; send no X-Auth-Transport header.',
+    message:
+      'Cookie transport is off on this server (its operator turns it on with the server setting COOKIE_MODE=true); ' +
+      'send no X-Auth-Transport header to get the tokens in the body.',
   },
-  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'Authentication is required: send the header Authorization: Bearer <access token>.',
+  },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is incorrect.' },
   TOKEN_INVALID: { status: 401, message: 'The access token is not valid.' },
-  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
+  TOKEN_EXPIRED: {
+    status: 401,
+    message: 'The access token has expired: get a new one from POST /auth/refresh with your refresh token.',
+  },
   TOKEN_REVOKED: { status: 401, message: 'The access token has been revoked.' },
   USER_NOT_FOUND: { status: 401, message: 'The user of this token no longer exists.' },
   REFRESH_TOKEN_INVALID: { status: 401, message: 'The refresh token is not valid.' },
@@ -50,6 +58,21 @@ export type ErrorCode = keyof typeof ERRORS;
  * header, never a value the client sent.
  */
 export const CASE_MESSAGES = {
+  /** UNAUTHENTICATED on a server with cookie mode on. */
+  unauthenticatedCookieMode:
+    'Authentication is required: send the header Authorization: Bearer <access token>, ' +
+    'or the access cookie that a login with X-Auth-Transport: cookie set.',
+  /** UNAUTHENTICATED for a cookie refresh that has neither a body token nor the refresh cookie. */
+  refreshTokenMissing: 'Send refresh_token in the body or the refresh cookie.',
+  /** A JWT (an access token) where a refresh token belongs. */
+  accessTokenAsRefreshToken:
+    'This is an access token (a JWT), not a refresh token: send the refresh_token that signup, login or refresh returned.',
+  /** TOKEN_INVALID for a refresh token sent where an access token belongs. */
+  refreshTokenAsAccessToken:
+    'This is a refresh token, not an access token: exchange it at POST /auth/refresh, ' +
+    'then send the access_token it returns as Authorization: Bearer <access token>.',
+  /** BAD_REQUEST for an X-Auth-Transport other than "cookie". */
+  authTransportInvalid: 'X-Auth-Transport must be "cookie" or absent.',
   /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */
   hostMissing: 'An HTTP/1.1 request must carry a Host header.',
   /** BAD_REQUEST for a Host that is not host[:port] (RFC 9112 §3.2). */

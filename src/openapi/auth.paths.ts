@@ -1,4 +1,5 @@
 import type { PathsObject } from 'openapi3-ts/oas31';
+import { CASE_MESSAGES } from '../errors/catalogue';
 import { sampleCookieSession, sampleTokenPair, sampleUser } from './examples';
 import { bodyErrors, errorExamples, errorResponse, invalidBody, jsonResponse, responseRef } from './responses';
 import { email, jsonBody, password } from './request-bodies';
@@ -130,7 +131,9 @@ export const authPaths: PathsObject = {
           refresh_token: {
             type: 'string',
             maxLength: 128,
-            description: 'Required, unless X-Auth-Transport: cookie and the refresh cookie carry it.',
+            description:
+              'Required, unless X-Auth-Transport: cookie and the refresh cookie carry it. ' +
+              'An access token (a JWT) here is refused as not a refresh token.',
           },
         },
         { refresh_token: sampleTokenPair.refresh_token },
@@ -159,7 +162,7 @@ export const authPaths: PathsObject = {
             UNAUTHENTICATED: {
               summary: 'Cookie transport with neither a body refresh_token nor the refresh cookie',
               value: {
-                error: { code: 'UNAUTHENTICATED', message: 'Send refresh_token in the body or the refresh cookie.' },
+                error: { code: 'UNAUTHENTICATED', message: CASE_MESSAGES.refreshTokenMissing },
               },
             },
           },

@@ -1,4 +1,6 @@
 import Joi from 'joi';
+import { CASE_MESSAGES } from '../errors/catalogue';
+import { looksLikeJwt } from '../services/token-shapes';
 
 /** bcrypt reads at most 72 bytes of a password; anything past that would be silently ignored. */
 const BCRYPT_MAX_BYTES = 72;
@@ -54,8 +56,20 @@ export interface RefreshInput {
   refresh_token?: string;
 }
 
+/** Refresh tokens are 66 characters; 128 leaves room for a longer format without a migration. */
+const REFRESH_TOKEN_MAX_LENGTH = 128;
+
+// An access token sent here is a mix-up worth naming, not a length problem: checked first, alone.
+const refreshToken = Joi.string()
+  .custom((value: string, helpers) => {
+    if (looksLikeJwt(value)) return helpers.error('refreshToken.jwt');
+    if (value.length > REFRESH_TOKEN_MAX_LENGTH) return helpers.error('string.max', { limit: REFRESH_TOKEN_MAX_LENGTH });
+    return value;
+  })
+  .messages({ 'refreshToken.jwt': CASE_MESSAGES.accessTokenAsRefreshToken });
+
 export const refreshSchema = Joi.object<RefreshInput, true>({
-  refresh_token: Joi.string().max(128),
+  refresh_token: refreshToken,
 }).required();
 
 export type LogoutScope = 'current' | 'others' | 'all';
