@@ -4,7 +4,10 @@ import { answerClientError } from './client-error';
 type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
 
 /** Node's timeouts, which tests shorten. */
-export type ServerTimeouts = Pick<http.ServerOptions, 'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval'>;
+export type ServerTimeouts = Pick<
+  http.ServerOptions,
+  'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval'
+>;
 
 /**
  * The Node HTTP server in front of the app (`handle` is Koa's callback), as every listener of it

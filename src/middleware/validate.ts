@@ -20,14 +20,14 @@ interface JsonRead {
  */
 async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> {
   if (typeof ctx.request.is('application/json') !== 'string') {
-    const text: string = await coBody.text(ctx, { limit: BODY_LIMIT });
+    const text = (await coBody.text(ctx, { limit: BODY_LIMIT })) as string;
     if (text === '') return null;
     throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   }
   // Not strict: `null` or `[1]` reach validation, which names the problem. co-body refuses a
   // __proto__ key (400), decodes gzip, deflate and br, and stops reading past the limit (413).
-  const { parsed, raw }: JsonRead = await coBody.json(ctx, { limit: BODY_LIMIT, strict: false, returnRawBody: true });
-  return raw === '' ? null : { json: parsed };
+  const read = (await coBody.json(ctx, { limit: BODY_LIMIT, strict: false, returnRawBody: true })) as JsonRead;
+  return read.raw === '' ? null : { json: read.parsed };
 }
 
 export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;

@@ -63,7 +63,8 @@ const REFRESH_TOKEN_MAX_LENGTH = 128;
 const refreshToken = Joi.string()
   .custom((value: string, helpers) => {
     if (looksLikeJwt(value)) return helpers.error('refreshToken.jwt');
-    if (value.length > REFRESH_TOKEN_MAX_LENGTH) return helpers.error('string.max', { limit: REFRESH_TOKEN_MAX_LENGTH });
+    if (value.length > REFRESH_TOKEN_MAX_LENGTH)
+      return helpers.error('string.max', { limit: REFRESH_TOKEN_MAX_LENGTH });
     return value;
   })
   .messages({ 'refreshToken.jwt': CASE_MESSAGES.accessTokenAsRefreshToken });

@@ -36,7 +36,8 @@ describe('requests Node refuses before Koa sees them', () => {
   });
 
   it('answers a body shorter than its Content-Length with 408 REQUEST_TIMEOUT once the wait is over', async () => {
-    const request = 'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{}';
+    const request =
+      'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{}';
     expectOurError(await only(server, request), 408, 'REQUEST_TIMEOUT');
   });
 

@@ -13,7 +13,14 @@ const EMPTY_FRAMINGS: ReadonlyArray<[string, ReadonlyArray<readonly [string, str
   ['Content-Length: 0', [['Content-Length', '0']], Buffer.alloc(0)],
   ['a chunked body with no data', [['Transfer-Encoding', 'chunked']], Buffer.from('0\r\n\r\n')],
   ['no length at all', [], Buffer.alloc(0)],
-  ['gzip of nothing', [['Content-Encoding', 'gzip'], ['Content-Length', String(gzipSync('').length)]], gzipSync('')],
+  [
+    'gzip of nothing',
+    [
+      ['Content-Encoding', 'gzip'],
+      ['Content-Length', String(gzipSync('').length)],
+    ],
+    gzipSync(''),
+  ],
 ];
 
 /** Content types a client labels an empty body with: none of them makes it a body. */
@@ -116,13 +123,20 @@ describe('an empty body is no body, whatever its Content-Type', () => {
   for (const [framingLabel, framing, body] of EMPTY_FRAMINGS) {
     it(`cookie mode: POST /auth/refresh with ${framingLabel} and Content-Type: application/json uses the cookie`, async () => {
       const login = await cookieLogin();
-      const cookies = cookieHeader({ [NAMES.access]: login.access, [NAMES.refresh]: login.refresh, [NAMES.csrf]: login.csrf });
+      const cookies = cookieHeader({
+        [NAMES.access]: login.access,
+        [NAMES.refresh]: login.refresh,
+        [NAMES.csrf]: login.csrf,
+      });
       const extra: Array<[string, string]> = [
         ['X-Auth-Transport', 'cookie'],
         ['Cookie', cookies],
         ['X-CSRF-Token', login.csrf],
       ];
-      const response = await send(server, emptyRequest('POST', '/auth/refresh', 'application/json', framing, body, extra));
+      const response = await send(
+        server,
+        emptyRequest('POST', '/auth/refresh', 'application/json', framing, body, extra),
+      );
       expect(response.status, response.body).to.equal(200);
       expect(response.headers['set-cookie']).to.have.lengthOf(3);
     });
@@ -134,7 +148,10 @@ describe('an empty body is no body, whatever its Content-Type', () => {
         ['Cookie', cookies],
         ['X-CSRF-Token', login.csrf],
       ];
-      const response = await send(server, emptyRequest('POST', '/auth/logout', 'application/json', framing, body, extra));
+      const response = await send(
+        server,
+        emptyRequest('POST', '/auth/logout', 'application/json', framing, body, extra),
+      );
       expect(response.status, response.body).to.equal(200);
       expect(response.headers['set-cookie']?.every((header) => header.includes('Max-Age=0'))).to.equal(true);
       const after = await send(server, {

@@ -22,7 +22,14 @@ describe('errors that say what to do', () => {
   it('TOKEN_EXPIRED points at POST /auth/refresh', async () => {
     const { user, sessionId } = await loggedInUser();
     const now = Math.floor(Date.now() / 1000);
-    const expired = signToken({ sub: String(user.id), sid: sessionId, ver: 0, jti: 'expired-1', iat: now - 120, exp: now - 60 });
+    const expired = signToken({
+      sub: String(user.id),
+      sid: sessionId,
+      ver: 0,
+      jti: 'expired-1',
+      iat: now - 120,
+      exp: now - 60,
+    });
     const response = await api().get('/auth/user').set('Authorization', `Bearer ${expired}`);
     expect(response.body.error.code).to.equal('TOKEN_EXPIRED');
     expect(response.body.error.message).to.include('POST /auth/refresh');
@@ -76,7 +83,9 @@ describe('errors that say what to do', () => {
     });
 
     it('leaves values that are no JWT to the usual answers', async () => {
-      const tooLong = await api().post('/auth/refresh').send({ refresh_token: 'x'.repeat(129) });
+      const tooLong = await api()
+        .post('/auth/refresh')
+        .send({ refresh_token: 'x'.repeat(129) });
       expect(tooLong.body.error.details).to.deep.equal([
         { field: 'refresh_token', message: 'refresh_token length must be less than or equal to 128 characters long' },
       ]);

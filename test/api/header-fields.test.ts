@@ -20,14 +20,29 @@ describe('header fields read as one value', () => {
    * Each field the server reads as one value, in a request where a second line would change the
    * answer if it were not refused (Node keeps the first line of some, joins the others with ", ").
    */
-  const cases: Array<[string, () => Promise<RawRequest>]> = [
-    ['Host', async () => ({ headers: [['Host', 'a.test'], ['host', 'b.test']] })],
+  const cases: Array<[string, () => RawRequest | Promise<RawRequest>]> = [
+    [
+      'Host',
+      () => ({
+        headers: [
+          ['Host', 'a.test'],
+          ['host', 'b.test'],
+        ],
+      }),
+    ],
     [
       'Authorization',
       async () => {
         const { accessToken } = await loggedInUser();
         const bearer = `Bearer ${accessToken}`;
-        return { path: '/auth/user', headers: [['Host', 'x'], ['Authorization', bearer], ['Authorization', bearer]] };
+        return {
+          path: '/auth/user',
+          headers: [
+            ['Host', 'x'],
+            ['Authorization', bearer],
+            ['Authorization', bearer],
+          ],
+        };
       },
     ],
     [
@@ -48,10 +63,19 @@ describe('header fields read as one value', () => {
         };
       },
     ],
-    ['Origin', async () => ({ headers: [['Host', 'x'], ['Origin', ORIGIN], ['Origin', ORIGIN]] })],
+    [
+      'Origin',
+      () => ({
+        headers: [
+          ['Host', 'x'],
+          ['Origin', ORIGIN],
+          ['Origin', ORIGIN],
+        ],
+      }),
+    ],
     [
       'Access-Control-Request-Method',
-      async () => ({
+      () => ({
         method: 'OPTIONS',
         path: '/auth/login',
         headers: [
@@ -80,7 +104,7 @@ describe('header fields read as one value', () => {
     ],
     [
       'X-Auth-Transport',
-      async () => ({
+      () => ({
         method: 'POST',
         path: '/auth/refresh',
         headers: [
@@ -90,7 +114,16 @@ describe('header fields read as one value', () => {
         ],
       }),
     ],
-    ['X-Request-Id', async () => ({ headers: [['Host', 'x'], ['X-Request-Id', 'one'], ['x-request-id', 'two']] })],
+    [
+      'X-Request-Id',
+      () => ({
+        headers: [
+          ['Host', 'x'],
+          ['X-Request-Id', 'one'],
+          ['x-request-id', 'two'],
+        ],
+      }),
+    ],
   ];
 
   for (const [name, build] of cases) {

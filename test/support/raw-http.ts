@@ -45,7 +45,13 @@ export interface RawRequest {
 }
 
 /** The bytes of a request, exactly as described: nothing added, nothing checked. */
-export function requestBytes({ method = 'GET', path = '/auth/ping', version = '1.1', headers, body }: RawRequest): Buffer {
+export function requestBytes({
+  method = 'GET',
+  path = '/auth/ping',
+  version = '1.1',
+  headers,
+  body,
+}: RawRequest): Buffer {
   const head = [`${method} ${path} HTTP/${version}`, ...headers.map(([name, value]) => `${name}: ${value}`), '', ''];
   return Buffer.concat([Buffer.from(head.join('\r\n'), 'latin1'), Buffer.from(body ?? '')]);
 }
@@ -133,4 +139,3 @@ export function expectOurError(response: RawResponse, status: number, code: stri
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headerOf(response, name), name).to.equal(value);
   expect(headerOf(response, 'X-Request-Id')).to.match(/^[0-9a-f-]{36}$/);
 }
-
