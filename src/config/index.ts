@@ -204,6 +204,11 @@ const schema = Joi.object<RawConfig>({
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
 
+/** Every key the server reads, from the schema itself. */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(
+  Object.keys((schema.describe().keys ?? {}) as Record<string, unknown>),
+);
+
 interface RawConfig {
   NODE_ENV: NodeEnv;
   HOST: string;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,25 @@ describe('driver (app.ts)', function () {
     });
   }
 
+  it('suggests the closest flag for a misspelt one, --sever → --server', async () => {
+    const outcome = await run(['--sever'], cwd);
+    expect(outcome.code).to.equal(2);
+    expect(outcome.stderr).to.match(/^error: unknown option --sever; did you mean --server\?\n/);
+  });
+
+  it('warns about keys in .env or the environment that look like misspelt settings, never printing values', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'driver-typo-'));
+    writeFileSync(path.join(empty, '.env'), 'JWT_SECERT=value-of-the-misspelt-secret-0123456789\n');
+    const outcome = await run(['--server'], empty, { RATE_LIMIT_LOGIN_PERIP: '7' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr.trim().split('\n')).to.deep.equal([
+      'warning: JWT_SECERT is not a setting of this server and is ignored; did you mean JWT_SECRET?',
+      'warning: RATE_LIMIT_LOGIN_PERIP is not a setting of this server and is ignored; did you mean RATE_LIMIT_LOGIN_PER_IP?',
+      'error: JWT_SECRET is not set: run `node app --create` to generate one into .env, or set it',
+    ]);
+    expect(outcome.stderr).to.not.include('value-of-the-misspelt-secret');
+  });
+
   it('--create makes the database, migrates it and writes a secret to .env; twice is harmless', async () => {
     const first = await run(['--create', '--seed'], cwd);
     expect(first.code, first.stderr).to.equal(0);
@@ -120,7 +139,11 @@ describe('driver (app.ts)', function () {
     });
 
     const cases: Array<[string, () => Record<string, string>, RegExp]> = [
-      ['a PORT in use', () => ({ PORT: String(busyPort) }), /^error: PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/],
+      [
+        'a PORT in use',
+        () => ({ PORT: String(busyPort) }),
+        /^error: PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/,
+      ],
       [
         'a METRICS_PORT in use',
         () => ({ PORT: '0', METRICS_PORT: String(busyPort) }),
@@ -188,6 +211,15 @@ describe('driver (app.ts)', function () {
     );
   });
 
+  it('--help names every kind of row that --purge deletes, in the words --purge reports them', async () => {
+    const help = (await run(['--help'], cwd)).stdout;
+    const purgeLine = help.split('\n').find((line) => line.trimStart().startsWith('--purge')) ?? '';
+    const reported = (await run(['--purge'], cwd)).stdout;
+    const kinds = [...reported.matchAll(/\d+ expired ([a-z -]+?)\(s\)/g)].map((match) => match[1]);
+    expect(kinds).to.deep.equal(['blocked token', 'session row', 'rate-limit row']);
+    for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
+  });
+
   it('--drop refuses under NODE_ENV=production without --force', async () => {
     const outcome = await run(['--drop'], cwd, {
       NODE_ENV: 'production',
@@ -205,6 +237,16 @@ describe('driver (app.ts)', function () {
       'undid 20261123100000-create-rate-limits.js, 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
     );
     expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
+    // What --help promises: the database itself and an empty SequelizeMeta stay.
+    const help = (await run(['--help'], cwd)).stdout.replace(/\s+/g, ' ');
+    expect(help).to.include("drops this server's tables, keeps the database itself and an empty SequelizeMeta table");
+    const connection = await mysql.createConnection({ uri: driverUrl });
+    try {
+      const [applied] = await connection.query<mysql.RowDataPacket[]>('SELECT name FROM SequelizeMeta');
+      expect(applied).to.deep.equal([]);
+    } finally {
+      await connection.end();
+    }
 
     const cluster = await run(['--server', '--workers', '2'], cwd);
     expect(cluster.code).to.equal(1);
