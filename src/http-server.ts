@@ -6,7 +6,7 @@ type RequestHandler = (request: http.IncomingMessage, response: http.ServerRespo
 /** Node's timeouts, which tests shorten. */
 export type ServerTimeouts = Pick<
   http.ServerOptions,
-  'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval'
+  'requestTimeout' | 'headersTimeout' | 'connectionsCheckingInterval' | 'keepAliveTimeout'
 >;
 
 /**
