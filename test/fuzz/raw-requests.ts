@@ -125,7 +125,7 @@ const emptyBody: fc.Arbitrary<BodyChoice> = fc
 const mismatchedBody: fc.Arbitrary<BodyChoice> = fc.oneof(
   fc
     .tuple(
-      hostileJson.map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+      hostileJson.map((value) => Buffer.from(JSON.stringify(value))),
       fc.integer({ min: -8, max: 8 }).filter((offset) => offset !== 0),
     )
     .map(([bytes, offset]): BodyChoice => ({
