@@ -83,3 +83,12 @@ export const passwordChangeSchema = Joi.object<PasswordChangeInput, true>({
   current_password: password(1).required(),
   new_password: password(8).required(),
 }).required();
+
+export interface SessionParams {
+  id: string;
+}
+
+// Any string: an id that is not one of the caller's live sessions is 404 SESSION_NOT_FOUND, not 400.
+export const sessionParamsSchema = Joi.object<SessionParams, true>({
+  id: Joi.string().required().description('A session id from GET /auth/sessions.'),
+}).required();
