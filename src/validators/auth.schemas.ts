@@ -55,12 +55,14 @@ export const loginSchema = Joi.object<LoginInput, true>({
 }).required();
 
 export interface RefreshInput {
-  /** Required, except with cookie transport, where the refresh cookie may carry it instead. */
   refresh_token?: string;
 }
 
+// Optional here because cookie transport may carry it; the controller requires it otherwise.
 export const refreshSchema = Joi.object<RefreshInput, true>({
-  refresh_token: Joi.string().max(128),
+  refresh_token: Joi.string()
+    .max(128)
+    .description('Required, unless X-Auth-Transport: cookie and the refresh cookie carry it.'),
 }).required();
 
 export type LogoutScope = 'current' | 'others' | 'all';
