@@ -141,6 +141,8 @@ describe('jsonBody and pathParameters', () => {
         example: 'abc',
       },
     ]);
+    const undescribed = Joi.object<{ asset: string }, true>({ asset: Joi.string().required() });
+    expect(pathParameters(undescribed, { asset: 'a.css' })[0]).to.not.have.property('description');
     const optional = Joi.object<{ id?: string }, true>({ id: Joi.string() });
     expect(() => pathParameters(optional, { id: 'abc' })).to.throw(/not required/);
   });
