@@ -1,0 +1,164 @@
+import type { Response } from 'supertest';
+import { Session } from '../../src/models';
+import { api, createUser, decode, PASSWORD } from '../support/factories';
+import { expectRacesWon } from '../support/races';
+
+/** Rounds per race, each with PARALLEL users racing at once. */
+const ROUNDS = 15;
+const PARALLEL = 3;
+/** Logins fired alongside each revocation: some verify the password before it commits and finish after. */
+const LOGINS_PER_RACE = 8;
+const NEW_PASSWORD = 'a brand new password';
+
+type Agent = ReturnType<typeof api>;
+
+const bearer = (token: string): string => `Bearer ${token}`;
+const sessionIdOf = (response: Response): string => String(decode(String(response.body.access_token)).sid);
+
+/** The live sessions of a user, as the database holds them. */
+async function liveSessionIds(userId: number): Promise<string[]> {
+  const rows = await Session.findAll({ where: { userId, revokedAt: null }, attributes: ['familyId'], raw: true });
+  return [...new Set(rows.map((row) => row.familyId))];
+}
+
+/** What still works of a login's tokens (its access token, its refresh token): nothing should. */
+async function stillWorking(app: Agent, login: Response): Promise<string[]> {
+  const problems: string[] = [];
+  const user = await app.get('/auth/user').set('Authorization', bearer(String(login.body.access_token)));
+  if (user.status !== 401) problems.push(`its access token got ${user.status}`);
+  const refreshed = await app.post('/auth/refresh').send({ refresh_token: login.body.refresh_token });
+  if (refreshed.status !== 401) problems.push(`its refresh token got ${refreshed.status}`);
+  return problems;
+}
+
+/** Any answer but the expected ones, as a problem. */
+function unexpected(responses: Response[], expected: number[]): string[] {
+  return responses
+    .filter((response) => !expected.includes(response.status))
+    .map((response) => `${response.status} ${JSON.stringify(response.body)}`);
+}
+
+async function userWithSession(app: Agent) {
+  const { user } = await createUser();
+  const login = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+  return { user, accessToken: String(login.body.access_token), sessionId: sessionIdOf(login) };
+}
+
+/**
+ * A password change racing logins with the old and the new password. Afterwards every live
+ * session is the changer's or a new-password login's, and no old-password login's tokens work.
+ */
+async function passwordChangeRace(app: Agent): Promise<string[]> {
+  const { user, accessToken, sessionId } = await userWithSession(app);
+  const withOld = (index: number): boolean => index % 2 === 0;
+  const [changed, ...logins] = await Promise.all([
+    app
+      .post('/auth/password')
+      .set('Authorization', bearer(accessToken))
+      .send({ current_password: PASSWORD, new_password: NEW_PASSWORD }),
+    ...Array.from({ length: LOGINS_PER_RACE }, (_, index) =>
+      app.post('/auth/login').send({ email: user.email, password: withOld(index) ? PASSWORD : NEW_PASSWORD }),
+    ),
+  ]);
+  const problems = [...unexpected([changed], [200]), ...unexpected(logins, [200, 401])];
+  const allowed = new Set([sessionId]);
+  logins.forEach((login, index) => {
+    if (login.status === 200 && !withOld(index)) allowed.add(sessionIdOf(login));
+  });
+  for (const live of await liveSessionIds(user.id)) {
+    if (!allowed.has(live)) problems.push(`session ${live} of an old-password login is alive`);
+  }
+  const oldLogins = logins.filter((login, index) => login.status === 200 && withOld(index));
+  for (const login of oldLogins) {
+    problems.push(...(await stillWorking(app, login)).map((problem) => `an old-password login: ${problem}`));
+  }
+  return problems;
+}
+
+/**
+ * "Log out everywhere" racing logins. A login whose token carries version 0 read the user before
+ * the logout committed: afterwards none of those may have a live session or working tokens.
+ */
+async function logoutAllRace(app: Agent): Promise<string[]> {
+  const { user, accessToken } = await userWithSession(app);
+  const [loggedOut, ...logins] = await Promise.all([
+    app.post('/auth/logout').set('Authorization', bearer(accessToken)).send({ scope: 'all' }),
+    ...Array.from({ length: LOGINS_PER_RACE }, () =>
+      app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
+    ),
+  ]);
+  const problems = [...unexpected([loggedOut], [200]), ...unexpected(logins, [200, 401])];
+  const succeeded = logins.filter((login) => login.status === 200);
+  const before = succeeded.filter((login) => decode(String(login.body.access_token)).ver === 0);
+  const after = new Set(succeeded.filter((login) => !before.includes(login)).map(sessionIdOf));
+  for (const live of await liveSessionIds(user.id)) {
+    if (!after.has(live)) problems.push(`session ${live} of a login from before the logout is alive`);
+  }
+  for (const login of before) {
+    problems.push(...(await stillWorking(app, login)).map((problem) => `a login from before: ${problem}`));
+  }
+  return problems;
+}
+
+/**
+ * Four sessions of one user change the password at once, each from the same current password to
+ * its own new one: one wins, the others find the current password changed under them.
+ */
+async function concurrentChangesRace(app: Agent): Promise<string[]> {
+  const { user } = await createUser();
+  const sessions = await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      const login = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+      return { accessToken: String(login.body.access_token), sessionId: sessionIdOf(login) };
+    }),
+  );
+  const changes = await Promise.all(
+    sessions.map((session, index) =>
+      app
+        .post('/auth/password')
+        .set('Authorization', bearer(session.accessToken))
+        .send({ current_password: PASSWORD, new_password: `${NEW_PASSWORD} ${index}` }),
+    ),
+  );
+  const problems: string[] = [];
+  const winners = changes.flatMap((response, index) => (response.status === 200 ? [index] : []));
+  if (winners.length !== 1) problems.push(`${winners.length} changes answered 200`);
+  for (const response of changes.filter((candidate) => candidate.status !== 200)) {
+    if (response.body.error?.code !== 'PASSWORD_INCORRECT') problems.push(`a loser got ${response.status}`);
+  }
+  const winner = sessions[winners[0] ?? -1]?.sessionId ?? 'none';
+  const live = await liveSessionIds(user.id);
+  if (live.join() !== winner) problems.push(`live sessions: [${live.join()}], winner ${winner}`);
+  const logins = await Promise.all(
+    sessions.map((_, index) =>
+      app.post('/auth/login').send({ email: user.email, password: `${NEW_PASSWORD} ${index}` }),
+    ),
+  );
+  const accepted = logins.flatMap((response, index) => (response.status === 200 ? [index] : []));
+  if (accepted.join() !== winners.join()) problems.push(`new passwords that log in: [${accepted.join()}]`);
+  return problems;
+}
+
+describe('logins racing a revocation of every other session', function () {
+  // Hundreds of requests per test, on a shared machine: a bound on hanging, not on speed.
+  this.timeout(300_000);
+
+  it('POST /auth/password: every session alive afterwards was made with the new password, or is the changer', async () => {
+    const app = api();
+    await expectRacesWon(ROUNDS, PARALLEL, () => passwordChangeRace(app));
+  });
+
+  it('POST /auth/logout {"scope":"all"}: no session outlives it whose login read the user before it', async () => {
+    const app = api();
+    await expectRacesWon(ROUNDS, PARALLEL, () => logoutAllRace(app));
+  });
+});
+
+describe('concurrent password changes', function () {
+  this.timeout(300_000);
+
+  it('let exactly one win; the rest get 403 PASSWORD_INCORRECT, and only the winner keeps a session', async () => {
+    const app = api();
+    await expectRacesWon(ROUNDS / 3, PARALLEL, () => concurrentChangesRace(app));
+  });
+});
