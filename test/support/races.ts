@@ -17,3 +17,20 @@ export async function expectRacesWon(rounds: number, parallel: number, race: Rac
   }
   expect(failed, `${failed.length}/${rounds * parallel} races failed:\n${failed.join('\n')}`).to.deep.equal([]);
 }
+
+/**
+ * Runs `step` again and again, one call at a time, until `until` has settled (at least once),
+ * and returns every result: a client that keeps refreshing or logging in while a revocation runs,
+ * so the race window is covered whenever the revocation reaches the database.
+ */
+export async function whilePending<T>(until: Promise<unknown>, step: () => Promise<T>): Promise<T[]> {
+  const state = { pending: true };
+  const settle = (): void => {
+    state.pending = false;
+  };
+  until.then(settle, settle);
+  const results: T[] = [];
+  do results.push(await step());
+  while (state.pending);
+  return results;
+}
