@@ -50,3 +50,28 @@ export async function inTransaction<T>(work: (transaction: Transaction) => Promi
     }
   }
 }
+
+/** What a transaction may rely on once it holds the user row's lock. */
+export type LockedUser = Pick<User, 'id' | 'passwordHash' | 'tokenVersion'>;
+
+/**
+ * THE LOCK ORDER. Every transaction that changes a user's sessions, or reads them to decide a
+ * change, takes its locks in one order: first the user row (this function: SELECT … FOR UPDATE),
+ * then that user's `sessions` rows (and `blocked_tokens` rows), never the other way round. Login,
+ * signup (whose INSERT holds the new row), refresh and reuse detection, logout of every scope, the
+ * revocation of one session and password change all do. Two such transactions of one user
+ * therefore run one after the other: they cannot deadlock on each other, and a revocation sees the
+ * successor row a refresh committed before it (and ends it), or commits first and the refresh finds
+ * its row revoked. So a revocation answered 200 wins over every refresh that commits after it.
+ *
+ * Reads after the lock that decide anything must be locking reads (`lock` in the query), or they
+ * may see the snapshot taken before the lock was granted. Returns null when the user is gone.
+ */
+export function lockUser(userId: number, transaction: Transaction): Promise<LockedUser | null> {
+  return User.findByPk(userId, {
+    attributes: ['id', 'passwordHash', 'tokenVersion'],
+    raw: true,
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+}

@@ -1,6 +1,6 @@
 import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, User, type RevocationReason } from '../models';
+import { inTransaction, lockUser, User, type RevocationReason } from '../models';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import type { PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
@@ -83,7 +83,10 @@ export function createAuthService({ tokens, passwords, sessions, cache, onRevoke
       if (user === null || !matches) throw new AppError('INVALID_CREDENTIALS');
       // Only now is the plain password known to be right: upgrade a hash made at an older cost.
       if (passwords.needsRehash(user.passwordHash)) await rehash(user, input.password);
-      const session = await inTransaction((transaction) => sessions.startSession(user.id, client, transaction));
+      const session = await inTransaction(async (transaction) => {
+        if ((await lockUser(user.id, transaction)) === null) throw new AppError('INVALID_CREDENTIALS');
+        return sessions.startSession(user.id, client, transaction);
+      });
       return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
     },
 
