@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { inTransaction, lockUser, User, type LockedUser, type RevocationReason } from '../models';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
-import type { PasswordHasher } from './password.service';
+import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import { blockToken } from './revocation.service';
 import type { SessionDto, SessionService } from './session.service';
@@ -83,7 +83,10 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
       onRevoked('logout');
     },
 
-    /** Changes the password and, in the same transaction, ends every other session. */
+    /**
+     * Changes the password and, in the same transaction, ends every other session. Of concurrent
+     * changes that verified the same current password, one wins; the others find it changed.
+     */
     async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
       const user = await User.findByPk(token.userId, { rejectOnEmpty: new AppError('USER_NOT_FOUND') });
       if (!(await passwords.verify(input.current_password, user.passwordHash))) {
@@ -92,6 +95,10 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
       const passwordHash = await passwords.hash(input.new_password);
       const ended = await inTransaction(async (transaction) => {
         const locked = await lockCaller(token.userId, transaction);
+        // Races: a change that committed since the check above made current_password wrong.
+        if (!(await stillMatches(passwords, input.current_password, user.passwordHash, locked.passwordHash))) {
+          throw new AppError('PASSWORD_INCORRECT');
+        }
         await User.update({ passwordHash }, { where: { id: locked.id }, transaction });
         return sessions.endSessions(
           { userId: token.userId, exceptFamilyId: token.sessionId },
