@@ -1,5 +1,7 @@
+import bcrypt from 'bcrypt';
+import { expect } from 'chai';
 import type { Response } from 'supertest';
-import { Session } from '../../src/models';
+import { Session, User } from '../../src/models';
 import { api, createUser, decode, PASSWORD } from '../support/factories';
 import { expectRacesWon, whilePending } from '../support/races';
 
@@ -155,6 +157,19 @@ describe('logins racing a revocation of every other session', function () {
   it('POST /auth/logout {"scope":"all"}: no session outlives it whose login read the user before it', async () => {
     const app = api();
     await expectRacesWon(ROUNDS, PARALLEL, () => logoutAllRace(app));
+  });
+});
+
+describe('concurrent logins that each re-hash the password', () => {
+  it('all succeed: a hash re-made at the new cost is not mistaken for a password change', async () => {
+    const { user } = await createUser();
+    const app = api({ BCRYPT_ROUNDS: '5' });
+    const logins = await Promise.all(
+      Array.from({ length: 6 }, () => app.post('/auth/login').send({ email: user.email, password: PASSWORD })),
+    );
+    expect(logins.map((login) => login.status)).to.deep.equal(Array<number>(6).fill(200));
+    const stored = await User.findByPk(user.id, { rejectOnEmpty: true });
+    expect(bcrypt.getRounds(stored.passwordHash)).to.equal(5);
   });
 });
 
