@@ -1,9 +1,10 @@
 import bcrypt from 'bcrypt';
 import { expect } from 'chai';
-import type { Response } from 'supertest';
+import type { Response, Test } from 'supertest';
 import { Session, User } from '../../src/models';
 import { api, createUser, decode, PASSWORD } from '../support/factories';
 import { expectRacesWon, whilePending } from '../support/races';
+import { queuedInOrder } from '../support/user-row-lock';
 
 /** Rounds per race, each with PARALLEL users racing at once. */
 const ROUNDS = 10;
@@ -157,6 +158,76 @@ describe('logins racing a revocation of every other session', function () {
   it('POST /auth/logout {"scope":"all"}: no session outlives it whose login read the user before it', async () => {
     const app = api();
     await expectRacesWon(ROUNDS, PARALLEL, () => logoutAllRace(app));
+  });
+});
+
+describe('a login queued on the user row behind a revocation of every session', () => {
+  const REVOKE_ALL: ReadonlyArray<[string, (app: Agent, accessToken: string) => Test]> = [
+    [
+      'POST /auth/password',
+      (app, accessToken) =>
+        app
+          .post('/auth/password')
+          .set('Authorization', bearer(accessToken))
+          .send({ current_password: PASSWORD, new_password: NEW_PASSWORD }),
+    ],
+    [
+      'POST /auth/logout {"scope":"all"}',
+      (app, accessToken) => app.post('/auth/logout').set('Authorization', bearer(accessToken)).send({ scope: 'all' }),
+    ],
+  ];
+
+  for (const [name, revoke] of REVOKE_ALL) {
+    it(`${name}: a login that verified the password before it committed fails, and leaves no session`, async () => {
+      const app = api();
+      const { user, accessToken, sessionId } = await userWithSession(app);
+      const [revoked, login] = await queuedInOrder(
+        user.id,
+        () => revoke(app, accessToken),
+        () => app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
+      );
+      expect(revoked.status).to.equal(200);
+      expect(login.status, JSON.stringify(login.body)).to.equal(401);
+      expect(login.body.error.code).to.equal('INVALID_CREDENTIALS');
+      const survivors = name === 'POST /auth/password' ? [sessionId] : [];
+      expect(await liveSessionIds(user.id)).to.deep.equal(survivors);
+    });
+
+    it(`${name}: a login that committed before it is ended by it`, async () => {
+      const app = api();
+      const { user, accessToken } = await userWithSession(app);
+      const [login, revoked] = await queuedInOrder(
+        user.id,
+        () => app.post('/auth/login').send({ email: user.email, password: PASSWORD }),
+        () => revoke(app, accessToken),
+      );
+      expect([login.status, revoked.status]).to.deep.equal([200, 200]);
+      expect(await stillWorking(app, login)).to.deep.equal([]);
+    });
+  }
+
+  it('POST /auth/password twice from one current password: the first wins, the second gets 403', async () => {
+    const app = api();
+    const { user, accessToken } = await userWithSession(app);
+    const second = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+    const change = (token: string, newPassword: string) => () =>
+      app
+        .post('/auth/password')
+        .set('Authorization', bearer(token))
+        .send({ current_password: PASSWORD, new_password: newPassword });
+    const [first, late] = await queuedInOrder(
+      user.id,
+      change(accessToken, NEW_PASSWORD),
+      change(String(second.body.access_token), `${NEW_PASSWORD} too`),
+    );
+    expect(first.status).to.equal(200);
+    expect(late.status).to.equal(403);
+    expect(late.body.error.code).to.equal('PASSWORD_INCORRECT');
+    await app.post('/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
+    await app
+      .post('/auth/login')
+      .send({ email: user.email, password: `${NEW_PASSWORD} too` })
+      .expect(401);
   });
 });
 

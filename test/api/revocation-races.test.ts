@@ -1,7 +1,9 @@
+import { expect } from 'chai';
 import type { Response, Test } from 'supertest';
 import { Session } from '../../src/models';
 import { api, createUser, decode, PASSWORD } from '../support/factories';
 import { expectRacesWon, whilePending } from '../support/races';
+import { queuedInOrder } from '../support/user-row-lock';
 
 /** Rounds per revoking request, each with PARALLEL users racing at once, to provoke lock conflicts. */
 const ROUNDS = 20;
@@ -96,7 +98,8 @@ async function survivorsOf(app: Agent, name: Name, before: LoggedInSession, issu
   const latest = issued.slice(-2);
   for (const pair of latest) {
     const refreshed = await app.post('/auth/refresh').send({ refresh_token: pair.refreshToken });
-    if (refreshed.status !== 401) problems.push(`[alive] ${name}: a new refresh token got ${refreshed.status}`);
+    if (refreshed.status === 409) problems.push(`[409] ${name}: a new refresh token got 409`);
+    else if (refreshed.status !== 401) problems.push(`[alive] ${name}: a new refresh token got ${refreshed.status}`);
   }
   for (const accessToken of [before.accessToken, ...latest.map((pair) => pair.accessToken)]) {
     const user = await app.get('/auth/user').set('Authorization', bearer(accessToken));
@@ -110,18 +113,24 @@ async function survivorsOf(app: Agent, name: Name, before: LoggedInSession, issu
   return problems;
 }
 
-/**
- * One race: a user with three sessions, each refreshed over and over while the caller revokes (the
- * target by three clients at once, the bystander by two, which also race each other). Returns
- * what went wrong.
- */
-async function raceOnce(app: Agent, revoker: Revoker): Promise<string[]> {
+/** A user with three live sessions, logged in through `app`. */
+async function userWithThreeSessions(app: Agent): Promise<{ userId: number; sessions: Record<Name, LoggedInSession> }> {
   const { user, password } = await createUser();
   const sessions: Record<Name, LoggedInSession> = {
     caller: await login(app, user.email, password),
     target: await login(app, user.email, password),
     bystander: await login(app, user.email, password),
   };
+  return { userId: user.id, sessions };
+}
+
+/**
+ * One race: a user with three sessions, each refreshed over and over while the caller revokes (the
+ * target by three clients at once, the bystander by two, which also race each other). Returns
+ * what went wrong.
+ */
+async function raceOnce(app: Agent, revoker: Revoker): Promise<string[]> {
+  const { sessions } = await userWithThreeSessions(app);
   const refresherOf = (name: Name): Refresher => ({ current: sessions[name].refreshToken, issued: [], responses: [] });
   const refreshers: Record<Name, Refresher> = {
     caller: refresherOf('caller'),
@@ -151,6 +160,42 @@ describe('revocations racing refreshes of the sessions they end', function () {
     it(`${revoker.name}: no 5xx, and after its 200 no refresh or access token of an ended session works`, async () => {
       const app = api();
       await expectRacesWon(ROUNDS, PARALLEL, () => raceOnce(app, revoker));
+    });
+  }
+});
+
+describe('a revocation and a refresh queued on the user row one behind the other', () => {
+  for (const revoker of REVOKERS) {
+    it(`${revoker.name} after a refresh: ends the session the refresh extended (no deadlock, no 5xx)`, async () => {
+      const app = api();
+      const { userId, sessions } = await userWithThreeSessions(app);
+      const [refreshed, revoked] = await queuedInOrder(
+        userId,
+        () => app.post('/auth/refresh').send({ refresh_token: sessions.target.refreshToken }),
+        () => revoker.send(app, sessions),
+      );
+      expect([refreshed.status, revoked.status], JSON.stringify([refreshed.body, revoked.body])).to.deep.equal([
+        200, 200,
+      ]);
+      const issued = {
+        accessToken: String(refreshed.body.access_token),
+        refreshToken: String(refreshed.body.refresh_token),
+      };
+      expect(await survivorsOf(app, 'target', sessions.target, [issued])).to.deep.equal([]);
+    });
+
+    it(`${revoker.name} before a refresh: the refresh is refused`, async () => {
+      const app = api();
+      const { userId, sessions } = await userWithThreeSessions(app);
+      const [revoked, refreshed] = await queuedInOrder(
+        userId,
+        () => revoker.send(app, sessions),
+        () => app.post('/auth/refresh').send({ refresh_token: sessions.target.refreshToken }),
+      );
+      expect(revoked.status).to.equal(200);
+      expect(refreshed.status).to.equal(401);
+      expect(refreshed.body.error.code).to.equal('REFRESH_TOKEN_REVOKED');
+      expect(await survivorsOf(app, 'target', sessions.target, [])).to.deep.equal([]);
     });
   }
 });
