@@ -20,8 +20,13 @@ export interface Config extends HttpSettings, DatabaseSettings, TokenSettings, S
   rateLimits: RateLimitSettings;
 }
 
+export interface ConfigSection {
+  title: string;
+  keys: Readonly<Record<string, ConfigKey<unknown>>>;
+}
+
 /** Every key the server reads, by section, in the order .env.example and the reference list them. */
-export const CONFIG_SECTIONS = [
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Environment', keys: ENVIRONMENT_KEYS },
   { title: 'HTTP, cookies and CORS', keys: HTTP_KEYS },
   { title: 'Database', keys: DATABASE_KEYS },
@@ -29,7 +34,7 @@ export const CONFIG_SECTIONS = [
   { title: 'Sessions', keys: SESSION_KEYS },
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
-] as const satisfies ReadonlyArray<{ title: string; keys: Record<string, ConfigKey<unknown>> }>;
+];
 
 const KEYS = {
   ...ENVIRONMENT_KEYS,
