@@ -29,7 +29,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
         cache.markTokenBlocked(token.jti, token.expiresAt);
-        cache.markSessionsEnded([token.sessionId]);
+        cache.markSessionsEnded(token.userId, [token.sessionId]);
         onRevoked('logout');
         return;
       }
@@ -38,7 +38,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           { userId: token.userId, exceptFamilyId: token.sessionId },
           'logout_others',
         );
-        cache.markSessionsEnded(ended);
+        cache.markSessionsEnded(token.userId, ended);
         onRevoked('logout_others');
         return;
       }
@@ -52,7 +52,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         return [await sessions.endSessions({ userId: token.userId }, 'logout_all', transaction), user.tokenVersion];
       });
       cache.markTokenVersion(token.userId, tokenVersion);
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('logout_all');
     },
 
@@ -64,7 +64,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
     async revokeSession({ token }: Authenticated, sessionId: string): Promise<void> {
       const ended = await sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout');
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('logout');
     },
 
@@ -83,7 +83,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           transaction,
         );
       });
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('password_change');
     },
   };
