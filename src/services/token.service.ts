@@ -1,8 +1,9 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import jwt, { TokenExpiredError, type VerifyOptions } from 'jsonwebtoken';
+import jwt, { type VerifyOptions } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
+import { toAppError } from '../errors/to-app-error';
 
 /** What a verified access token says, with every claim checked for presence and type. */
 export interface AccessTokenClaims {
@@ -174,9 +175,10 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
       try {
         jwt.verify(token, key, verifyOptions);
       } catch (error) {
-        // Besides our key, checked at startup, jwt.verify reads only the client's bytes: whatever it
-        // throws says the token is bad, never that the server is (no 500 a client can cause).
-        throw new AppError(error instanceof TokenExpiredError ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', { cause: error });
+        // Besides our key, made at startup, jwt.verify reads only the client's bytes: an error that is
+        // not one of its own (toAppError maps those) still says the token is bad, never a 500.
+        const mapped = toAppError(error);
+        throw mapped.status === 401 ? mapped : new AppError('TOKEN_INVALID', { cause: error });
       }
       const claims = readClaims(payload);
       verified.set(token, claims, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });
