@@ -95,7 +95,7 @@ const seed = process.env.FUZZ_SEED;
  * fast-check settings for a property with `runs` runs in CI. FUZZ_SCALE multiplies the runs for
  * a longer campaign; FUZZ_SEED replays the run whose seed a failure printed.
  */
-export function fuzzParameters<Values extends unknown[] = [FuzzRequest]>(runs: number): fc.Parameters<Values> {
+export function fuzzParameters<Request = FuzzRequest>(runs: number): fc.Parameters<[Request]> {
   return {
     numRuns: Math.max(1, Math.round(runs * scale)),
     ...(seed === undefined ? {} : { seed: Number(seed) }),
