@@ -1,7 +1,7 @@
 import { authOf, type AppContext } from '../middleware/context';
 import type { CookieTransport } from '../middleware/cookie-transport';
 import type { AccountService } from '../services/account.service';
-import type { LogoutInput, PasswordChangeInput } from '../validators/auth.schemas';
+import type { LogoutInput, PasswordChangeInput, SessionParams } from '../validators/auth.schemas';
 
 /** Handlers for what a signed-in user does to their own sessions and password. */
 export function createAccountController(account: AccountService, cookies: CookieTransport) {
@@ -17,10 +17,10 @@ export function createAccountController(account: AccountService, cookies: Cookie
       ctx.body = { sessions: await account.listSessions(authOf(ctx)) };
     },
 
-    revokeSession: async (ctx: AppContext & { params: { id: string } }): Promise<void> => {
+    revokeSession: async (ctx: AppContext, params: SessionParams): Promise<void> => {
       const auth = authOf(ctx);
-      await account.revokeSession(auth, ctx.params.id);
-      if (ctx.params.id === auth.token.sessionId) cookies.clear(ctx);
+      await account.revokeSession(auth, params.id);
+      if (params.id === auth.token.sessionId) cookies.clear(ctx);
       ctx.body = { message: 'Session revoked' };
     },
 

@@ -1,45 +1,222 @@
-/** Every error a client can see: a stable code, its HTTP status and a default message. */
+/** What the catalogue says of each code; docs/reference/errors.md is generated from it. */
+export interface ErrorEntry {
+  status: number;
+  /** The default message of the body, for humans; clients branch on the code. */
+  message: string;
+  /** When the server answers with this code (Markdown). */
+  when: string;
+  /** What a client should do about it (Markdown). */
+  clientAction: string;
+}
+
+/**
+ * Every error a client can see: a stable code, its HTTP status, a default message, when it
+ * happens and what the client should do. `npm run docs:generate` writes docs/reference/errors.md.
+ */
 export const ERRORS = {
-  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
-  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
-  BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+  VALIDATION_FAILED: {
+    status: 400,
+    message: 'The request is not valid.',
+    when:
+      'The body or a path parameter is not what the route accepts: not an object; a field missing, null, of' +
+      ' the wrong type, empty, too long or unknown; a bad email, password or name; `POST /auth/refresh` ' +
+      'without `refresh_token` outside cookie mode. `details` has one entry per bad field.',
+    clientAction:
+      'Fix the fields `details` names (every limit is in `/openapi.json`); the same request fails the same way again.',
+  },
+  INVALID_JSON: {
+    status: 400,
+    message: 'The request body is not valid JSON.',
+    when: 'The body does not parse as JSON, or has a `__proto__` key.',
+    clientAction: 'Send valid JSON; the same request fails the same way again.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    message: 'The request could not be read.',
+    when:
+      'The body cannot be read (a corrupt gzip or brotli body); an `X-Auth-Transport` other ' +
+      "than `cookie`; a request line Node's HTTP parser refuses (answered before Koa).",
+    clientAction:
+      'Fix the request: an uncompressed or correctly compressed body, and `X-Auth-Transport` only as `cookie`.',
+  },
   COOKIE_MODE_DISABLED: {
     status: 400,
     message: 'Cookie transport is not enabled on this server; send no X-Auth-Transport header.',
+    when: '`X-Auth-Transport: cookie` while `COOKIE_MODE` is off on this server.',
+    clientAction:
+      'Send no `X-Auth-Transport` header and use the tokens in the body, or have the operator set `COOKIE_MODE=true`.',
   },
-  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
-  INVALID_CREDENTIALS: { status: 401, message: 'Email or password is incorrect.' },
-  TOKEN_INVALID: { status: 401, message: 'The access token is not valid.' },
-  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
-  TOKEN_REVOKED: { status: 401, message: 'The access token has been revoked.' },
-  USER_NOT_FOUND: { status: 401, message: 'The user of this token no longer exists.' },
-  REFRESH_TOKEN_INVALID: { status: 401, message: 'The refresh token is not valid.' },
-  REFRESH_TOKEN_EXPIRED: { status: 401, message: 'The refresh token has expired; log in again.' },
-  REFRESH_TOKEN_REVOKED: { status: 401, message: 'The session of this refresh token has ended; log in again.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'Authentication is required.',
+    when:
+      'No `Authorization` header and no access cookie (with `WWW-Authenticate: Bearer`); a ' +
+      'refresh by cookie with neither a `refresh_token` in the body nor the refresh cookie.',
+    clientAction:
+      'Log in, then send the access token as `Authorization: Bearer <token>` (or, in ' +
+      'cookie mode, log in with `X-Auth-Transport: cookie` so the cookies are set).',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    message: 'Email or password is incorrect.',
+    when: 'Unknown email **or** wrong password: one answer for both, after the same bcrypt work.',
+    clientAction:
+      'Ask the user to check the email and password; repeated failures on one email end in 429 `RATE_LIMITED`.',
+  },
+  TOKEN_INVALID: {
+    status: 401,
+    message: 'The access token is not valid.',
+    when:
+      'Another scheme than Bearer, no token, garbage, a bad signature, `alg: none` or an algorithm not ' +
+      'configured, a missing, mistyped or out-of-range `sub`/`jti`/`sid`/`ver`/`iat`/`exp`, a wrong ' +
+      '`iss`/`aud`, or `nbf` in the future; anything but three segments of canonical base64url whose ' +
+      'header and payload are UTF-8 JSON objects, or a token over 8 KiB; a header with `crit`, `jku`, ' +
+      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT` (with `WWW-Authenticate: Bearer error="invalid_token"`).',
+    clientAction: 'Do not retry with this token: get a new pair with `POST /auth/refresh`, or log in again.',
+  },
+  TOKEN_EXPIRED: {
+    status: 401,
+    message: 'The access token has expired.',
+    when: "The access token's `exp` has passed (beyond `JWT_CLOCK_TOLERANCE_SECONDS`).",
+    clientAction: 'Get a new pair with `POST /auth/refresh`, then repeat the request with the new access token.',
+  },
+  TOKEN_REVOKED: {
+    status: 401,
+    message: 'The access token has been revoked.',
+    when:
+      "The token's `jti` is on the blocklist, its session has ended or is not a session of the token's " +
+      '`sub`, or the user logged out everywhere after it was issued (also: the loser of concurrent ' +
+      'logouts of one token).',
+    clientAction: 'Treat the user as logged out: its session is over, so a refresh fails too. Log in again.',
+  },
+  USER_NOT_FOUND: {
+    status: 401,
+    message: 'The user of this token no longer exists.',
+    when: 'A valid token whose user has been deleted.',
+    clientAction: 'Treat the user as logged out; the account no longer exists.',
+  },
+  REFRESH_TOKEN_INVALID: {
+    status: 401,
+    message: 'The refresh token is not valid.',
+    when: 'A refresh token that is malformed, unknown, or whose secret does not match.',
+    clientAction: 'Discard it and log in again (in cookie mode the cookies are cleared).',
+  },
+  REFRESH_TOKEN_EXPIRED: {
+    status: 401,
+    message: 'The refresh token has expired; log in again.',
+    when: "The refresh token's own expiry, or the session's absolute lifetime, has passed.",
+    clientAction: 'Log in again.',
+  },
+  REFRESH_TOKEN_REVOKED: {
+    status: 401,
+    message: 'The session of this refresh token has ended; log in again.',
+    when: "The refresh token's session was ended (logout, password change, reuse).",
+    clientAction: 'Log in again.',
+  },
   REFRESH_TOKEN_REUSED: {
     status: 401,
     message: 'This refresh token was already used; its session has been revoked. Log in again.',
+    when:
+      'A refresh token that was already rotated, presented after the grace window' +
+      ' (`REFRESH_GRACE_SECONDS`): its whole session is now revoked.',
+    clientAction:
+      'Log in again. Unless two copies of the client shared the token, treat it as a sign the refresh token leaked.',
   },
-  PASSWORD_INCORRECT: { status: 403, message: 'The current password is incorrect.' },
+  PASSWORD_INCORRECT: {
+    status: 403,
+    message: 'The current password is incorrect.',
+    when: '`POST /auth/password` with a wrong `current_password`.',
+    clientAction:
+      'Ask the user for the current password again; repeated failures for one user end in 429 `RATE_LIMITED`.',
+  },
   CSRF_TOKEN_INVALID: {
     status: 403,
     message: 'The X-CSRF-Token header is missing or does not match the CSRF cookie.',
+    when:
+      'A POST or DELETE authenticated by cookie (or a refresh by cookie)' +
+      ' without an `X-CSRF-Token` equal to the CSRF cookie.',
+    clientAction: "Send the CSRF cookie's value (also returned as `csrf_token`) in the `X-CSRF-Token` header.",
   },
-  NOT_FOUND: { status: 404, message: 'No such route.' },
-  SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this route.' },
-  EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
+  NOT_FOUND: {
+    status: 404,
+    message: 'No such route.',
+    when: 'No such route, or no such file under `/docs/`.',
+    clientAction: 'Check the method and path against `/openapi.json`.',
+  },
+  SESSION_NOT_FOUND: {
+    status: 404,
+    message: 'No such session.',
+    when:
+      '`DELETE /auth/sessions/:id` for an id that is not one of your live' +
+      " sessions: unknown, already ended, or someone else's.",
+    clientAction: 'Reload the list with `GET /auth/sessions`; the session may already be over.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'This method is not allowed on this route.',
+    when: 'A method the route does not answer; the `Allow` header lists those it does.',
+    clientAction: 'Use one of the methods in `Allow`.',
+  },
+  EMAIL_TAKEN: {
+    status: 409,
+    message: 'An account with this email already exists.',
+    when: 'The email exists, in any letter case; of concurrent signups with one email exactly one wins.',
+    clientAction: 'Log in instead, or sign up with another email.',
+  },
   REFRESH_CONFLICT: {
     status: 409,
     message: 'This refresh token was just rotated by a concurrent request; use the tokens that request received.',
+    when: 'A concurrent request rotated this refresh token less than `REFRESH_GRACE_SECONDS` ago.',
+    clientAction:
+      'Use the pair that concurrent request received (in cookie mode its ' +
+      'cookies are already set); do not retry with this refresh token.',
   },
-  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
-  RATE_LIMITED: { status: 429, message: 'Too many attempts; try again after the Retry-After seconds.' },
-  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
-  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
-  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
-} as const satisfies Record<string, { status: number; message: string }>;
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received in time.',
+    when: "The request did not arrive within Node's request timeout (answered before Koa, same JSON shape).",
+    clientAction: 'Send the whole request promptly; it was not processed, so sending it again is safe.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is too large.',
+    when: 'A body over 16 KiB.',
+    clientAction: 'Send only the documented fields: no valid request is that large.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The request body must be application/json.',
+    when: 'A body that is not `application/json`, or an unknown `Content-Encoding`.',
+    clientAction: 'Send JSON with `Content-Type: application/json`, uncompressed or as gzip, deflate or br.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Too many attempts; try again after the Retry-After seconds.',
+    when:
+      'Too many attempts from this client IP, or on this account, in the' +
+      ' current window (see the rate limits in the README).',
+    clientAction: 'Wait the `Retry-After` seconds before the next attempt.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are too large.',
+    when: "Headers over Node's 16 KiB limit (answered before Koa).",
+    clientAction: 'Send fewer or smaller headers; old cookies are the usual culprit.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    message: 'Something went wrong on our side.',
+    when: 'A bug. The body never says more; the cause is logged with the request id.',
+    clientAction: 'Retry later; if it persists, report the `X-Request-Id` of the response.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: 'The service is temporarily unavailable.',
+    when:
+      'MySQL refused, timed out or dropped the connection; for `GET /health/ready` also a pending ' +
+      'migration (`details` names the failed check).',
+    clientAction: 'Retry later with backoff; `GET /health/ready` says when the server is ready again.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -21,18 +21,28 @@ export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>
     if (ctx.request.is('application/json') === false && !isEmpty) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     await parseJson(ctx, nothingNext);
     const body: unknown = ctx.request.body;
-    const result = schema.validate(body, {
-      abortEarly: false,
-      convert: true,
-      errors: { wrap: { label: false } },
-    });
-    if (result.error) {
-      const details = result.error.details.map((detail) => ({
-        field: detail.path.length > 0 ? detail.path.join('.') : 'body',
-        message: detail.message,
-      }));
-      throw new AppError('VALIDATION_FAILED', { details });
-    }
-    await handler(ctx, result.value);
+    await handler(ctx, validated(schema, body, 'body'));
   };
+}
+
+export type ParamsHandler<T> = (ctx: AppContext, params: T) => Promise<void>;
+
+/** Wraps a controller that takes path parameters: 400 unless they match `schema`, as for a body. */
+export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler<T>) {
+  return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
+    await handler(ctx, validated(schema, ctx.params, 'params'));
+  };
+}
+
+/** The validated, normalised `value`, or 400 VALIDATION_FAILED with one detail per bad field. */
+function validated<T>(schema: Joi.ObjectSchema<T>, value: unknown, wholeValueName: string): T {
+  const result = schema.validate(value, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
+  if (result.error) {
+    const details = result.error.details.map((detail) => ({
+      field: detail.path.length > 0 ? detail.path.join('.') : wholeValueName,
+      message: detail.message,
+    }));
+    throw new AppError('VALIDATION_FAILED', { details });
+  }
+  return result.value;
 }

@@ -1,6 +1,7 @@
 import type { PathsObject, SecurityRequirementObject } from 'openapi3-ts/oas31';
+import { logoutSchema, passwordChangeSchema, sessionParamsSchema } from '../validators/auth.schemas';
 import { sampleSessionId, sampleUser } from './examples';
-import { jsonBody, password } from './request-bodies';
+import { jsonBody, pathParameters } from './request-bodies';
 import { bodyErrors, errorExamples, errorResponse, invalidBody, jsonResponse, responseRef } from './responses';
 import { schemaRef } from './schemas';
 import { CLEARED_COOKIES, csrfHeader, rateLimits, setCookieHeader } from './transport';
@@ -41,11 +42,7 @@ export const accountPaths: PathsObject = {
         '`others` ends every other session; `all` ends every session and every access token.',
       ...signedIn,
       parameters: [csrfHeader],
-      requestBody: jsonBody(
-        { scope: { type: 'string', enum: ['current', 'others', 'all'], default: 'current' } },
-        { scope: 'others' },
-        false,
-      ),
+      requestBody: jsonBody(logoutSchema, { scope: 'others' }),
       responses: {
         200: message('loggedOut', 'Logged out', setCookieHeader(`${CLEARED_COOKIES} Not for scope others.`)),
         400: invalidBody([{ field: 'scope', message: 'scope must be one of [current, others, all]' }]),
@@ -97,10 +94,7 @@ export const accountPaths: PathsObject = {
       tags: ['account'],
       summary: 'End one of your own sessions',
       ...signedIn,
-      parameters: [
-        { name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: sampleSessionId },
-        csrfHeader,
-      ],
+      parameters: [...pathParameters(sessionParamsSchema, { id: sampleSessionId }), csrfHeader],
       responses: {
         200: message('revoked', 'Session revoked', setCookieHeader(`${CLEARED_COOKIES} Only when {id} is this one.`)),
         404: errorResponse(
@@ -123,10 +117,10 @@ export const accountPaths: PathsObject = {
       ),
       ...signedIn,
       parameters: [csrfHeader],
-      requestBody: jsonBody(
-        { current_password: password(1), new_password: password(8) },
-        { current_password: 'correct horse battery', new_password: 'staple battery horse correct' },
-      ),
+      requestBody: jsonBody(passwordChangeSchema, {
+        current_password: 'correct horse battery',
+        new_password: 'staple battery horse correct',
+      }),
       responses: {
         200: message('changed', 'Password changed; other sessions have been logged out'),
         400: invalidBody([{ field: 'new_password', message: 'new_password must be at least 8 bytes' }]),

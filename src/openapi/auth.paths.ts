@@ -1,7 +1,8 @@
 import type { PathsObject } from 'openapi3-ts/oas31';
+import { loginSchema, refreshSchema, signupSchema } from '../validators/auth.schemas';
 import { sampleCookieSession, sampleTokenPair, sampleUser } from './examples';
 import { bodyErrors, errorExamples, errorResponse, invalidBody, jsonResponse, responseRef } from './responses';
-import { email, jsonBody, password } from './request-bodies';
+import { jsonBody } from './request-bodies';
 import { schemaRef } from './schemas';
 import {
   authTransportHeader,
@@ -44,10 +45,11 @@ export const authPaths: PathsObject = {
       summary: 'Create an account and its first session',
       description: rateLimits('at RATE_LIMIT_SIGNUP_PER_IP signups per client IP (default 20)'),
       parameters: [authTransportHeader],
-      requestBody: jsonBody(
-        { email, password: password(8), name: { type: 'string', minLength: 1, maxLength: 100 } },
-        { email: sampleUser.email, password: 'correct horse battery', name: sampleUser.name },
-      ),
+      requestBody: jsonBody(signupSchema, {
+        email: sampleUser.email,
+        password: 'correct horse battery',
+        name: sampleUser.name,
+      }),
       responses: {
         201: jsonResponse(
           'The account exists and is logged in.',
@@ -86,10 +88,7 @@ export const authPaths: PathsObject = {
             'RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT failed logins in a row per email from any IP (default 10)',
         ),
       parameters: [authTransportHeader],
-      requestBody: jsonBody(
-        { email, password: password(1) },
-        { email: sampleUser.email, password: 'correct horse battery' },
-      ),
+      requestBody: jsonBody(loginSchema, { email: sampleUser.email, password: 'correct horse battery' }),
       responses: {
         200: jsonResponse(
           'Logged in: a new session.',
@@ -125,17 +124,7 @@ export const authPaths: PathsObject = {
         '`X-CSRF-Token` must match the CSRF cookie. ' +
         rateLimits('at RATE_LIMIT_REFRESH_PER_IP refreshes per client IP (default 600)'),
       parameters: [authTransportHeader, csrfHeader],
-      requestBody: jsonBody(
-        {
-          refresh_token: {
-            type: 'string',
-            maxLength: 128,
-            description: 'Required, unless X-Auth-Transport: cookie and the refresh cookie carry it.',
-          },
-        },
-        { refresh_token: sampleTokenPair.refresh_token },
-        false,
-      ),
+      requestBody: jsonBody(refreshSchema, { refresh_token: sampleTokenPair.refresh_token }),
       responses: {
         200: jsonResponse(
           'The next token pair; the refresh token sent is now used.',

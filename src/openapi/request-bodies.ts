@@ -1,38 +1,43 @@
-import type { RequestBodyObject, SchemaObject } from 'openapi3-ts/oas31';
+import type Joi from 'joi';
+import type { ParameterObject, RequestBodyObject } from 'openapi3-ts/oas31';
+import { jsonSchemaOf } from './joi-schema';
 
-// Field limits mirror src/validators/auth.schemas.ts. Passwords are bounded in UTF-8 bytes, which
-// JSON Schema cannot express: 72 bytes is at most 72 characters, the rest is in the description.
-export const email: SchemaObject = {
-  type: 'string',
-  format: 'email',
-  maxLength: 254,
-  description: 'ASCII only; trimmed and lower-cased before use.',
-};
-
-/** A password of `minBytes`..72 UTF-8 bytes with no NUL, as bcrypt reads at most 72 bytes. */
-export function password(minBytes: number): SchemaObject {
-  return {
-    type: 'string',
-    maxLength: 72,
-    pattern: '^[^\\u0000]*$',
-    description: `${minBytes} to 72 bytes of UTF-8, no NUL character.`,
-  };
+/** Throws unless `example` is what `schema` accepts as is: a documented example must work verbatim. */
+function assertAccepted(schema: Joi.Schema, example: unknown): void {
+  const { error } = schema.validate(example, { abortEarly: false, convert: false });
+  if (error !== undefined) throw new Error(`a documented example is refused by its own schema: ${error.message}`);
 }
 
 /**
- * A JSON object body of `properties` with a `valid` example: every field required, or with
- * `required` false, the body and each field optional.
+ * The JSON body a route validates with `schema`, derived from it, with a `valid` example. An absent
+ * body reaches the validator as `{}`, so the body is optional when none of its fields is required.
  */
-export function jsonBody(
-  properties: Record<string, SchemaObject>,
-  example: Record<string, string>,
-  required = true,
-): RequestBodyObject {
-  const schema: SchemaObject = {
-    type: 'object',
-    required: required ? Object.keys(properties) : [],
-    additionalProperties: false,
-    properties,
+export function jsonBody<T>(schema: Joi.ObjectSchema<T>, example: T): RequestBodyObject {
+  assertAccepted(schema, example);
+  const bodySchema = jsonSchemaOf(schema);
+  return {
+    required: (bodySchema.required ?? []).length > 0,
+    content: { 'application/json': { schema: bodySchema, examples: { valid: { value: example } } } },
   };
-  return { required, content: { 'application/json': { schema, examples: { valid: { value: example } } } } };
+}
+
+/** The path parameters a route validates with `schema`, derived from it, each with its example. */
+export function pathParameters<T>(schema: Joi.ObjectSchema<T>, examples: T): ParameterObject[] {
+  assertAccepted(schema, examples);
+  const { properties = {}, required = [] } = jsonSchemaOf(schema);
+  return Object.entries(properties).map(([name, property]) => {
+    if ('$ref' in property) throw new Error(`path parameter ${name} is a reference`);
+    // OpenAPI requires every path parameter to be required: Joi must say so too.
+    if (!required.includes(name)) throw new Error(`path parameter ${name} is not required in its Joi schema`);
+    const { description, ...parameterSchema } = property;
+    const example: unknown = (examples as Record<string, unknown>)[name];
+    return {
+      name,
+      in: 'path',
+      required: true,
+      ...(description === undefined ? {} : { description }),
+      schema: parameterSchema,
+      example,
+    };
+  });
 }

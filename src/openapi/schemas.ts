@@ -1,6 +1,8 @@
 import type { ReferenceObject, SchemaObject } from 'openapi3-ts/oas31';
 import { ERRORS, type ErrorCode } from '../errors/catalogue';
 import { ROLES } from '../models/user.model';
+import { signupSchema } from '../validators/auth.schemas';
+import { fieldSchemaOf } from './joi-schema';
 
 type Schema = SchemaObject;
 
@@ -16,8 +18,9 @@ const User: Schema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer', minimum: 1 },
-    email: { type: 'string', format: 'email', maxLength: 254 },
-    name: { type: 'string', minLength: 1, maxLength: 100 },
+    // A user's email and name are what signup accepted: their limits are its Joi rules.
+    email: fieldSchemaOf(signupSchema, 'email'),
+    name: fieldSchemaOf(signupSchema, 'name'),
     role: { type: 'string', enum: [...ROLES] },
     registered_on: timestamp,
   },

@@ -4,12 +4,13 @@ import type { AuthController } from '../controllers/auth.controller';
 import type { createAuthenticate } from '../middleware/authenticate';
 import type { AppState } from '../middleware/context';
 import type { RateLimits } from '../middleware/rate-limit';
-import { withBody } from '../middleware/validate';
+import { withBody, withParams } from '../middleware/validate';
 import {
   loginSchema,
   logoutSchema,
   passwordChangeSchema,
   refreshSchema,
+  sessionParamsSchema,
   signupSchema,
 } from '../validators/auth.schemas';
 
@@ -27,6 +28,6 @@ export function createAuthRouter(
     .get('/user', authenticate, auth.user)
     .post('/logout', authenticate, withBody(logoutSchema, account.logout))
     .get('/sessions', authenticate, account.listSessions)
-    .delete('/sessions/:id', authenticate, account.revokeSession)
+    .delete('/sessions/:id', authenticate, withParams(sessionParamsSchema, account.revokeSession))
     .post('/password', authenticate, withBody(passwordChangeSchema, limits.password(account.changePassword)));
 }

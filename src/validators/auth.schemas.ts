@@ -7,22 +7,27 @@ const BCRYPT_MAX_BYTES = 72;
 // the plain address, so Unicode spellings of one account would each get a fresh rate-limit counter.
 const email = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
 
-/** A password of `minBytes`..72 UTF-8 bytes. Checked as bytes, since that is what bcrypt sees. */
+/**
+ * A password of `minBytes`..72 UTF-8 bytes, checked as bytes since that is what bcrypt sees. The
+ * OpenAPI document is derived from these rules (src/openapi/joi-schema.ts): this is their one place.
+ */
 function password(minBytes: number): Joi.StringSchema {
-  return Joi.string()
-    .custom((value: string, helpers) => {
-      const bytes = Buffer.byteLength(value, 'utf8');
-      if (bytes < minBytes) return helpers.error('password.short');
-      if (bytes > BCRYPT_MAX_BYTES) return helpers.error('password.long');
+  return (
+    Joi.string()
+      .min(minBytes, 'utf8')
+      .max(BCRYPT_MAX_BYTES, 'utf8')
       // bcrypt stops at the first NUL byte: "secret\0x" would hash like "secret".
-      if (value.includes('\0')) return helpers.error('password.nul');
-      return value;
-    })
-    .messages({
-      'password.short': `{{#label}} must be at least ${minBytes} bytes`,
-      'password.long': `{{#label}} must be at most ${BCRYPT_MAX_BYTES} bytes (UTF-8)`,
-      'password.nul': '{{#label}} must not contain NUL characters',
-    });
+      // eslint-disable-next-line no-control-regex -- NUL is the very character this rule refuses.
+      .pattern(/^[^\u0000]*$/, { name: 'no NUL character' })
+      // One detail per password, for the first rule it breaks.
+      .prefs({ abortEarly: true })
+      .messages({
+        'string.min': '{{#label}} must be at least {{#limit}} bytes',
+        'string.max': '{{#label}} must be at most {{#limit}} bytes (UTF-8)',
+        'string.pattern.name': '{{#label}} must not contain NUL characters',
+      })
+      .description('bcrypt reads only 72 bytes and stops at a NUL, so a longer password is refused, not truncated.')
+  );
 }
 
 export interface SignupInput {
@@ -50,12 +55,14 @@ export const loginSchema = Joi.object<LoginInput, true>({
 }).required();
 
 export interface RefreshInput {
-  /** Required, except with cookie transport, where the refresh cookie may carry it instead. */
   refresh_token?: string;
 }
 
+// Optional here because cookie transport may carry it; the controller requires it otherwise.
 export const refreshSchema = Joi.object<RefreshInput, true>({
-  refresh_token: Joi.string().max(128),
+  refresh_token: Joi.string()
+    .max(128)
+    .description('Required, unless X-Auth-Transport: cookie and the refresh cookie carry it.'),
 }).required();
 
 export type LogoutScope = 'current' | 'others' | 'all';
@@ -77,4 +84,13 @@ export interface PasswordChangeInput {
 export const passwordChangeSchema = Joi.object<PasswordChangeInput, true>({
   current_password: password(1).required(),
   new_password: password(8).required(),
+}).required();
+
+export interface SessionParams {
+  id: string;
+}
+
+// Any string: an id that is not one of the caller's live sessions is 404 SESSION_NOT_FOUND, not 400.
+export const sessionParamsSchema = Joi.object<SessionParams, true>({
+  id: Joi.string().required().description('A session id from GET /auth/sessions.'),
 }).required();

@@ -1,30 +1,12 @@
 import { expect } from 'chai';
-import Koa from 'koa';
 import pino from 'pino';
 import type { Writable } from 'node:stream';
 import { AppError } from '../../../src/errors/app-error';
 import { createAuthenticate } from '../../../src/middleware/authenticate';
-import type { AppContext, AppState } from '../../../src/middleware/context';
 import { createCookieTransport } from '../../../src/middleware/cookie-transport';
 import { createErrorHandler } from '../../../src/middleware/error-handler';
 import type { AuthService, Authenticated } from '../../../src/services/auth.service';
-
-/** A real Koa context over fake request/response objects; no socket, no HTTP. */
-function fakeContext(headers: Record<string, string> = {}): AppContext {
-  const app = new Koa<AppState>();
-  const request = { headers, method: 'GET', url: '/', socket: {} } as never;
-  const stored = new Map<string, unknown>();
-  const response = {
-    getHeaders: () => Object.fromEntries(stored),
-    getHeader: (name: string) => stored.get(name.toLowerCase()),
-    hasHeader: (name: string) => stored.has(name.toLowerCase()),
-    setHeader: (name: string, value: unknown) => stored.set(name.toLowerCase(), value),
-    removeHeader: (name: string) => stored.delete(name.toLowerCase()),
-  } as never;
-  const ctx = app.createContext(request, response);
-  ctx.state.requestId = 'req-1';
-  return ctx;
-}
+import { FAKE_REQUEST_ID, fakeContext } from '../../support/koa-context';
 
 const CALLER: Authenticated = {
   user: { id: 1, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
@@ -40,7 +22,7 @@ function authServiceThat(authenticate: AuthService['authenticate']): AuthService
 
 describe('authenticate middleware', () => {
   it('puts the caller on ctx.state.auth and calls next', async () => {
-    const ctx = fakeContext({ authorization: 'Bearer abc.def.ghi' });
+    const ctx = fakeContext({ headers: { authorization: 'Bearer abc.def.ghi' } });
     let seenToken = '';
     const middleware = createAuthenticate(
       authServiceThat((token) => {
@@ -60,7 +42,7 @@ describe('authenticate middleware', () => {
   });
 
   it('rejects a non-Bearer header without asking the service, with invalid_token', async () => {
-    const ctx = fakeContext({ authorization: 'Basic dXNlcjpwYXNz' });
+    const ctx = fakeContext({ headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     let asked = false;
     const middleware = createAuthenticate(
       authServiceThat(() => {
@@ -76,7 +58,7 @@ describe('authenticate middleware', () => {
   });
 
   it('lets an error from downstream through unchanged, not as a 401', async () => {
-    const ctx = fakeContext({ authorization: 'Bearer abc' });
+    const ctx = fakeContext({ headers: { authorization: 'Bearer abc' } });
     const middleware = createAuthenticate(
       authServiceThat(() => Promise.resolve(CALLER)),
       NO_COOKIES,
@@ -88,7 +70,7 @@ describe('authenticate middleware', () => {
   });
 
   it('does not claim invalid_token when the check itself failed for another reason', async () => {
-    const ctx = fakeContext({ authorization: 'Bearer abc' });
+    const ctx = fakeContext({ headers: { authorization: 'Bearer abc' } });
     const middleware = createAuthenticate(
       authServiceThat(() => Promise.reject(new AppError('SERVICE_UNAVAILABLE'))),
       NO_COOKIES,
@@ -114,7 +96,7 @@ describe('error handler', () => {
     expect(ctx.status).to.equal(500);
     expect(ctx.body).to.deep.equal({ error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } });
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include('ER_PARSE_ERROR').and.include('"requestId":"req-1"');
+    expect(lines[0]).to.include('ER_PARSE_ERROR').and.include(`"requestId":"${FAKE_REQUEST_ID}"`);
   });
 
   it('does not log client errors', async () => {

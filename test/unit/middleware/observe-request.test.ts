@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import Koa from 'koa';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/logger';
-import type { AppState } from '../../../src/middleware/context';
 import { createRequestObserver } from '../../../src/middleware/observe-request';
 import { createMetrics } from '../../../src/metrics/metrics';
 import { silentLogger } from '../../support/config';
+import { FAKE_REQUEST_ID, fakeContext } from '../../support/koa-context';
 import { sampleValue } from '../../support/metrics';
 
 describe('request observer middleware', () => {
@@ -19,14 +18,7 @@ describe('request observer middleware', () => {
     });
     const metrics = createMetrics({ countLiveBlockedTokens: () => Promise.resolve(0), logger: silentLogger });
     const observe = createRequestObserver(createLogger({ logLevel: 'info' }, destination), metrics);
-    const ctx = new Koa<AppState>().createContext(
-      { headers: {}, method: 'PUT', url: '/x?y=1', socket: {} } as never,
-      {
-        getHeader: () => undefined,
-        setHeader: () => undefined,
-      } as never,
-    );
-    ctx.state.requestId = 'req-9';
+    const ctx = fakeContext({ method: 'PUT', url: '/x?y=1' });
 
     const failure = new Error('error handler broke');
     const outcome = await observe(ctx, () => Promise.reject(failure)).catch((error: unknown) => error);
@@ -36,7 +28,7 @@ describe('request observer middleware', () => {
     expect(lines[0]).to.include({
       level: 50,
       msg: 'request',
-      requestId: 'req-9',
+      requestId: FAKE_REQUEST_ID,
       method: 'PUT',
       path: '/x',
       status: 500,

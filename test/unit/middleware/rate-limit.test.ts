@@ -1,21 +1,10 @@
 import { expect } from 'chai';
-import Koa from 'koa';
 import { AppError } from '../../../src/errors/app-error';
-import type { AppContext, AppState } from '../../../src/middleware/context';
 import { createRateLimits } from '../../../src/middleware/rate-limit';
 import { accountKey, type RateLimiter, type RateLimitRule } from '../../../src/services/rate-limit.service';
+import { fakeContext } from '../../support/koa-context';
 
 const INPUT = { email: 'someone@example.com', password: 'whatever' };
-
-/** A Koa context with a header store and no socket (its ip is empty). */
-function fakeContext(): AppContext {
-  const stored = new Map<string, unknown>();
-  const response = {
-    getHeader: (name: string) => stored.get(name.toLowerCase()),
-    setHeader: (name: string, value: unknown) => stored.set(name.toLowerCase(), value),
-  } as never;
-  return new Koa<AppState>().createContext({ headers: {}, socket: {} } as never, response);
-}
 
 /** A limiter that answers `retryAfter[rule]` (null when absent) and records every call. */
 function recordingLimiter(retryAfter: Partial<Record<RateLimitRule, number>> = {}) {
