@@ -214,8 +214,11 @@ export const ERRORS = {
     message: 'The service is temporarily unavailable.',
     when:
       'MySQL refused, timed out or dropped the connection; for `GET /health/ready` also a pending ' +
-      'migration (`details` names the failed check).',
-    clientAction: 'Retry later with backoff; `GET /health/ready` says when the server is ready again.',
+      'migration (`details` names the failed check); with `Retry-After: 1`, concurrent changes to ' +
+      'one user that still deadlocked after the server retried them.',
+    clientAction:
+      'Retry later with backoff (after `Retry-After` seconds when sent); `GET /health/ready` says when ' +
+      'the server is ready again.',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -1,5 +1,6 @@
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import { ConnectionError, DatabaseError } from 'sequelize';
+import { isLockConflict } from '../db/lock-conflict';
 import { AppError } from './app-error';
 import type { ErrorCode } from './catalogue';
 
@@ -44,9 +45,16 @@ const RULES: ReadonlyArray<readonly [(error: unknown) => boolean, ErrorCode]> = 
   [(error) => /^(Z_|ERR__ERROR_)/.test(String(httpFields(error).code)), 'BAD_REQUEST'],
 ];
 
+/** A deadlock or lock wait that outlasted inTransaction's retries clears within moments. */
+const LOCK_CONFLICT_RETRY_AFTER_SECONDS = 1;
+
 /** Maps anything thrown while handling a request to an AppError; what it does not know is a 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  // Contention, not a fault: the request itself was fine and will succeed when sent again.
+  if (isLockConflict(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', { cause: error, retryAfterSeconds: LOCK_CONFLICT_RETRY_AFTER_SECONDS });
+  }
   for (const [matches, code] of RULES) {
     if (matches(error)) return new AppError(code, { cause: error });
   }

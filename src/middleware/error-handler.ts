@@ -31,6 +31,7 @@ export function createErrorHandler(logger: Logger) {
       logger.error({ err: appError.cause ?? appError, requestId: ctx.state.requestId }, 'request failed');
     }
     ctx.status = appError.status;
+    if (appError.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(appError.retryAfterSeconds));
     ctx.body = {
       error: {
         code: appError.code,

@@ -105,8 +105,16 @@ export const sharedResponses: Record<string, ResponseObject> = {
     },
   ),
   ServiceUnavailable: errorResponse(
-    'MySQL does not answer; retry later.',
+    'MySQL does not answer, or concurrent changes to the same user kept colliding (a deadlock or ' +
+      'lock wait, after the server already retried); retry later.',
     errorExamples({ SERVICE_UNAVAILABLE: 'The database is unreachable' }),
+    {
+      'Retry-After': {
+        description: 'Seconds to wait before retrying; sent when the cause was colliding changes.',
+        required: false,
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
   ),
 };
 

@@ -1,8 +1,9 @@
+import type { Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, User, type RevocationReason } from '../models';
+import { inTransaction, lockUser, User, type LockedUser, type RevocationReason } from '../models';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
-import type { PasswordHasher } from './password.service';
+import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import { blockToken } from './revocation.service';
 import type { SessionDto, SessionService } from './session.service';
@@ -15,16 +16,26 @@ export interface AccountServiceDeps {
   onRevoked: (reason: RevocationReason) => void;
 }
 
+/** The caller's user row, locked first as every session-changing transaction must (see lockUser). */
+async function lockCaller(userId: number, transaction: Transaction): Promise<LockedUser> {
+  const user = await lockUser(userId, transaction);
+  // Deleted between authentication and now.
+  if (user === null) throw new AppError('USER_NOT_FOUND');
+  return user;
+}
+
 /** What an authenticated user can do to their own sessions and credentials. */
 export function createAccountService({ passwords, sessions, cache, onRevoked }: AccountServiceDeps) {
   return {
     /**
      * `current`: this access token (blocklisted) and its session. `others`: every other session.
      * `all`: every session and, through one token-version bump, every access token of the user.
+     * The cache learns of each revocation only once it is committed.
      */
     async logout({ token }: Authenticated, scope: LogoutScope): Promise<void> {
       if (scope === 'current') {
         await inTransaction(async (transaction) => {
+          await lockCaller(token.userId, transaction);
           await blockToken(token, 'logout', transaction);
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
@@ -34,22 +45,23 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         return;
       }
       if (scope === 'others') {
-        const ended = await sessions.endSessions(
-          { userId: token.userId, exceptFamilyId: token.sessionId },
-          'logout_others',
-        );
+        const ended = await inTransaction(async (transaction) => {
+          await lockCaller(token.userId, transaction);
+          return sessions.endSessions(
+            { userId: token.userId, exceptFamilyId: token.sessionId },
+            'logout_others',
+            transaction,
+          );
+        });
         cache.markSessionsEnded(token.userId, ended);
         onRevoked('logout_others');
         return;
       }
       const [ended, tokenVersion] = await inTransaction(async (transaction) => {
-        await User.increment('tokenVersion', { where: { id: token.userId }, transaction });
-        const user = await User.findByPk(token.userId, {
-          attributes: ['tokenVersion'],
-          transaction,
-          rejectOnEmpty: true,
-        });
-        return [await sessions.endSessions({ userId: token.userId }, 'logout_all', transaction), user.tokenVersion];
+        const user = await lockCaller(token.userId, transaction);
+        const bumped = user.tokenVersion + 1;
+        await User.update({ tokenVersion: bumped }, { where: { id: user.id }, transaction });
+        return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
       });
       cache.markTokenVersion(token.userId, tokenVersion);
       cache.markSessionsEnded(token.userId, ended);
@@ -62,13 +74,19 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
 
     /** Ends one of the caller's own live sessions; anyone else's id, or an ended one, is a 404. */
     async revokeSession({ token }: Authenticated, sessionId: string): Promise<void> {
-      const ended = await sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout');
+      const ended = await inTransaction(async (transaction) => {
+        await lockCaller(token.userId, transaction);
+        return sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout', transaction);
+      });
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
       cache.markSessionsEnded(token.userId, ended);
       onRevoked('logout');
     },
 
-    /** Changes the password and, in the same transaction, ends every other session. */
+    /**
+     * Changes the password and, in the same transaction, ends every other session. Of concurrent
+     * changes that verified the same current password, one wins; the others find it changed.
+     */
     async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
       const user = await User.findByPk(token.userId, { rejectOnEmpty: new AppError('USER_NOT_FOUND') });
       if (!(await passwords.verify(input.current_password, user.passwordHash))) {
@@ -76,7 +94,12 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
       }
       const passwordHash = await passwords.hash(input.new_password);
       const ended = await inTransaction(async (transaction) => {
-        await user.update({ passwordHash }, { transaction });
+        const locked = await lockCaller(token.userId, transaction);
+        // Races: a change that committed since the check above made current_password wrong.
+        if (!(await stillMatches(passwords, input.current_password, user.passwordHash, locked.passwordHash))) {
+          throw new AppError('PASSWORD_INCORRECT');
+        }
+        await User.update({ passwordHash }, { where: { id: locked.id }, transaction });
         return sessions.endSessions(
           { userId: token.userId, exceptFamilyId: token.sessionId },
           'password_change',

@@ -1,8 +1,8 @@
 import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, User, type RevocationReason } from '../models';
+import { inTransaction, lockUser, User, type RevocationReason } from '../models';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
-import type { PasswordHasher } from './password.service';
+import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import type { ClientInfo, IssuedRefreshToken, SessionService } from './session.service';
 import type { AccessTokenClaims, TokenService } from './token.service';
@@ -49,13 +49,6 @@ export function createAuthService({ tokens, passwords, sessions, cache, onRevoke
     };
   }
 
-  /** Stores a hash at the configured cost, unless the password changed since `user` was read. */
-  async function rehash(user: User, password: string): Promise<void> {
-    const passwordHash = await passwords.hash(password);
-    // Conditional on the old hash: a password change that committed meanwhile must win.
-    await User.update({ passwordHash }, { where: { id: user.id, passwordHash: user.passwordHash } });
-  }
-
   return {
     /** Creates the account and its first session. The unique email index decides races: one 201, the rest 409. */
     async signup(input: SignupInput, client: ClientInfo): Promise<AuthResponseDto> {
@@ -76,14 +69,33 @@ export function createAuthService({ tokens, passwords, sessions, cache, onRevoke
     /**
      * One answer for "no such email" and "wrong password", with the same bcrypt cost for both. A
      * right password stored at another bcrypt cost than the configured one is re-hashed.
+     *
+     * The password was checked against the row read first; the session is created under the user's
+     * lock only if that check still holds. A password change or a "log out everywhere" that
+     * committed in between revokes every session that existed then, so a session born of
+     * credentials checked before it must not outlive it: the login fails as INVALID_CREDENTIALS
+     * (the client logs in again, against the current password). Failing on a token-version bump
+     * too, rather than issuing tokens of the new version, keeps that rule for every revoke-all path.
      */
     async login(input: LoginInput, client: ClientInfo): Promise<AuthResponseDto> {
       const user = await findUserByEmail(input.email);
       const matches = await passwords.verify(input.password, user?.passwordHash ?? null);
       if (user === null || !matches) throw new AppError('INVALID_CREDENTIALS');
       // Only now is the plain password known to be right: upgrade a hash made at an older cost.
-      if (passwords.needsRehash(user.passwordHash)) await rehash(user, input.password);
-      const session = await inTransaction((transaction) => sessions.startSession(user.id, client, transaction));
+      const upgradedHash = passwords.needsRehash(user.passwordHash) ? await passwords.hash(input.password) : null;
+      const session = await inTransaction(async (transaction) => {
+        const locked = await lockUser(user.id, transaction);
+        const unrevoked =
+          locked !== null &&
+          locked.tokenVersion === user.tokenVersion &&
+          (await stillMatches(passwords, input.password, user.passwordHash, locked.passwordHash));
+        if (!unrevoked) throw new AppError('INVALID_CREDENTIALS');
+        // Only over the hash that was verified: a concurrent login may have upgraded it already.
+        if (upgradedHash !== null && locked.passwordHash === user.passwordHash) {
+          await User.update({ passwordHash: upgradedHash }, { where: { id: user.id }, transaction });
+        }
+        return sessions.startSession(user.id, client, transaction);
+      });
       return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
     },
 

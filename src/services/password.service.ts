@@ -25,3 +25,17 @@ export function createPasswordHasher(rounds: number): PasswordHasher {
     needsRehash: (passwordHash) => bcrypt.getRounds(passwordHash) !== rounds,
   };
 }
+
+/**
+ * Whether `password`, verified against `verifiedHash`, is still right now that the stored hash is
+ * `currentHash` (read under the user's lock). The same hash needs no second bcrypt run; another
+ * one may be a change of password (then false) or a re-hash of the same one at a new cost.
+ */
+export async function stillMatches(
+  passwords: PasswordHasher,
+  password: string,
+  verifiedHash: string,
+  currentHash: string,
+): Promise<boolean> {
+  return currentHash === verifiedHash || passwords.verify(password, currentHash);
+}

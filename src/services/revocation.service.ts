@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
 import { BlockedToken, type RevocationReason } from '../models';
 import type { AccessTokenClaims } from './token.service';
@@ -20,11 +20,12 @@ export function countLiveBlockedTokens(): Promise<number> {
 /**
  * Puts the token's jti on the blocklist until its own expiry. The primary key decides races:
  * of many concurrent revocations of one token exactly one inserts, the others get TOKEN_REVOKED.
+ * The caller holds the user's lock (see lockUser), so the user exists until this commits.
  */
 export async function blockToken(
   claims: AccessTokenClaims,
   reason: RevocationReason,
-  transaction?: Transaction,
+  transaction: Transaction,
 ): Promise<void> {
   try {
     await BlockedToken.create(
@@ -34,8 +35,6 @@ export async function blockToken(
   } catch (error) {
     // Insert-and-catch, never check-then-insert: a concurrent logout won the race.
     if (error instanceof UniqueConstraintError) throw new AppError('TOKEN_REVOKED', { cause: error });
-    // The user was deleted between authentication and this insert.
-    if (error instanceof ForeignKeyConstraintError) throw new AppError('USER_NOT_FOUND', { cause: error });
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
-import { inTransaction, Session, User, type RevocationReason } from '../models';
+import { inTransaction, lockUser, Session, type RevocationReason } from '../models';
 
 /** Where a login came from, for the session list. */
 export interface ClientInfo {
@@ -83,11 +83,14 @@ export function createSessionService(settings: Config['sessions']) {
     };
   }
 
-  /** Ends the live rows of the matching sessions; returns the ids of the sessions it ended. */
+  /**
+   * Ends the live rows of the matching sessions; returns the ids of the sessions it ended. The
+   * caller holds the user's lock (see lockUser), so the rows read here are all there are.
+   */
   async function endSessions(
     where: { userId: number; familyId?: string; exceptFamilyId?: string },
     reason: RevocationReason,
-    transaction?: Transaction,
+    transaction: Transaction,
   ): Promise<string[]> {
     const filter = {
       userId: where.userId,
@@ -95,16 +98,38 @@ export function createSessionService(settings: Config['sessions']) {
       ...(where.familyId === undefined ? {} : { familyId: where.familyId }),
       ...(where.exceptFamilyId === undefined ? {} : { familyId: { [Op.ne]: where.exceptFamilyId } }),
     };
-    const live = await Session.findAll({ where: filter, attributes: ['familyId'], raw: true, transaction });
+    // A locking read: what counts is what is committed now, not the transaction's snapshot.
+    const live = await Session.findAll({
+      where: filter,
+      attributes: ['id', 'familyId'],
+      raw: true,
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
     if (live.length === 0) return [];
-    await Session.update({ revokedAt: new Date(), reason }, { where: filter, transaction });
+    await Session.update({ revokedAt: new Date(), reason }, { where: { id: live.map((row) => row.id) }, transaction });
     return [...new Set(live.map((row) => row.familyId))];
+  }
+
+  /** True while the session has a live row, read under the user's lock (see endSessions). */
+  async function hasLiveRow(familyId: string, transaction: Transaction): Promise<boolean> {
+    const row = await Session.findOne({
+      where: { familyId, revokedAt: null },
+      attributes: ['id'],
+      raw: true,
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    return row !== null;
   }
 
   return {
     endSessions,
 
-    /** Starts a session (a new refresh-token family) for a user who just proved who they are. */
+    /**
+     * Starts a session (a new refresh-token family) for a user who just proved who they are. The
+     * caller holds the user's lock (see lockUser), or created the user in this transaction.
+     */
     startSession(userId: number, client: ClientInfo, transaction: Transaction): Promise<IssuedRefreshToken> {
       const now = new Date();
       const absoluteExpiresAt = new Date(now.getTime() + settings.maxAgeSeconds * 1000);
@@ -112,30 +137,28 @@ export function createSessionService(settings: Config['sessions']) {
     },
 
     /**
-     * Exchanges a refresh token for its successor. The row lock serialises concurrent refreshes of
-     * one token: the first rotates it; the rest, within the grace window, get 409 REFRESH_CONFLICT.
-     * A retired token presented later is a replay: its whole session is revoked.
+     * Exchanges a refresh token for its successor. The user lock serialises concurrent refreshes
+     * of one token: the first rotates it; the rest, within the grace window, get 409
+     * REFRESH_CONFLICT while the session lives. A retired token presented later is a replay: its
+     * whole session is revoked.
      */
     async rotate(refreshToken: string, client: ClientInfo): Promise<RotationOutcome> {
       const parts = REFRESH_TOKEN.exec(refreshToken);
       if (parts?.[1] === undefined || parts[2] === undefined) throw new AppError('REFRESH_TOKEN_INVALID');
       const [, rowId, secret] = parts;
       return inTransaction(async (transaction): Promise<RotationOutcome> => {
+        // Not a locking read: only the owner is needed, and no session row may be locked before the user.
         const owner = await Session.findByPk(rowId, { attributes: ['userId'], raw: true, transaction });
         if (owner === null) throw new AppError('REFRESH_TOKEN_INVALID');
-        // Lock the user before the session row, in the order "log out everywhere" and password change
-        // take them: a refresh racing those then waits and sees their result, and cannot deadlock.
-        const user = await User.findByPk(owner.userId, {
-          attributes: ['id', 'tokenVersion'],
-          transaction,
-          lock: transaction.LOCK.UPDATE,
-          rejectOnEmpty: new AppError('REFRESH_TOKEN_INVALID'),
-        });
+        const user = await lockUser(owner.userId, transaction);
+        if (user === null) throw new AppError('REFRESH_TOKEN_INVALID');
         const row = await Session.findByPk(rowId, { transaction, lock: transaction.LOCK.UPDATE });
         if (row === null || !secretMatches(secret, row.refreshTokenHash)) throw new AppError('REFRESH_TOKEN_INVALID');
         const now = new Date();
         if (row.revokedAt !== null && row.reason === 'rotated') {
           if (now.getTime() - row.revokedAt.getTime() <= settings.refreshGraceSeconds * 1000) {
+            // "Use the tokens the concurrent request received" is only true while its session lives.
+            if (!(await hasLiveRow(row.familyId, transaction))) throw new AppError('REFRESH_TOKEN_REVOKED');
             throw new AppError('REFRESH_CONFLICT');
           }
           // Committed, not rolled back: the replay must end the session even though we answer 401.

@@ -110,6 +110,18 @@ describe('POST /auth/refresh', () => {
     expect(next.status).to.equal(200);
   });
 
+  it('answers a token rotated within the grace window 401 REFRESH_TOKEN_REVOKED, not 409, once its session ended', async () => {
+    const app = api();
+    const { refreshToken } = await loggedInUser();
+    const rotated = await app.post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200);
+    await app.post('/auth/logout').set('Authorization', bearer(rotated.body.access_token)).expect(200);
+
+    const late = await app.post('/auth/refresh').send({ refresh_token: refreshToken });
+
+    expect(late.status).to.equal(401);
+    expect(late.body.error.code).to.equal('REFRESH_TOKEN_REVOKED');
+  });
+
   it('treats a retired token after the grace window as reuse: 401 and the whole session revoked', async () => {
     const app = api({ REFRESH_GRACE_SECONDS: '0' });
     const { accessToken, refreshToken, sessionId } = await loggedInUser();

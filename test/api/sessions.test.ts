@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Response } from 'supertest';
 import { BlockedToken, Session, User } from '../../src/models';
 import { api, decode, loggedInUser, PASSWORD } from '../support/factories';
 
@@ -93,6 +94,39 @@ describe('POST /auth/logout scopes', () => {
     expect(response.body.error.details[0].field).to.equal('scope');
     expect(await statusOf(accessToken)).to.equal(200);
   });
+});
+
+describe('session-ending routes for a user deleted after authentication', () => {
+  // The cache still vouches for the user, so the route's own transaction is what finds it gone.
+  const routes: Array<[string, (app: ReturnType<typeof api>, token: string, sessionId: string) => Promise<Response>]> =
+    [
+      ['logout current', (app, token) => app.post('/auth/logout').set('Authorization', bearer(token))],
+      [
+        'logout others',
+        (app, token) => app.post('/auth/logout').set('Authorization', bearer(token)).send({ scope: 'others' }),
+      ],
+      [
+        'logout all',
+        (app, token) => app.post('/auth/logout').set('Authorization', bearer(token)).send({ scope: 'all' }),
+      ],
+      [
+        'DELETE session',
+        (app, token, sessionId) => app.delete(`/auth/sessions/${sessionId}`).set('Authorization', bearer(token)),
+      ],
+    ];
+  for (const [name, send] of routes) {
+    it(`${name}: 401 USER_NOT_FOUND`, async () => {
+      const app = api({ REVOCATION_CACHE_TTL_MS: '60000' });
+      const { user, accessToken, sessionId } = await loggedInUser();
+      await app.get('/auth/user').set('Authorization', bearer(accessToken)).expect(200);
+      await User.destroy({ where: { id: user.id } });
+
+      const response = await send(app, accessToken, sessionId);
+
+      expect(response.status).to.equal(401);
+      expect(response.body.error.code).to.equal('USER_NOT_FOUND');
+    });
+  }
 });
 
 describe('GET /auth/sessions', () => {

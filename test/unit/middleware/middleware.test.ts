@@ -99,6 +99,15 @@ describe('error handler', () => {
     expect(lines[0]).to.include('ER_PARSE_ERROR').and.include(`"requestId":"${FAKE_REQUEST_ID}"`);
   });
 
+  it('sends Retry-After when the error says when to try again', async () => {
+    const { logger } = capturingLogger();
+    const ctx = fakeContext();
+    const busy = new AppError('SERVICE_UNAVAILABLE', { retryAfterSeconds: 1 });
+    await createErrorHandler(logger)(ctx, () => Promise.reject(busy));
+    expect(ctx.status).to.equal(503);
+    expect(ctx.response.get('Retry-After')).to.equal('1');
+  });
+
   it('does not log client errors', async () => {
     const { logger, lines } = capturingLogger();
     const ctx = fakeContext();
