@@ -21,6 +21,8 @@ export interface FuzzRequest {
 export interface FuzzResponse {
   status: number;
   contentType: string;
+  /** The WWW-Authenticate header, '' when absent. */
+  wwwAuthenticate: string;
   text: string;
 }
 
@@ -57,6 +59,7 @@ export async function send(server: Server, request: FuzzRequest, validToken: str
   return {
     status: response.status,
     contentType: response.get('Content-Type') ?? '',
+    wwwAuthenticate: response.get('WWW-Authenticate') ?? '',
     text: Buffer.isBuffer(body) ? body.toString('utf8') : '',
   };
 }
@@ -92,7 +95,7 @@ const seed = process.env.FUZZ_SEED;
  * fast-check settings for a property with `runs` runs in CI. FUZZ_SCALE multiplies the runs for
  * a longer campaign; FUZZ_SEED replays the run whose seed a failure printed.
  */
-export function fuzzParameters(runs: number): fc.Parameters<[FuzzRequest]> {
+export function fuzzParameters<Request = FuzzRequest>(runs: number): fc.Parameters<[Request]> {
   return {
     numRuns: Math.max(1, Math.round(runs * scale)),
     ...(seed === undefined ? {} : { seed: Number(seed) }),

@@ -31,7 +31,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     server,
     routes,
     profiles: await profileRoutes(server, routes),
-    identity: { userId: 0, sessionId: '' },
+    identity: { userId: 0, sessionId: '', bystander: { userId: 0, sessionId: '' } },
     accessToken: '',
     async renewUser() {
       const { user, accessToken, sessionId } = await loggedInUser();
@@ -47,5 +47,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     },
   };
   await target.renewUser();
+  const bystander = await loggedInUser();
+  target.identity.bystander = { userId: bystander.user.id, sessionId: bystander.sessionId };
   return target;
 }
