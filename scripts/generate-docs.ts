@@ -1,6 +1,6 @@
 /**
- * Writes the reference pages generated from the code (docs/reference/*.md), formatted by Prettier.
- * Usage: `npm run docs:generate`, after changing what they come from (e.g. src/errors/catalogue.ts).
+ * Writes the files generated from the code (docs/reference/*.md, .env.example), formatted by Prettier.
+ * Usage: `npm run docs:generate`, after changing what they come from (src/errors/catalogue.ts, src/config/*.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -51,7 +51,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService(config.sessions);
   const cache = createRevocationCache(
-    { isTokenBlocked, isSessionLive: (sessionId) => sessions.isSessionLive(sessionId), findAuthUser },
+    { isTokenBlocked, isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId), findAuthUser },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
   const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache, onRevoked });

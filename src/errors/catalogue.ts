@@ -77,8 +77,10 @@ export const ERRORS = {
     when:
       'Another scheme than Bearer, no token, garbage, a bad signature, `alg: none` or an algorithm not ' +
       'configured, a missing, mistyped or out-of-range `sub`/`jti`/`sid`/`ver`/`iat`/`exp`, a wrong ' +
-      '`iss`/`aud`, or `nbf` in the future (with `WWW-Authenticate: Bearer error="invalid_token"`); a ' +
-      'refresh token sent as the access token (the message says so).',
+      '`iss`/`aud`, or `nbf` in the future; anything but three segments of canonical base64url whose ' +
+      'header and payload are UTF-8 JSON objects, or a token over 8 KiB; a header with `crit`, `jku`, ' +
+      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT` (with `WWW-Authenticate: Bearer error="invalid_token"`); ' +
+      'a refresh token sent as the access token (the message says so).',
     clientAction: 'Do not retry with this token: get a new pair with `POST /auth/refresh`, or log in again.',
   },
   TOKEN_EXPIRED: {
@@ -91,8 +93,9 @@ export const ERRORS = {
     status: 401,
     message: 'The access token has been revoked.',
     when:
-      "The token's `jti` is on the blocklist, its session has ended, or the user logged out " +
-      'everywhere after it was issued (also: the loser of concurrent logouts of one token).',
+      "The token's `jti` is on the blocklist, its session has ended or is not a session of the token's " +
+      '`sub`, or the user logged out everywhere after it was issued (also: the loser of concurrent ' +
+      'logouts of one token).',
     clientAction: 'Treat the user as logged out: its session is over, so a refresh fails too. Log in again.',
   },
   USER_NOT_FOUND: {

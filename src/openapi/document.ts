@@ -46,7 +46,19 @@ export function buildOpenApiDocument(): OpenAPIObject {
     components: {
       schemas,
       responses: sharedResponses,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, cookieAuth },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'An access token from login, signup or refresh, signed with JWT_ALGORITHM (HS256 by default). ' +
+            'Refused with 401 TOKEN_INVALID: anything but three segments of base64url UTF-8 JSON objects, ' +
+            'a token over 8 KiB, a header with crit, jku, jwk, x5u or x5c, or a typ other than JWT. ' +
+            'Refused with 401 TOKEN_REVOKED: a sid that is not a live session of its sub.',
+        },
+        cookieAuth,
+      },
     },
   };
 }

@@ -66,9 +66,10 @@ export const sharedResponses: Record<string, ResponseObject> = {
     'No usable access token.',
     errorExamples({
       UNAUTHENTICATED: 'No Authorization header (and no access cookie in cookie mode)',
-      TOKEN_INVALID: 'Not a Bearer JWT this server signed, or a claim is missing',
+      TOKEN_INVALID:
+        'Not a Bearer JWT this server signed (malformed, a crit/jku/jwk/x5u/x5c header, a typ other than JWT), or a claim is missing',
       TOKEN_EXPIRED: 'Past its exp',
-      TOKEN_REVOKED: 'Logged out, session ended, or all sessions ended',
+      TOKEN_REVOKED: "Logged out, session ended (or not one of the token's sub), or all sessions ended",
       USER_NOT_FOUND: 'The account of the token was deleted',
     }),
     {

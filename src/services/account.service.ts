@@ -40,7 +40,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
         cache.markTokenBlocked(token.jti, token.expiresAt);
-        cache.markSessionsEnded([token.sessionId]);
+        cache.markSessionsEnded(token.userId, [token.sessionId]);
         onRevoked('logout');
         return;
       }
@@ -53,7 +53,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
             transaction,
           );
         });
-        cache.markSessionsEnded(ended);
+        cache.markSessionsEnded(token.userId, ended);
         onRevoked('logout_others');
         return;
       }
@@ -64,7 +64,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
       });
       cache.markTokenVersion(token.userId, tokenVersion);
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('logout_all');
     },
 
@@ -79,7 +79,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         return sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout', transaction);
       });
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('logout');
     },
 
@@ -106,7 +106,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           transaction,
         );
       });
-      cache.markSessionsEnded(ended);
+      cache.markSessionsEnded(token.userId, ended);
       onRevoked('password_change');
     },
   };

@@ -103,7 +103,7 @@ export function createAuthService({ tokens, passwords, sessions, cache, onRevoke
     async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairDto> {
       const outcome = await sessions.rotate(refreshToken, client);
       if (outcome.kind === 'reused') {
-        cache.markSessionsEnded([outcome.sessionId]);
+        cache.markSessionsEnded(outcome.userId, [outcome.sessionId]);
         onRevoked('refresh_reuse');
         throw new AppError('REFRESH_TOKEN_REUSED');
       }
@@ -118,7 +118,10 @@ export function createAuthService({ tokens, passwords, sessions, cache, onRevoke
       const token = tokens.verifyAccessToken(accessToken);
       const [blocked, sessionLive, record] = await Promise.all([
         cache.isTokenBlocked(token.jti),
-        cache.isSessionLive(token.sessionId),
+        // The session is looked up with the token's user: a `sid` of another user's session is no live
+        // session of this one. TOKEN_REVOKED, the answer for an ended or unknown session, so that a
+        // holder of a leaked key learns nothing of which session ids exist for other users.
+        cache.isSessionLive(token.userId, token.sessionId),
         cache.findAuthUser(token.userId),
       ]);
       if (record === null) throw new AppError('USER_NOT_FOUND');

@@ -11,7 +11,8 @@ export interface AuthUser {
 /** Where the cache reads the truth from on a miss: the database, or a fake in unit tests. */
 export interface RevocationSource {
   isTokenBlocked(jti: string): Promise<boolean>;
-  isSessionLive(sessionId: string): Promise<boolean>;
+  /** True while `userId` has a live session `sessionId`: a session of another user is not live for this one. */
+  isSessionLive(userId: number, sessionId: string): Promise<boolean>;
   findAuthUser(userId: number): Promise<AuthUser | null>;
 }
 
@@ -19,7 +20,7 @@ export interface RevocationCache extends RevocationSource {
   /** The lowest token version this process knows to be valid for a user (0 when it knows none). */
   tokenVersionFloor(userId: number): number;
   markTokenBlocked(jti: string, expiresAt: Date): void;
-  markSessionsEnded(sessionIds: readonly string[]): void;
+  markSessionsEnded(userId: number, sessionIds: readonly string[]): void;
   markTokenVersion(userId: number, tokenVersion: number): void;
 }
 
@@ -73,10 +74,20 @@ export function createRevocationCache(
     return value;
   }
 
+  // Keyed by user and session: "live" learnt for the session's own user must not answer for a token
+  // that names another user with the same sid.
+  const sessionKey = (userId: number, sessionId: string): string => `${userId}:${sessionId}`;
+
   return {
     isTokenBlocked: (jti) => readThrough('jti', blockedJtis, jti, () => source.isTokenBlocked(jti), true),
-    isSessionLive: (sessionId) =>
-      readThrough('session', sessionsLive, sessionId, () => source.isSessionLive(sessionId), false),
+    isSessionLive: (userId, sessionId) =>
+      readThrough(
+        'session',
+        sessionsLive,
+        sessionKey(userId, sessionId),
+        () => source.isSessionLive(userId, sessionId),
+        false,
+      ),
 
     async findAuthUser(userId) {
       if (!enabled) return source.findAuthUser(userId);
@@ -93,9 +104,9 @@ export function createRevocationCache(
     markTokenBlocked(jti, expiresAt) {
       if (enabled) blockedJtis.set(jti, true, { ttl: Math.max(1, expiresAt.getTime() - Date.now()) });
     },
-    markSessionsEnded(sessionIds) {
+    markSessionsEnded(userId, sessionIds) {
       if (!enabled) return;
-      for (const sessionId of sessionIds) sessionsLive.set(sessionId, false, { ttl: revokedTtlMs });
+      for (const sessionId of sessionIds) sessionsLive.set(sessionKey(userId, sessionId), false, { ttl: revokedTtlMs });
     },
     markTokenVersion(userId, tokenVersion) {
       if (!enabled) return;

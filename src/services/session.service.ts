@@ -20,7 +20,7 @@ export interface IssuedRefreshToken {
 /** A refresh either rotated the token, or found a replay of a retired one and ended its session. */
 export type RotationOutcome =
   | { kind: 'rotated'; session: IssuedRefreshToken; userId: number; tokenVersion: number }
-  | { kind: 'reused'; sessionId: string };
+  | { kind: 'reused'; sessionId: string; userId: number };
 
 export interface SessionDto {
   id: string;
@@ -161,7 +161,7 @@ export function createSessionService(settings: Config['sessions']) {
           }
           // Committed, not rolled back: the replay must end the session even though we answer 401.
           await endSessions({ userId: row.userId, familyId: row.familyId }, 'refresh_reuse', transaction);
-          return { kind: 'reused', sessionId: row.familyId };
+          return { kind: 'reused', sessionId: row.familyId, userId: row.userId };
         }
         if (row.revokedAt !== null) throw new AppError('REFRESH_TOKEN_REVOKED');
         if (row.expiresAt.getTime() <= now.getTime()) throw new AppError('REFRESH_TOKEN_EXPIRED');
@@ -182,10 +182,13 @@ export function createSessionService(settings: Config['sessions']) {
       });
     },
 
-    /** True while the session has a live refresh-token row; false once it was revoked or purged. */
-    async isSessionLive(sessionId: string): Promise<boolean> {
+    /**
+     * True while the session has a live refresh-token row of this user; false once it was revoked or
+     * purged, and for another user's session (a token's `sid` only counts together with its `sub`).
+     */
+    async isSessionLive(userId: number, sessionId: string): Promise<boolean> {
       const row = await Session.findOne({
-        where: { familyId: sessionId, revokedAt: null },
+        where: { familyId: sessionId, userId, revokedAt: null },
         attributes: ['id'],
         raw: true,
       });

@@ -1,5 +1,5 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import jwt, { type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import jwt, { type VerifyOptions } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
@@ -41,6 +41,59 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_TIMESTAMP_SECONDS = 253_402_300_799;
 /** Verified tokens remembered per process: a few MB at most, enough for every active client. */
 const VERIFIED_TOKENS_MAX = 10_000;
+/** Ours stay far below this even with a 255-character issuer and audience: longer is never decoded. */
+const MAX_TOKEN_LENGTH = 8192;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Header parameters that name or carry a key, or a URL to fetch one from: we have one key and fetch nothing. */
+const KEY_SOURCE_PARAMETERS = ['jku', 'jwk', 'x5u', 'x5c'] as const;
+// ignoreBOM keeps a byte-order mark in the text, where JSON.parse refuses it, instead of dropping it.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+type JsonObject = Record<string, unknown>;
+
+/** The JSON object a token segment encodes, or null: not canonical base64url, not UTF-8, not JSON, not an object. */
+function decodeObject(segment: string): JsonObject | null {
+  if (!BASE64URL.test(segment)) return null;
+  const bytes = Buffer.from(segment, 'base64url');
+  // One spelling per token: Node would also decode stray trailing bits and a dangling character.
+  if (bytes.toString('base64url') !== segment) return null;
+  let value: unknown;
+  try {
+    // RFC 8725 §3.7 and RFC 7519 §7.2: the header and the claims are UTF-8 JSON, nothing else.
+    value = JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    return null;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+}
+
+/** True when the protected header is one we accept; the algorithm itself is pinned by jwt.verify. */
+function isAcceptableHeader(header: JsonObject): boolean {
+  // RFC 7515 §4.1.11: a recipient that does not understand every extension `crit` lists must reject
+  // the token. We understand none (not even RFC 7797's `b64`), so any `crit` at all is refused.
+  if (Object.hasOwn(header, 'crit')) return false;
+  // RFC 8725 §2.9 and §3.10: a key or key URL chosen by the sender is never trusted nor fetched.
+  if (KEY_SOURCE_PARAMETERS.some((name) => Object.hasOwn(header, name))) return false;
+  // RFC 8725 §3.11: explicit typing; jsonwebtoken writes `typ: "JWT"`, and no other kind of JWT passes.
+  return !Object.hasOwn(header, 'typ') || header.typ === 'JWT';
+}
+
+/**
+ * Our own reading of the compact serialisation (RFC 7515 §5.2) before jsonwebtoken sees the token:
+ * the library parses header and payload before the signature and throws plain SyntaxErrors and
+ * TypeErrors on bytes a client chose. Returns the payload, whose claims count once the signature checks out.
+ */
+function readStructure(token: string): JsonObject {
+  const segments = token.length <= MAX_TOKEN_LENGTH ? token.split('.') : [];
+  if (segments.length !== 3) throw new AppError('TOKEN_INVALID');
+  const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
+  const header = decodeObject(headerSegment);
+  const payload = decodeObject(payloadSegment);
+  if (header === null || payload === null || !BASE64URL.test(signatureSegment) || !isAcceptableHeader(header)) {
+    throw new AppError('TOKEN_INVALID');
+  }
+  return payload;
+}
 
 /** A whole number of seconds between 1970 and the year 9999 (JavaScript Dates go further, MySQL not). */
 function isTimestamp(value: unknown): value is number {
@@ -48,10 +101,9 @@ function isTimestamp(value: unknown): value is number {
 }
 
 /** Reads the claims we require from a payload whose signature already checked out. */
-function readClaims(payload: string | JwtPayload): AccessTokenClaims {
+function readClaims(payload: JsonObject): AccessTokenClaims {
   // A correctly signed token is still client input: every claim is checked, none assumed.
-  if (typeof payload === 'string') throw new AppError('TOKEN_INVALID');
-  const { sub, jti, iat, exp, sid, ver } = payload as JwtPayload & { sid?: unknown; ver?: unknown };
+  const { sub, jti, iat, exp, sid, ver } = payload;
   const valid =
     typeof sub === 'string' &&
     DECIMAL_ID.test(sub) &&
@@ -119,11 +171,14 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
         if (Date.now() >= known.expiresAt.getTime() + toleranceMs) throw new AppError('TOKEN_EXPIRED');
         return known;
       }
-      let payload: string | JwtPayload;
+      const payload = readStructure(token);
       try {
-        payload = jwt.verify(token, key, verifyOptions);
+        jwt.verify(token, key, verifyOptions);
       } catch (error) {
-        throw toAppError(error);
+        // Besides our key, made at startup, jwt.verify reads only the client's bytes: an error that is
+        // not one of its own (toAppError maps those) still says the token is bad, never a 500.
+        const mapped = toAppError(error);
+        throw mapped.status === 401 ? mapped : new AppError('TOKEN_INVALID', { cause: error });
       }
       const claims = readClaims(payload);
       verified.set(token, claims, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });

@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { expect } from 'chai';
 import { User } from '../../src/models';
+import { bcryptCompareCosts } from '../support/bcrypt-compares';
 import { api, createUser, decode, PASSWORD, uniqueEmail } from '../support/factories';
 
 const INVALID_CREDENTIALS = {
@@ -55,6 +56,20 @@ describe('POST /auth/login', () => {
     const response = await api().post('/auth/login').send({ email: uniqueEmail(), password: PASSWORD });
     expect(response.status).to.equal(401);
     expect(response.body).to.deep.equal(INVALID_CREDENTIALS);
+  });
+
+  it('spends one bcrypt compare at the configured cost for an unknown email, as for a known one', async () => {
+    const { user } = await createUser();
+    const app = api();
+    const unknown = await bcryptCompareCosts(() =>
+      app.post('/auth/login').send({ email: uniqueEmail(), password: PASSWORD }).expect(401),
+    );
+    const wrongPassword = await bcryptCompareCosts(() =>
+      app.post('/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401),
+    );
+    // The test config's cost (4) is the stored hash's cost too: the dummy hash costs what a real one does.
+    expect(unknown).to.deep.equal([4]);
+    expect(wrongPassword).to.deep.equal(unknown);
   });
 
   it('refuses a password whose first 72 bytes match but which is longer', async () => {

@@ -21,6 +21,8 @@ export interface FuzzRequest {
 export interface FuzzResponse {
   status: number;
   contentType: string;
+  /** The WWW-Authenticate header, '' when absent. */
+  wwwAuthenticate: string;
   text: string;
 }
 
@@ -57,6 +59,7 @@ export async function send(server: Server, request: FuzzRequest, validToken: str
   return {
     status: response.status,
     contentType: response.get('Content-Type') ?? '',
+    wwwAuthenticate: response.get('WWW-Authenticate') ?? '',
     text: Buffer.isBuffer(body) ? body.toString('utf8') : '',
   };
 }

@@ -37,7 +37,7 @@ export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<Fu
     server,
     routes,
     profiles: await profileRoutes(server, routes),
-    identity: { userId: 0, sessionId: '' },
+    identity: { userId: 0, sessionId: '', bystander: { userId: 0, sessionId: '' } },
     accessToken: '',
     async renewUser() {
       const { user, accessToken, sessionId } = await loggedInUser();
@@ -53,5 +53,7 @@ export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<Fu
     },
   };
   await target.renewUser();
+  const bystander = await loggedInUser();
+  target.identity.bystander = { userId: bystander.user.id, sessionId: bystander.sessionId };
   return target;
 }

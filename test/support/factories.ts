@@ -49,7 +49,20 @@ export function decode(token: string): Record<string, unknown> {
 
 /** Signs any JSON payload with HS256 by hand, for claims jsonwebtoken refuses to sign. */
 export function signRawToken(payload: Record<string, unknown>): string {
-  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return signSegments(
+    Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url'),
+    Buffer.from(JSON.stringify(payload)).toString('base64url'),
+  );
+}
+
+/** Appends a correct HS256 signature (test secret) to any header and payload segments, encoded or not. */
+export function signSegments(headerSegment: string, payloadSegment: string): string {
+  const unsigned = `${headerSegment}.${payloadSegment}`;
   return `${unsigned}.${createHmac('sha256', TEST_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+/** A correctly signed token (test secret) of any header and payload bytes: JSON or not, objects or not. */
+export function signBytes(header: string | Buffer, payload: string | Buffer): string {
+  const encode = (bytes: string | Buffer): string => Buffer.from(bytes).toString('base64url');
+  return signSegments(encode(header), encode(payload));
 }

@@ -35,7 +35,7 @@ describe('revocation cache', () => {
     const cache = createRevocationCache(source, settings(1000));
     for (let i = 0; i < 5; i += 1) {
       expect(await cache.isTokenBlocked('j')).to.equal(false);
-      expect(await cache.isSessionLive('s')).to.equal(true);
+      expect(await cache.isSessionLive(1, 's')).to.equal(true);
       expect(await cache.findAuthUser(1)).to.equal(USER);
     }
     expect(state.calls).to.equal(3);
@@ -54,9 +54,26 @@ describe('revocation cache', () => {
     const { state, source } = fakeSource();
     state.live = false;
     const cache = createRevocationCache(source, settings(1000));
-    const [blocked, live] = await Promise.all([cache.isTokenBlocked('same'), cache.isSessionLive('same')]);
+    const [blocked, live] = await Promise.all([cache.isTokenBlocked('same'), cache.isSessionLive(1, 'same')]);
     expect(blocked).to.equal(false);
     expect(live).to.equal(false);
+  });
+
+  it("keeps a session's answer to its own user: another user with the same sid asks the source", async () => {
+    const asked: string[] = [];
+    const source: RevocationSource = {
+      ...fakeSource().source,
+      isSessionLive: (userId, sessionId) => {
+        asked.push(`${userId}/${sessionId}`);
+        return Promise.resolve(userId === 1);
+      },
+    };
+    const cache = createRevocationCache(source, settings(60_000));
+    expect(await cache.isSessionLive(1, 's')).to.equal(true);
+    expect(await cache.isSessionLive(2, 's')).to.equal(false);
+    cache.markSessionsEnded(2, ['s']);
+    expect(await cache.isSessionLive(1, 's')).to.equal(true);
+    expect(asked).to.deep.equal(['1/s', '2/s']);
   });
 
   it('sees a revocation made elsewhere once the bound has passed', async () => {
@@ -68,7 +85,7 @@ describe('revocation cache', () => {
     expect(await cache.isTokenBlocked('j')).to.equal(false);
     await sleep(80);
     expect(await cache.isTokenBlocked('j')).to.equal(true);
-    expect(await cache.isSessionLive('s')).to.equal(false);
+    expect(await cache.isSessionLive(1, 's')).to.equal(false);
   });
 
   it('keeps a revocation after the bound: revoked never turns valid again', async () => {
@@ -85,11 +102,11 @@ describe('revocation cache', () => {
     const { source } = fakeSource();
     const cache = createRevocationCache(source, settings(60_000));
     expect(await cache.isTokenBlocked('j')).to.equal(false);
-    expect(await cache.isSessionLive('s')).to.equal(true);
+    expect(await cache.isSessionLive(1, 's')).to.equal(true);
     cache.markTokenBlocked('j', new Date(Date.now() + 60_000));
-    cache.markSessionsEnded(['s']);
+    cache.markSessionsEnded(1, ['s']);
     expect(await cache.isTokenBlocked('j')).to.equal(true);
-    expect(await cache.isSessionLive('s')).to.equal(false);
+    expect(await cache.isSessionLive(1, 's')).to.equal(false);
   });
 
   it('does not let a load that started before a revocation overwrite it', async () => {
@@ -134,11 +151,11 @@ describe('revocation cache', () => {
     const { state, source } = fakeSource();
     const cache = createRevocationCache(source, settings(0));
     cache.markTokenBlocked('j', new Date(Date.now() + 60_000));
-    cache.markSessionsEnded(['s']);
+    cache.markSessionsEnded(1, ['s']);
     cache.markTokenVersion(1, 5);
     for (let i = 0; i < 3; i += 1) {
       expect(await cache.isTokenBlocked('j')).to.equal(false);
-      expect(await cache.isSessionLive('s')).to.equal(true);
+      expect(await cache.isSessionLive(1, 's')).to.equal(true);
       await cache.findAuthUser(1);
     }
     expect(state.calls).to.equal(9);

@@ -1,0 +1,32 @@
+import Joi from 'joi';
+
+/**
+ * One configuration key, declared once: its Joi rule carries the type, default, constraints, unit
+ * (`.unit()`) and `.description()`; `T` is the value the server reads after validation, so the
+ * TypeScript type of the raw config comes from the same declaration.
+ */
+export interface ConfigKey<T> {
+  readonly schema: Joi.Schema<T>;
+  /** A secret is never given a default, and .env.example leaves it empty. */
+  readonly secret: boolean;
+}
+
+/** A key that always has a value: `defaultValue` when unset. */
+export function withDefault<T extends Joi.BasicType>(schema: Joi.Schema<T>, defaultValue: T): ConfigKey<T> {
+  return { schema: schema.default(defaultValue), secret: false };
+}
+
+/** A key that may stay unset: the server reads `undefined` and decides what that means. */
+export function optional<T>(schema: Joi.Schema<T>): ConfigKey<T | undefined> {
+  return { schema, secret: false };
+}
+
+/** A secret: optional here (its own rule may require it), and never a default ("no default secrets"). */
+export function secret<T>(schema: Joi.Schema<T>): ConfigKey<T | undefined> {
+  return { schema, secret: true };
+}
+
+/** The validated values of a set of keys, by key. */
+export type ValuesOf<Keys extends Record<string, ConfigKey<unknown>>> = {
+  readonly [Name in keyof Keys]: Keys[Name] extends ConfigKey<infer T> ? T : never;
+};

@@ -1,0 +1,57 @@
+import Joi from 'joi';
+import { withDefault, type ConfigKey, type ValuesOf } from './declare';
+
+/** Attempts allowed per window, per client IP or per account; shared by every instance (MySQL). */
+export interface RateLimitSettings {
+  windowSeconds: number;
+  signupPerIp: number;
+  loginPerIp: number;
+  /** Failed logins of one email in a row; a success resets the count. */
+  loginFailuresPerAccount: number;
+  refreshPerIp: number;
+  passwordPerIp: number;
+  /** Wrong current passwords of one user in a row; a success resets the count. */
+  passwordFailuresPerAccount: number;
+}
+
+/** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
+const attemptsPerWindow = (defaultValue: number, description: string): ConfigKey<number> =>
+  withDefault(Joi.number().integer().min(1).max(1_000_000_000).unit('attempts').description(description), defaultValue);
+
+export const RATE_LIMIT_KEYS = {
+  RATE_LIMIT_WINDOW_SECONDS: withDefault(
+    Joi.number()
+      .integer()
+      .min(1)
+      .max(86_400)
+      .unit('seconds')
+      .description(
+        'Rate-limit window; every limit below counts attempts within one window, shared by all instances via MySQL.',
+      ),
+    900,
+  ),
+  RATE_LIMIT_SIGNUP_PER_IP: attemptsPerWindow(20, 'Signups per client IP per window.'),
+  RATE_LIMIT_LOGIN_PER_IP: attemptsPerWindow(100, 'Login attempts per client IP per window.'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: attemptsPerWindow(
+    10,
+    'Failed logins per email in a row (a success resets it), whatever the IPs they come from.',
+  ),
+  RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600, 'Refreshes per client IP per window.'),
+  RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20, 'Password changes per client IP per window.'),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(
+    5,
+    'Wrong current passwords per user in a row (a success resets it).',
+  ),
+};
+
+export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readonly<RateLimitSettings> {
+  return {
+    windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS,
+    signupPerIp: raw.RATE_LIMIT_SIGNUP_PER_IP,
+    loginPerIp: raw.RATE_LIMIT_LOGIN_PER_IP,
+    loginFailuresPerAccount: raw.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+    refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
+    passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
+    passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+  };
+}
