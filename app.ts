@@ -1,79 +1,17 @@
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseInvocation, USAGE, UsageError, type Invocation } from './src/cli';
 import { runCluster } from './src/cluster';
-import { ConfigError, loadConfig, type Config } from './src/config';
+import { CONFIG_KEYS, ConfigError, loadConfig, type Config } from './src/config';
 import { readEnvironment, writeGeneratedSecret } from './src/config/env-file';
+import { unknownKeyWarnings } from './src/config/unknown-keys';
 import { createDatabaseIfMissing } from './src/db/database';
-import { describeDatabaseError } from './src/db/describe-error';
+import { describeDatabaseError, isDatabaseError } from './src/db/describe-error';
 import { createMigrator } from './src/db/migrator';
 import { createSequelize } from './src/db/sequelize';
+import { StartupError } from './src/listen';
 import { createLogger } from './src/logger';
-import { serve, StartupError } from './src/serve';
+import { serve } from './src/serve';
 import { purgeExpired } from './src/services/purge.service';
-
-const USAGE = `Usage: node app <command> [options]
-
-Commands (exactly one):
-  --create      create the database if missing and run pending migrations
-                (development: also writes a fresh JWT_SECRET to .env if none is set)
-    --seed      with --create: also add the demo users
-  --drop        undo every migration (refused with NODE_ENV=production unless --force)
-    --force     with --drop: allow it in production
-  --purge       delete expired blocklist and session rows, in batches
-  --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
-    --workers N with --server: N processes on one port (node:cluster); auto = one per core
-  --help        print this help
-
-Configuration comes from the environment and ./.env (see .env.example).`;
-
-type Command = 'create' | 'drop' | 'purge' | 'server' | 'help';
-
-interface Invocation {
-  command: Command;
-  seed: boolean;
-  force: boolean;
-  workers: number;
-}
-
-class UsageError extends Error {}
-
-function parseInvocation(argv: string[]): Invocation {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        create: { type: 'boolean' },
-        seed: { type: 'boolean' },
-        drop: { type: 'boolean' },
-        purge: { type: 'boolean' },
-        force: { type: 'boolean' },
-        server: { type: 'boolean' },
-        workers: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const commands = (['create', 'drop', 'purge', 'server', 'help'] as const).filter((name) => values[name] === true);
-  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --purge, --server, --help');
-  const [command] = commands as [Command];
-  if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
-  if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
-  if (values.workers !== undefined && command !== 'server') throw new UsageError('--workers only goes with --server');
-  return { command, seed: values.seed === true, force: values.force === true, workers: parseWorkers(values.workers) };
-}
-
-function parseWorkers(value: string | undefined): number {
-  if (value === undefined) return 1;
-  if (value === 'auto') return availableParallelism();
-  if (!/^[1-9][0-9]?$/.test(value)) throw new UsageError('--workers takes a number from 1 to 99, or auto');
-  return Number(value);
-}
 
 async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
   const { database } = config.database;
@@ -130,16 +68,22 @@ async function main(argv: string[]): Promise<number> {
   try {
     invocation = parseInvocation(argv);
   } catch (error) {
-    console.error(`error: ${(error as UsageError).message}\n\n${USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${USAGE}`);
     return 2;
   }
   if (invocation.command === 'help') {
     console.log(USAGE);
     return 0;
   }
+  const environment = readEnvironment();
+  // Cluster workers re-run this file: only the primary warns, once.
+  if (cluster.isPrimary) {
+    for (const warning of unknownKeyWarnings(environment, CONFIG_KEYS)) console.error(`warning: ${warning}`);
+  }
   let config: Readonly<Config>;
   try {
-    config = loadConfig(readEnvironment());
+    config = loadConfig(environment);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`error: ${error.message}`);
@@ -158,8 +102,10 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const reason = error instanceof StartupError ? error.message : describeDatabaseError(error, config.database);
-    console.error(`error: ${reason}`);
+    // Only a database failure is described as one; anything else unexpected is a bug: its stack.
+    if (error instanceof StartupError) console.error(`error: ${error.message}`);
+    else if (isDatabaseError(error)) console.error(`error: ${describeDatabaseError(error, config.database)}`);
+    else console.error('error:', error);
     return 1;
   }
 }

@@ -4,8 +4,9 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config';
-import { listenForScrapes } from './metrics/metrics-server';
-import { firstSignal, StartupError } from './serve';
+import { listenForScrapes, metricsTarget } from './metrics/metrics-server';
+import { StartupError } from './listen';
+import { firstSignal } from './serve';
 
 function liveWorkers(): Worker[] {
   return Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
@@ -25,13 +26,14 @@ async function stopWorkers(signal: NodeJS.Signals): Promise<void> {
  */
 async function serveClusterMetrics(config: Readonly<Config>, logger: Logger): Promise<http.Server | null> {
   if (!config.metrics.enabled) return null;
-  if (config.metrics.port === null) {
+  const { port } = config.metrics;
+  if (port === null) {
     logger.warn('metrics are off: with --workers, set METRICS_PORT to scrape the whole cluster');
     return null;
   }
   const aggregator = new AggregatorRegistry();
   const source = { contentType: aggregator.contentType, render: () => aggregator.clusterMetrics() };
-  const { server, url } = await listenForScrapes(source, { host: config.metrics.host, port: config.metrics.port });
+  const { server, url } = await listenForScrapes(source, metricsTarget(config, port));
   logger.info({ url }, 'metrics listening');
   return server;
 }

@@ -1,22 +1,17 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
-import { answerClientError } from './client-error';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
 import { createSequelize } from './db/sequelize';
-import { listenForScrapes } from './metrics/metrics-server';
+import { createHttpServer } from './http-server';
+import { listenOn, StartupError } from './listen';
+import { listenForScrapes, metricsTarget } from './metrics/metrics-server';
 import { processMetricsRegistry, type Metrics } from './metrics/metrics';
 import { appMetrics, createApp } from './server';
 import { purgeExpired } from './services/purge.service';
-
-/** A startup refusal the operator can fix; the driver prints its message alone. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -47,7 +42,8 @@ async function closeGracefully(server: http.Server): Promise<void> {
  * the workers on METRICS_PORT. Otherwise, with METRICS_PORT: a listener of their own, returned.
  */
 async function exposeMetrics(config: Readonly<Config>, metrics: Metrics, logger: Logger): Promise<http.Server | null> {
-  if (config.metrics.port === null) return null;
+  const { port } = config.metrics;
+  if (port === null) return null;
   if (cluster.isWorker) {
     // Constructing one installs the worker's answer to the primary's "send me your metrics".
     new AggregatorRegistry();
@@ -55,7 +51,7 @@ async function exposeMetrics(config: Readonly<Config>, metrics: Metrics, logger:
     return null;
   }
   const source = { contentType: metrics.registry.contentType, render: metrics.render };
-  const { server, url } = await listenForScrapes(source, { host: config.metrics.host, port: config.metrics.port });
+  const { server, url } = await listenForScrapes(source, metricsTarget(config, port));
   logger.info({ url }, 'metrics listening');
   return server;
 }
@@ -92,14 +88,8 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     }
     // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
     const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger });
-    const handle = createApp({ config, logger, metrics }).callback();
-    const server = http.createServer((request, response) => {
-      void handle(request, response);
-    });
-    server.on('clientError', answerClientError);
-    server.listen(config.port, config.host);
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    const server = createHttpServer(createApp({ config, logger, metrics }).callback());
+    const { port } = await listenOn(server, { host: config.host, port: config.port, hostKey: 'HOST', portKey: 'PORT' });
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
     const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);
 

@@ -8,6 +8,7 @@ import type { AppState } from './middleware/context';
 import { createCookieTransport } from './middleware/cookie-transport';
 import { createCors } from './middleware/cors';
 import { createErrorHandler } from './middleware/error-handler';
+import { checkHeaderFields } from './middleware/header-fields';
 import { createRateLimits } from './middleware/rate-limit';
 import { createRequestObserver } from './middleware/observe-request';
 import { createMetrics, type Metrics } from './metrics/metrics';
@@ -69,9 +70,12 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(requestId);
   app.use(createRequestObserver(logger, metrics));
   app.use(securityHeaders);
+  // The error handler sits outside CORS, so that a request CORS answers itself (a preflight) has
+  // had its header fields checked too; the CORS headers set on the way in stay on an error answer.
+  app.use(createErrorHandler(logger));
+  app.use(checkHeaderFields);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
-  app.use(createErrorHandler(logger));
   const health = createHealthRouter();
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,8 +1,9 @@
 import { AppError } from '../errors/app-error';
-import type { ErrorCode } from '../errors/catalogue';
+import { CASE_MESSAGES, type ErrorCode } from '../errors/catalogue';
 import { authOf, clientOf, type AppContext } from '../middleware/context';
 import type { CookieTransport } from '../middleware/cookie-transport';
 import type { AuthService, TokenPairDto } from '../services/auth.service';
+import { looksLikeJwt } from '../services/token-shapes';
 import type { LoginInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
 
 /** Refresh answers that mean the session behind the cookie is over: its cookies are useless now. */
@@ -20,7 +21,10 @@ export function createAuthController(auth: AuthService, cookies: CookieTransport
     if (bodyToken !== undefined) return auth.refresh(bodyToken, clientOf(ctx));
     const cookieToken = cookies.refreshTokenOf(ctx);
     if (cookieToken === null) {
-      throw new AppError('UNAUTHENTICATED', { message: 'Send refresh_token in the body or the refresh cookie.' });
+      throw new AppError('UNAUTHENTICATED', { message: CASE_MESSAGES.refreshTokenMissing });
+    }
+    if (looksLikeJwt(cookieToken)) {
+      throw new AppError('REFRESH_TOKEN_INVALID', { message: CASE_MESSAGES.accessTokenAsRefreshToken });
     }
     cookies.requireCsrfToken(ctx);
     try {

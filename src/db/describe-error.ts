@@ -1,3 +1,4 @@
+import { BaseError } from 'sequelize';
 import type { DatabaseLocation } from '../config';
 
 /** The error codes mysql2 reports, as far as an operator can act on them. */
@@ -24,4 +25,16 @@ export function describeDatabaseError(error: unknown, location: DatabaseLocation
   const hint = code === undefined ? undefined : HINTS[code];
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return `${where}: ${hint ?? message}${code === undefined ? '' : ` [${code}]`}`;
+}
+
+/**
+ * Whether `error` came from talking to MySQL: a Sequelize error, a mysql2 error (each carries
+ * `fatal`; the server's answers also `sqlState`), or either wrapped as the cause of another (Umzug
+ * wraps a failed migration). A port in use or a bug is not, and must not be blamed on MySQL.
+ */
+export function isDatabaseError(error: unknown): boolean {
+  if (error instanceof BaseError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  if ('sqlState' in error || 'fatal' in error) return true;
+  return 'cause' in error && isDatabaseError(error.cause);
 }

@@ -20,7 +20,9 @@ export const ERRORS = {
     when:
       'The body or a path parameter is not what the route accepts: not an object; a field missing, null, of' +
       ' the wrong type, empty, too long or unknown; a bad email, password or name; `POST /auth/refresh` ' +
-      'without `refresh_token` outside cookie mode. `details` has one entry per bad field.',
+      'without `refresh_token` outside cookie mode, or with an access token (a JWT) as `refresh_token` ' +
+      '(the detail says so). No body (zero bytes, whatever its `Content-Type`) counts as `{}`. ' +
+      '`details` has one entry per bad field.',
     clientAction:
       'Fix the fields `details` names (every limit is in `/openapi.json`); the same request fails the same way again.',
   },
@@ -35,20 +37,26 @@ export const ERRORS = {
     message: 'The request could not be read.',
     when:
       'The body cannot be read (a corrupt gzip or brotli body); an `X-Auth-Transport` other ' +
-      "than `cookie`; a request line Node's HTTP parser refuses (answered before Koa).",
+      "than `cookie`; a request line or body framing Node's HTTP parser refuses (answered before Koa); " +
+      'a header read as one value (`Host`, `Authorization`, `Content-Type`, `Origin`, ' +
+      '`Access-Control-Request-Method`, `X-CSRF-Token`, `X-Auth-Transport`, `X-Request-Id`) sent on ' +
+      'several lines; an HTTP/1.1 request without `Host`, or an invalid `Host` (RFC 9112 §3.2).',
     clientAction:
-      'Fix the request: an uncompressed or correctly compressed body, and `X-Auth-Transport` only as `cookie`.',
+      'Fix the request: an uncompressed or correctly compressed body, `X-Auth-Transport` only as ' +
+      '`cookie`, each of those headers once, and a `Host`.',
   },
   COOKIE_MODE_DISABLED: {
     status: 400,
-    message: 'Cookie transport is not enabled on this server; send no X-Auth-Transport header.',
+    message:
+      'Cookie transport is off on this server (its operator turns it on with the server setting COOKIE_MODE=true); ' +
+      'send no X-Auth-Transport header to get the tokens in the body.',
     when: '`X-Auth-Transport: cookie` while `COOKIE_MODE` is off on this server.',
     clientAction:
       'Send no `X-Auth-Transport` header and use the tokens in the body, or have the operator set `COOKIE_MODE=true`.',
   },
   UNAUTHENTICATED: {
     status: 401,
-    message: 'Authentication is required.',
+    message: 'Authentication is required: send the header Authorization: Bearer <access token>.',
     when:
       'No `Authorization` header and no access cookie (with `WWW-Authenticate: Bearer`); a ' +
       'refresh by cookie with neither a `refresh_token` in the body nor the refresh cookie.',
@@ -71,12 +79,13 @@ export const ERRORS = {
       'configured, a missing, mistyped or out-of-range `sub`/`jti`/`sid`/`ver`/`iat`/`exp`, a wrong ' +
       '`iss`/`aud`, or `nbf` in the future; anything but three segments of canonical base64url whose ' +
       'header and payload are UTF-8 JSON objects, or a token over 8 KiB; a header with `crit`, `jku`, ' +
-      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT` (with `WWW-Authenticate: Bearer error="invalid_token"`).',
+      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT` (with `WWW-Authenticate: Bearer error="invalid_token"`); ' +
+      'a refresh token sent as the access token (the message says so).',
     clientAction: 'Do not retry with this token: get a new pair with `POST /auth/refresh`, or log in again.',
   },
   TOKEN_EXPIRED: {
     status: 401,
-    message: 'The access token has expired.',
+    message: 'The access token has expired: get a new one from POST /auth/refresh with your refresh token.',
     when: "The access token's `exp` has passed (beyond `JWT_CLOCK_TOLERANCE_SECONDS`).",
     clientAction: 'Get a new pair with `POST /auth/refresh`, then repeat the request with the new access token.',
   },
@@ -98,7 +107,9 @@ export const ERRORS = {
   REFRESH_TOKEN_INVALID: {
     status: 401,
     message: 'The refresh token is not valid.',
-    when: 'A refresh token that is malformed, unknown, or whose secret does not match.',
+    when:
+      'A refresh token that is malformed, unknown, or whose secret does not match; an access token ' +
+      'in the refresh cookie (the message says so).',
     clientAction: 'Discard it and log in again (in cookie mode the cookies are cleared).',
   },
   REFRESH_TOKEN_EXPIRED: {
@@ -223,3 +234,32 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * Messages for particular cases of a code: the same code and status as the catalogue entry, with
+ * a message that says what happened and what to do. Those that take an argument only ever name a
+ * header, never a value the client sent.
+ */
+export const CASE_MESSAGES = {
+  /** UNAUTHENTICATED on a server with cookie mode on. */
+  unauthenticatedCookieMode:
+    'Authentication is required: send the header Authorization: Bearer <access token>, ' +
+    'or the access cookie that a login with X-Auth-Transport: cookie set.',
+  /** UNAUTHENTICATED for a cookie refresh that has neither a body token nor the refresh cookie. */
+  refreshTokenMissing: 'Send refresh_token in the body or the refresh cookie.',
+  /** A JWT (an access token) where a refresh token belongs. */
+  accessTokenAsRefreshToken:
+    'This is an access token (a JWT), not a refresh token: send the refresh_token that signup, login or refresh returned.',
+  /** TOKEN_INVALID for a refresh token sent where an access token belongs. */
+  refreshTokenAsAccessToken:
+    'This is a refresh token, not an access token: exchange it at POST /auth/refresh, ' +
+    'then send the access_token it returns as Authorization: Bearer <access token>.',
+  /** BAD_REQUEST for an X-Auth-Transport other than "cookie". */
+  authTransportInvalid: 'X-Auth-Transport must be "cookie" or absent.',
+  /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */
+  hostMissing: 'An HTTP/1.1 request must carry a Host header.',
+  /** BAD_REQUEST for a Host that is not host[:port] (RFC 9112 §3.2). */
+  hostInvalid: 'The Host header must be a host name or address with an optional :port.',
+  /** BAD_REQUEST for a header the server reads as one value, sent on several lines. */
+  headerRepeated: (name: string) => `The ${name} header must be sent once, not on several lines.`,
+} as const;

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Config } from '../config';
+import { listenOn, type ListenTarget } from '../listen';
 
 /** What a scrape answers: Prometheus text and its content type. */
 export interface MetricsSource {
@@ -14,7 +14,7 @@ export interface MetricsSource {
  */
 export async function listenForScrapes(
   source: MetricsSource,
-  where: { host: string; port: number },
+  where: ListenTarget,
 ): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
@@ -31,8 +31,11 @@ export async function listenForScrapes(
       },
     );
   });
-  server.listen(where.port, where.host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOn(server, where);
   return { server, url: `http://${where.host}:${port}/metrics` };
+}
+
+/** Where the metrics listener goes: METRICS_HOST and the METRICS_PORT that is set. */
+export function metricsTarget(config: Readonly<Config>, port: number): ListenTarget {
+  return { host: config.metrics.host, port, hostKey: 'METRICS_HOST', portKey: 'METRICS_PORT' };
 }

@@ -1,5 +1,7 @@
 import type { Next } from 'koa';
 import { AppError } from '../errors/app-error';
+import { CASE_MESSAGES } from '../errors/catalogue';
+import { looksLikeRefreshToken } from '../services/token-shapes';
 import type { AuthService } from '../services/auth.service';
 import type { AppContext } from './context';
 import type { CookieTransport } from './cookie-transport';
@@ -17,7 +19,10 @@ function accessTokenOf(ctx: AppContext, cookies: CookieTransport): string | unde
   const cookie = cookies.accessTokenOf(ctx);
   if (cookie === null) {
     ctx.set('WWW-Authenticate', 'Bearer');
-    throw new AppError('UNAUTHENTICATED');
+    throw new AppError(
+      'UNAUTHENTICATED',
+      cookies.isEnabled ? { message: CASE_MESSAGES.unauthenticatedCookieMode } : {},
+    );
   }
   // Checked before the token: a forged request learns nothing about the session and costs no query.
   if (cookies.needsCsrfCheck(ctx)) cookies.requireCsrfToken(ctx);
@@ -30,6 +35,10 @@ export function createAuthenticate(auth: AuthService, cookies: CookieTransport) 
     const token = accessTokenOf(ctx, cookies);
     try {
       if (token === undefined) throw new AppError('TOKEN_INVALID');
+      // A refresh token here is a mix-up worth naming; it would fail verification anyway.
+      if (looksLikeRefreshToken(token)) {
+        throw new AppError('TOKEN_INVALID', { message: CASE_MESSAGES.refreshTokenAsAccessToken });
+      }
       ctx.state.auth = await auth.authenticate(token);
     } catch (error) {
       if (error instanceof AppError && error.status === 401) {

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { CookieConfig } from '../config';
 import { AppError } from '../errors/app-error';
+import { CASE_MESSAGES } from '../errors/catalogue';
 import type { TokenPairDto } from '../services/auth.service';
 import type { AppContext } from './context';
 
@@ -79,12 +80,15 @@ export function createCookieTransport(config: CookieConfig) {
   }
 
   return {
+    /** Whether this server lets clients ask for cookies (COOKIE_MODE). */
+    isEnabled: config.enabled,
+
     /** True when the request opted in with `X-Auth-Transport: cookie`; 400 when it may not. */
     isRequested(ctx: AppContext): boolean {
       const value = ctx.get('X-Auth-Transport');
       if (value === '') return false;
       if (value.trim().toLowerCase() !== 'cookie') {
-        throw new AppError('BAD_REQUEST', { message: 'X-Auth-Transport must be "cookie" or absent.' });
+        throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.authTransportInvalid });
       }
       if (!config.enabled) throw new AppError('COOKIE_MODE_DISABLED');
       return true;

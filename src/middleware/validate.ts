@@ -1,27 +1,47 @@
+import coBody from 'co-body';
 import type Joi from 'joi';
-import bodyParser from 'koa-bodyparser';
 import { AppError } from '../errors/app-error';
 import type { AppContext } from './context';
 
-// Only routes that take a body parse one. strict: false lets `null` or `[1]` through to
-// validation, which names the problem; 16 KiB is far above any valid request.
-const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb', strict: false });
-const nothingNext = (): Promise<void> => Promise.resolve();
+// 16 KiB is far above any valid request.
+const BODY_LIMIT = '16kb';
+
+/** What co-body's JSON parser returns when asked for the raw text too. */
+interface JsonRead {
+  parsed: unknown;
+  raw: string;
+}
+
+/**
+ * The request body as JSON, or null when there is none. An empty body is no body, whatever
+ * its Content-Type says (clients send `Content-Type: application/json` with nothing after it);
+ * "empty" means zero bytes once decoded: `Content-Length: 0`, no length, or a chunked body with
+ * no data. Whitespace alone is not JSON (RFC 8259 §2) and answers 400 INVALID_JSON.
+ */
+async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> {
+  if (typeof ctx.request.is('application/json') !== 'string') {
+    const text = (await coBody.text(ctx, { limit: BODY_LIMIT })) as string;
+    if (text === '') return null;
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  }
+  // Not strict: `null` or `[1]` reach validation, which names the problem. co-body refuses a
+  // __proto__ key (400), decodes gzip, deflate and br, and stops reading past the limit (413).
+  const read = (await coBody.json(ctx, { limit: BODY_LIMIT, strict: false, returnRawBody: true })) as JsonRead;
+  return read.raw === '' ? null : { json: read.parsed };
+}
 
 export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
 
 /**
- * Wraps a controller that takes a JSON body: 415 unless the body is JSON, 400 with one detail per
- * bad field unless it matches `schema`, else the controller gets the validated, normalised value.
+ * Wraps a controller that takes a JSON body: 415 unless the body is JSON or empty, 400 with one
+ * detail per bad field unless it matches `schema`, else the controller gets the validated,
+ * normalised value. No body validates as `{}`: optional fields take their defaults, and each
+ * missing required field is named.
  */
 export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
-    // An absent or zero-length body is a validation failure (fields missing), not a media type one.
-    const isEmpty = ctx.request.length === 0;
-    if (ctx.request.is('application/json') === false && !isEmpty) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    await parseJson(ctx, nothingNext);
-    const body: unknown = ctx.request.body;
-    await handler(ctx, validated(schema, body, 'body'));
+    const body = await readJsonBody(ctx);
+    await handler(ctx, validated(schema, body === null ? {} : body.json, 'body'));
   };
 }
 

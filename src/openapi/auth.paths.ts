@@ -1,4 +1,5 @@
 import type { PathsObject } from 'openapi3-ts/oas31';
+import { CASE_MESSAGES } from '../errors/catalogue';
 import { loginSchema, refreshSchema, signupSchema } from '../validators/auth.schemas';
 import { sampleCookieSession, sampleTokenPair, sampleUser } from './examples';
 import { bodyErrors, errorExamples, errorResponse, invalidBody, jsonResponse, responseRef } from './responses';
@@ -148,7 +149,7 @@ export const authPaths: PathsObject = {
             UNAUTHENTICATED: {
               summary: 'Cookie transport with neither a body refresh_token nor the refresh cookie',
               value: {
-                error: { code: 'UNAUTHENTICATED', message: 'Send refresh_token in the body or the refresh cookie.' },
+                error: { code: 'UNAUTHENTICATED', message: CASE_MESSAGES.refreshTokenMissing },
               },
             },
           },

@@ -28,7 +28,10 @@ export function buildOpenApiDocument(): OpenAPIObject {
         '`{ "error": { "code", "message", "details"? } }`; every response carries an `X-Request-Id`. ' +
         'Browsers may keep the tokens in cookies instead (COOKIE_MODE=true, `X-Auth-Transport: cookie`); ' +
         'cross-origin callers must be listed in CORS_ORIGINS. On any path, no route answers 404 NOT_FOUND, ' +
-        'a method the route lacks 405 METHOD_NOT_ALLOWED (with Allow), and a bug 500 INTERNAL_ERROR.',
+        'a method the route lacks 405 METHOD_NOT_ALLOWED (with Allow), and a bug 500 INTERNAL_ERROR. ' +
+        'A header read as one value (Host, Authorization, Content-Type, Origin, Access-Control-Request-Method, ' +
+        'X-CSRF-Token, X-Auth-Transport, X-Request-Id) sent on several lines, an HTTP/1.1 request without Host, ' +
+        'or an invalid Host is 400 BAD_REQUEST. A body of zero bytes is no body, whatever its Content-Type.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],

@@ -3,6 +3,7 @@ import { Op, type Transaction } from 'sequelize';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import { inTransaction, lockUser, Session, type RevocationReason } from '../models';
+import { REFRESH_TOKEN_FORMAT } from './token-shapes';
 
 /** Where a login came from, for the session list. */
 export interface ClientInfo {
@@ -29,9 +30,6 @@ export interface SessionDto {
   user_agent: string | null;
   current: boolean;
 }
-
-// A refresh token is "<row id>.<secret>": the id finds the row, the secret is checked by hash.
-const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 const randomId = (): string => randomBytes(16).toString('base64url');
 
@@ -143,7 +141,7 @@ export function createSessionService(settings: Config['sessions']) {
      * whole session is revoked.
      */
     async rotate(refreshToken: string, client: ClientInfo): Promise<RotationOutcome> {
-      const parts = REFRESH_TOKEN.exec(refreshToken);
+      const parts = REFRESH_TOKEN_FORMAT.exec(refreshToken);
       if (parts?.[1] === undefined || parts[2] === undefined) throw new AppError('REFRESH_TOKEN_INVALID');
       const [, rowId, secret] = parts;
       return inTransaction(async (transaction): Promise<RotationOutcome> => {

@@ -1,4 +1,6 @@
 import Joi from 'joi';
+import { CASE_MESSAGES } from '../errors/catalogue';
+import { looksLikeJwt } from '../services/token-shapes';
 
 /** bcrypt reads at most 72 bytes of a password; anything past that would be silently ignored. */
 const BCRYPT_MAX_BYTES = 72;
@@ -58,10 +60,17 @@ export interface RefreshInput {
   refresh_token?: string;
 }
 
-// Optional here because cookie transport may carry it; the controller requires it otherwise.
+// Optional here because cookie transport may carry it; the controller requires it otherwise. An
+// access token sent here is a mix-up worth naming, not a length problem: that rule comes first, alone.
 export const refreshSchema = Joi.object<RefreshInput, true>({
   refresh_token: Joi.string()
+    .custom(
+      (value: string, helpers) => (looksLikeJwt(value) ? helpers.error('refreshToken.jwt') : value),
+      'An access token (a JWT) is refused as not a refresh token.',
+    )
     .max(128)
+    .prefs({ abortEarly: true })
+    .messages({ 'refreshToken.jwt': CASE_MESSAGES.accessTokenAsRefreshToken })
     .description('Required, unless X-Auth-Transport: cookie and the refresh cookie carry it.'),
 }).required();
 

@@ -146,7 +146,12 @@ describe('the METRICS_PORT listener', () => {
     const metrics = createMetrics({ countLiveBlockedTokens, logger: silentLogger });
     metrics.observeRequest('GET', '/auth/ping', 200, 0.002);
     const source = { contentType: metrics.registry.contentType, render: metrics.render };
-    const { server, url } = await listenForScrapes(source, { host: '127.0.0.1', port: 0 });
+    const { server, url } = await listenForScrapes(source, {
+      host: '127.0.0.1',
+      port: 0,
+      hostKey: 'METRICS_HOST',
+      portKey: 'METRICS_PORT',
+    });
     try {
       const { port } = server.address() as AddressInfo;
       expect(url).to.equal(`http://127.0.0.1:${port}/metrics`);
@@ -166,7 +171,12 @@ describe('the METRICS_PORT listener', () => {
 
   it('answers 503 when the metrics cannot be rendered', async () => {
     const source = { contentType: 'text/plain', render: () => Promise.reject(new Error('no workers answered')) };
-    const { server, url } = await listenForScrapes(source, { host: '127.0.0.1', port: 0 });
+    const { server, url } = await listenForScrapes(source, {
+      host: '127.0.0.1',
+      port: 0,
+      hostKey: 'METRICS_HOST',
+      portKey: 'METRICS_PORT',
+    });
     try {
       expect((await fetch(url)).status).to.equal(503);
     } finally {

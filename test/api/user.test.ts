@@ -57,7 +57,12 @@ describe('GET /auth/user', () => {
     const response = await api().get('/auth/user');
     expect(response.status).to.equal(401);
     expect(response.headers['www-authenticate']).to.equal('Bearer');
-    expect(response.body).to.deep.equal({ error: { code: 'UNAUTHENTICATED', message: 'Authentication is required.' } });
+    expect(response.body).to.deep.equal({
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: 'Authentication is required: send the header Authorization: Bearer <access token>.',
+      },
+    });
   });
 
   describe('with a header or token it cannot trust', () => {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,6 +79,25 @@ describe('driver (app.ts)', function () {
     });
   }
 
+  it('suggests the closest flag for a misspelt one, --sever → --server', async () => {
+    const outcome = await run(['--sever'], cwd);
+    expect(outcome.code).to.equal(2);
+    expect(outcome.stderr).to.match(/^error: unknown option --sever; did you mean --server\?\n/);
+  });
+
+  it('warns about keys in .env or the environment that look like misspelt settings, never printing values', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'driver-typo-'));
+    writeFileSync(path.join(empty, '.env'), 'JWT_SECERT=value-of-the-misspelt-secret-0123456789\n');
+    const outcome = await run(['--server'], empty, { RATE_LIMIT_LOGIN_PERIP: '7' });
+    expect(outcome.code).to.equal(1);
+    expect(outcome.stderr.trim().split('\n')).to.deep.equal([
+      'warning: JWT_SECERT is not a setting of this server and is ignored; did you mean JWT_SECRET?',
+      'warning: RATE_LIMIT_LOGIN_PERIP is not a setting of this server and is ignored; did you mean RATE_LIMIT_LOGIN_PER_IP?',
+      'error: JWT_SECRET is not set: run `node app --create` to generate one into .env, or set it',
+    ]);
+    expect(outcome.stderr).to.not.include('value-of-the-misspelt-secret');
+  });
+
   it('--create makes the database, migrates it and writes a secret to .env; twice is harmless', async () => {
     const first = await run(['--create', '--seed'], cwd);
     expect(first.code, first.stderr).to.equal(0);
@@ -100,6 +121,58 @@ describe('driver (app.ts)', function () {
     expect(response.status).to.equal(200);
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
+  });
+
+  describe('a listen failure names the setting to change, not MySQL', () => {
+    let busy: net.Server;
+    let busyPort: number;
+
+    before(async () => {
+      // Mocha runs this after the tests above, --drop included: the server must get as far as listening.
+      expect((await run(['--create'], cwd)).code).to.equal(0);
+      busy = net.createServer().listen(0, '127.0.0.1');
+      await once(busy, 'listening');
+      busyPort = (busy.address() as AddressInfo).port;
+    });
+    after(() => {
+      busy.close();
+    });
+
+    const cases: Array<[string, () => Record<string, string>, RegExp]> = [
+      [
+        'a PORT in use',
+        () => ({ PORT: String(busyPort) }),
+        /^error: PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/,
+      ],
+      [
+        'a METRICS_PORT in use',
+        () => ({ PORT: '0', METRICS_PORT: String(busyPort) }),
+        /^error: METRICS_PORT=\d+: the port is already in use .*\[EADDRINUSE\]$/,
+      ],
+      [
+        'a HOST that is not an address of this machine',
+        () => ({ PORT: '0', HOST: '192.0.2.1' }),
+        /^error: HOST=192\.0\.2\.1: not an address of this machine; set HOST .*\[EADDRNOTAVAIL\]$/,
+      ],
+      [
+        'a HOST that does not resolve',
+        () => ({ PORT: '0', HOST: 'no-such-host.invalid' }),
+        /^error: HOST=no-such-host\.invalid: .*set HOST to an IP address.*\[(ENOTFOUND|EAI_AGAIN)\]$/,
+      ],
+    ];
+    for (const [label, overrides, expected] of cases) {
+      it(`exits 1 with one line naming the key for ${label}`, async () => {
+        const outcome = await run(['--server'], cwd, overrides());
+        expect(outcome.code).to.equal(1);
+        expect(outcome.stderr.trim()).to.match(expected).and.not.include('MySQL');
+      });
+    }
+
+    it('stops a cluster whose workers cannot listen, each saying why', async () => {
+      const outcome = await run(['--server', '--workers', '2'], cwd, { PORT: String(busyPort) });
+      expect(outcome.code).to.equal(1);
+      expect(outcome.stderr).to.include(`error: PORT=${busyPort}: the port is already in use`).and.not.include('MySQL');
+    });
   });
 
   it('--server --workers 2 shares one port, replaces a worker that dies, and stops cleanly', async () => {
@@ -138,6 +211,15 @@ describe('driver (app.ts)', function () {
     );
   });
 
+  it('--help names every kind of row that --purge deletes, in the words --purge reports them', async () => {
+    const help = (await run(['--help'], cwd)).stdout;
+    const purgeLine = help.split('\n').find((line) => line.trimStart().startsWith('--purge')) ?? '';
+    const reported = (await run(['--purge'], cwd)).stdout;
+    const kinds = [...reported.matchAll(/\d+ expired ([a-z -]+?)\(s\)/g)].map((match) => match[1]);
+    expect(kinds).to.deep.equal(['blocked token', 'session row', 'rate-limit row']);
+    for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
+  });
+
   it('--drop refuses under NODE_ENV=production without --force', async () => {
     const outcome = await run(['--drop'], cwd, {
       NODE_ENV: 'production',
@@ -155,6 +237,16 @@ describe('driver (app.ts)', function () {
       'undid 20261123100000-create-rate-limits.js, 20261123000003-create-sessions.js, 20261123000002-create-blocked-tokens.js, 20261123000001-create-users.js',
     );
     expect(await tableNames()).to.deep.equal(['SequelizeMeta']);
+    // What --help promises: the database itself and an empty SequelizeMeta stay.
+    const help = (await run(['--help'], cwd)).stdout.replace(/\s+/g, ' ');
+    expect(help).to.include("drops this server's tables, keeps the database itself and an empty SequelizeMeta table");
+    const connection = await mysql.createConnection({ uri: driverUrl });
+    try {
+      const [applied] = await connection.query<mysql.RowDataPacket[]>('SELECT name FROM SequelizeMeta');
+      expect(applied).to.deep.equal([]);
+    } finally {
+      await connection.end();
+    }
 
     const cluster = await run(['--server', '--workers', '2'], cwd);
     expect(cluster.code).to.equal(1);

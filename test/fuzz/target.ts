@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
+import { createHttpServer, type ServerTimeouts } from '../../src/http-server';
 import { createApp } from '../../src/server';
 import { silentLogger, testConfig } from '../support/config';
 import { loggedInUser } from '../support/factories';
@@ -20,11 +21,16 @@ export interface FuzzTarget {
   close(): Promise<void>;
 }
 
-export async function startFuzzTarget(): Promise<FuzzTarget> {
+/** The fuzz target's CORS origin. */
+export const FUZZ_ORIGIN = 'https://app.example.test';
+
+/** Starts the app behind the Node server `serve` builds (its parser answers first), on a free port. */
+export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
   // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too.
-  const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: 'https://app.example.test' });
+  const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: FUZZ_ORIGIN });
   const app = createApp({ config, logger: silentLogger });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app.callback(), timeouts);
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const routes = routesOf(app);
   const target: FuzzTarget = {

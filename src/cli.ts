@@ -1,0 +1,89 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { closestName } from './suggest';
+
+export const USAGE = `Usage: node app <command> [options]
+
+Commands (exactly one):
+  --create      create the database if missing and run pending migrations
+                (development: also writes a fresh JWT_SECRET to .env if none is set)
+    --seed      with --create: also add the demo users
+  --drop        undo every migration: drops this server's tables, keeps the database itself and
+                an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
+    --force     with --drop: allow it in production
+  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches
+  --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
+    --workers N with --server: N processes on one port (node:cluster); auto = one per core
+  --help        print this help
+
+Configuration comes from the environment and ./.env (see .env.example).`;
+
+export type Command = 'create' | 'drop' | 'purge' | 'server' | 'help';
+
+export interface Invocation {
+  command: Command;
+  seed: boolean;
+  force: boolean;
+  workers: number;
+}
+
+/** A command line the driver cannot run: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const OPTIONS = {
+  create: { type: 'boolean' },
+  seed: { type: 'boolean' },
+  drop: { type: 'boolean' },
+  purge: { type: 'boolean' },
+  force: { type: 'boolean' },
+  server: { type: 'boolean' },
+  workers: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Every option the driver knows, as typed: `--create`, …, `-h`. */
+export const KNOWN_FLAGS: readonly string[] = Object.entries(OPTIONS).flatMap(([name, option]) =>
+  'short' in option ? [`--${name}`, `-${option.short}`] : [`--${name}`],
+);
+
+/** Refuses the first unknown option, naming the known one it is closest to, if any. */
+function refuseUnknownOptions(argv: string[]): void {
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name in OPTIONS) continue;
+    const suggestion = closestName(
+      token.rawName,
+      KNOWN_FLAGS.filter((flag) => flag.startsWith('--')),
+    );
+    throw new UsageError(
+      `unknown option ${token.rawName}${suggestion === null ? '' : `; did you mean ${suggestion}?`}`,
+    );
+  }
+}
+
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === 'auto') return availableParallelism();
+  if (!/^[1-9][0-9]?$/.test(value)) throw new UsageError('--workers takes a number from 1 to 99, or auto');
+  return Number(value);
+}
+
+/** Reads the driver's command line; throws a UsageError saying what is wrong with it. */
+export function parseInvocation(argv: string[]): Invocation {
+  refuseUnknownOptions(argv);
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const commands = (['create', 'drop', 'purge', 'server', 'help'] as const).filter((name) => values[name] === true);
+  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --purge, --server, --help');
+  const [command] = commands as [Command];
+  if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
+  if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
+  if (values.workers !== undefined && command !== 'server') throw new UsageError('--workers only goes with --server');
+  return { command, seed: values.seed === true, force: values.force === true, workers: parseWorkers(values.workers) };
+}
