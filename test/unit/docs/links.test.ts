@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CONFIG_KEYS } from '../../../src/config';
+import { CONFIG_SECTIONS } from '../../../src/config';
+import { keyFacts } from '../../../src/config/config-reference';
 import { ERRORS } from '../../../src/errors/catalogue';
 import { markdownPages, readPage, ROOT } from '../../support/doc-pages';
 
@@ -11,6 +12,17 @@ const LINK = /\[([^\]]*)\]\(([^)\s]+)\)/g;
 const REPOSITORY_PATH = /(?<![\w./@-])(?:src|test|bench|scripts|migrations|seeders|docs|postman)\/[\w./-]*[\w/]/g;
 /** An inline code span naming something in capitals: `JWT_SECRET`, `TOKEN_REVOKED`, `COOKIE_MODE=true`. */
 const CAPITAL_NAME = /`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`/g;
+/** "`KEY` (default 5)", "`KEY`, default **1000 ms**", "`KEY` (default 90 days)": a default a page states. */
+const STATED_DEFAULT =
+  /`([A-Z][A-Z0-9_]+)`[^`.;]{0,40}?\bdefault\s+\**(\d[\d ]*)\**\s*(ms|seconds|minutes|hours|days)?\b/g;
+const SECONDS_PER: Readonly<Record<string, number>> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+/** Every configuration key's default, by name. */
+const DEFAULTS = new Map(
+  CONFIG_SECTIONS.flatMap((section) =>
+    Object.entries(section.keys).map(([name, declaration]) => [name, keyFacts(name, declaration).defaultValue]),
+  ),
+);
+
 /** Capitalised names the pages use that are neither config keys nor error codes. */
 const OTHER_NAMES = new Set(['NODE_V8_COVERAGE', 'FUZZ_SCALE', 'FUZZ_SEED']);
 
@@ -64,7 +76,7 @@ function brokenLink(page: string, text: string, target: string): string | null {
 
 describe('docs: links and names in README.md and docs/', () => {
   const pages = markdownPages();
-  const known = new Set<string>([...CONFIG_KEYS, ...Object.keys(ERRORS), ...OTHER_NAMES]);
+  const known = new Set<string>([...DEFAULTS.keys(), ...Object.keys(ERRORS), ...OTHER_NAMES]);
 
   it('finds the pages', () => {
     expect(pages).to.include('README.md').and.include('docs/reference/errors.md');
@@ -87,6 +99,15 @@ describe('docs: links and names in README.md and docs/', () => {
         .map(([mention]) => mention)
         .filter((mention) => !existsSync(path.join(ROOT, mention)));
       expect(missing).to.deep.equal([]);
+    });
+
+    it(`${page}: every default it states for a configuration key is that key's default`, () => {
+      const wrong = [...text.matchAll(STATED_DEFAULT)].flatMap(([mention, key = '', number = '', unit]) => {
+        if (!DEFAULTS.has(key)) return [];
+        const stated = Number(number.replace(/ /g, '')) * (unit === undefined ? 1 : (SECONDS_PER[unit] ?? 1));
+        return stated === DEFAULTS.get(key) ? [] : [`${mention}: the default is ${String(DEFAULTS.get(key))}`];
+      });
+      expect(wrong).to.deep.equal([]);
     });
 
     it(`${page}: every configuration key and error code it names exists`, () => {
