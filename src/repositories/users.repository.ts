@@ -5,9 +5,14 @@ import { User, type Role } from '../models';
 export interface UserRecord {
   id: number;
   email: string;
-  name: string;
+  /** Null for a user who signed in through a provider that gave no name. */
+  name: string | null;
+  /** When the email address was proven to be the user's; null until then. */
+  emailVerified: Date | null;
+  image: string | null;
   role: Role;
-  passwordHash: string;
+  /** Null for a user who only ever signed in through a provider: no password login. */
+  passwordHash: string | null;
   tokenVersion: number;
   createdAt: Date;
 }
@@ -15,7 +20,17 @@ export interface UserRecord {
 /** What a transaction may rely on once it holds the user row's lock. */
 export type LockedUser = Pick<UserRecord, 'id' | 'passwordHash' | 'tokenVersion'>;
 
-const FIELDS: (keyof UserRecord)[] = ['id', 'email', 'name', 'role', 'passwordHash', 'tokenVersion', 'createdAt'];
+const FIELDS: (keyof UserRecord)[] = [
+  'id',
+  'email',
+  'name',
+  'emailVerified',
+  'image',
+  'role',
+  'passwordHash',
+  'tokenVersion',
+  'createdAt',
+];
 
 /** The one place that reads and writes the `users` table. */
 export interface UsersRepository {

@@ -106,14 +106,16 @@ export function createAccountService({ database, passwords, sessions, cache, onR
     async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
       const user = await database.users.findById(token.userId);
       if (user === null) throw new AppError('USER_NOT_FOUND');
-      if (!(await passwords.verify(input.current_password, user.passwordHash))) {
+      const verifiedHash = user.passwordHash;
+      // A user without a password (provider sign-in only) has no current password to give.
+      if (!(await passwords.verify(input.current_password, verifiedHash)) || verifiedHash === null) {
         throw new AppError('PASSWORD_INCORRECT');
       }
       const passwordHash = await passwords.hash(input.new_password);
       const ended = await database.inTransaction(async (transaction) => {
         const locked = await lockCaller(token.userId, transaction);
         // Races: a change that committed since the check above made current_password wrong.
-        if (!(await stillMatches(passwords, input.current_password, user.passwordHash, locked.passwordHash))) {
+        if (!(await stillMatches(passwords, input.current_password, verifiedHash, locked.passwordHash))) {
           throw new AppError('PASSWORD_INCORRECT');
         }
         await transaction.users.setPasswordHash(locked.id, passwordHash);

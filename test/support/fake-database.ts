@@ -23,6 +23,21 @@ export interface FakeDatabase extends Database {
   commitsBefore: (() => void) | null;
 }
 
+/** A user row as signup would store it, with `fields` over the defaults. */
+export function userRecord(fields: Partial<UserRecord> & Pick<UserRecord, 'id'>): UserRecord {
+  return {
+    email: `user-${fields.id}@example.com`,
+    name: 'Test User',
+    emailVerified: null,
+    image: null,
+    role: 'user',
+    passwordHash: null,
+    tokenVersion: 0,
+    createdAt: new Date(),
+    ...fields,
+  };
+}
+
 const copy = <T>(row: T | undefined): T | null => (row === undefined ? null : structuredClone(row));
 
 const inFilter = (row: RefreshTokenRow, filter: SessionFilter): boolean =>
@@ -50,7 +65,7 @@ export function createFakeDatabase(): FakeDatabase {
       findByEmail: (email) => Promise.resolve(copy([...tables.users.values()].find((user) => user.email === email))),
       create(fields) {
         if ([...tables.users.values()].some((user) => user.email === fields.email)) return Promise.resolve(null);
-        const user: UserRecord = { ...fields, id: nextUserId++, role: 'user', tokenVersion: 0, createdAt: new Date() };
+        const user = userRecord({ ...fields, id: nextUserId++ });
         tables.users.set(user.id, user);
         return Promise.resolve(copy(user));
       },

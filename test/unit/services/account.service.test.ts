@@ -120,6 +120,15 @@ describe('account service (fake database)', () => {
       expect(rowsOf(second).map((row) => row.revokedAt)).to.deep.equal([null]);
     });
 
+    it('answers PASSWORD_INCORRECT to a user without a password, and sets none', async () => {
+      const { account, database, first } = await userWithTwoSessions();
+      const user = database.tables.users.get(first.user.id);
+      if (user !== undefined) user.passwordHash = null;
+      const input = { current_password: PASSWORD, new_password: 'a brand new password' };
+      await expectAppError(account.changePassword(first, input), 'PASSWORD_INCORRECT');
+      expect(database.tables.users.get(first.user.id)?.passwordHash).to.equal(null);
+    });
+
     it('answers USER_NOT_FOUND when the user is gone', async () => {
       const { account, database, first } = await userWithTwoSessions();
       database.tables.users.delete(first.user.id);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import bcrypt from 'bcrypt';
 import { expectAppError } from '../../support/app-errors';
+import { userRecord } from '../../support/fake-database';
 import { CLIENT, fakeServices, PASSWORD } from '../../support/fake-services';
 
 const EMAIL = 'ada@example.com';
@@ -38,6 +39,13 @@ describe('auth service (fake database)', () => {
       await expectAppError(auth.login({ email: EMAIL, password: 'not the password' }, CLIENT), 'INVALID_CREDENTIALS');
     });
 
+    it('refuses a user without a password (provider sign-in only) as INVALID_CREDENTIALS', async () => {
+      const { auth, database } = fakeServices();
+      database.tables.users.set(9, userRecord({ id: 9, email: EMAIL, passwordHash: null }));
+      await expectAppError(auth.login({ email: EMAIL, password: PASSWORD }, CLIENT), 'INVALID_CREDENTIALS');
+      expect(database.tables.sessions.size).to.equal(0);
+    });
+
     it('starts a new session on each login', async () => {
       const { auth, database } = fakeServices();
       await auth.signup(signupInput, CLIENT);
@@ -48,15 +56,8 @@ describe('auth service (fake database)', () => {
 
     it('re-hashes a password stored at another bcrypt cost', async () => {
       const { auth, database } = fakeServices({ BCRYPT_ROUNDS: '5' });
-      database.tables.users.set(7, {
-        id: 7,
-        email: EMAIL,
-        name: 'Ada',
-        role: 'user',
-        passwordHash: await bcrypt.hash(PASSWORD, 4),
-        tokenVersion: 0,
-        createdAt: new Date(),
-      });
+      const passwordHash = await bcrypt.hash(PASSWORD, 4);
+      database.tables.users.set(7, userRecord({ id: 7, email: EMAIL, passwordHash }));
       await auth.login({ email: EMAIL, password: PASSWORD }, CLIENT);
       const stored = database.tables.users.get(7)?.passwordHash ?? '';
       expect(bcrypt.getRounds(stored)).to.equal(5);

@@ -3,22 +3,14 @@ import { AppError } from '../../../src/errors/app-error';
 import type { RefreshTokenRow } from '../../../src/repositories';
 import { createSessionService, type ClientInfo } from '../../../src/services/session.service';
 import { testConfig } from '../../support/config';
-import { createFakeDatabase } from '../../support/fake-database';
+import { createFakeDatabase, userRecord } from '../../support/fake-database';
 
 const CLIENT: ClientInfo = { ip: '203.0.113.7', userAgent: 'unit-test/1.0' };
 
 /** A session service over a fake database holding one user; `overrides` change its settings. */
 function setup(overrides: Record<string, string> = {}) {
   const database = createFakeDatabase();
-  database.tables.users.set(1, {
-    id: 1,
-    email: 'a@example.com',
-    name: 'A',
-    role: 'user',
-    passwordHash: 'unused',
-    tokenVersion: 3,
-    createdAt: new Date(),
-  });
+  database.tables.users.set(1, userRecord({ id: 1, tokenVersion: 3 }));
   const sessions = createSessionService({ database, settings: testConfig(overrides).sessions });
   const start = () => database.inTransaction((transaction) => sessions.startSession(1, CLIENT, transaction));
   const rows = (): RefreshTokenRow[] => [...database.tables.sessions.values()];
