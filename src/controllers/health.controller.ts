@@ -1,14 +1,18 @@
 import type { AppContext } from '../middleware/context';
-import { checkReadiness } from '../services/health.service';
+import type { HealthService } from '../services/health.service';
 
 /** Probes for orchestrators: live = the process answers; ready = it can serve requests. */
-export const healthController = {
-  live: (ctx: AppContext): void => {
-    ctx.body = { status: 'live' };
-  },
+export function createHealthController(health: HealthService) {
+  return {
+    live: (ctx: AppContext): void => {
+      ctx.body = { status: 'live' };
+    },
 
-  ready: async (ctx: AppContext): Promise<void> => {
-    await checkReadiness();
-    ctx.body = { status: 'ready' };
-  },
-};
+    ready: async (ctx: AppContext): Promise<void> => {
+      await health.checkReadiness();
+      ctx.body = { status: 'ready' };
+    },
+  };
+}
+
+export type HealthController = ReturnType<typeof createHealthController>;

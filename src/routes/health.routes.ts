@@ -1,9 +1,7 @@
 import Router from '@koa/router';
-import { healthController } from '../controllers/health.controller';
+import type { HealthController } from '../controllers/health.controller';
 import type { AppState } from '../middleware/context';
 
-export function createHealthRouter(): Router<AppState> {
-  return new Router<AppState>({ prefix: '/health' })
-    .get('/live', healthController.live)
-    .get('/ready', healthController.ready);
+export function createHealthRouter(health: HealthController): Router<AppState> {
+  return new Router<AppState>({ prefix: '/health' }).get('/live', health.live).get('/ready', health.ready);
 }
