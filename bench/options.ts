@@ -7,13 +7,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --runs N             runs per scenario
   --duration S         seconds per run
   --bcrypt-rounds N    BCRYPT_ROUNDS of the server under test, 10-15 (default 10)
-  --readme             also write the results into README.md, between the bench markers
+  --docs               also write the results into docs/reference/benchmarks.md, between its markers
   --help               print this help`;
 
 export interface BenchOptions {
   quick: boolean;
   withMillion: boolean;
-  readme: boolean;
+  docs: boolean;
   runs: number;
   durationSeconds: number;
   /** Unrecorded load before the runs of a read-only scenario, so the JIT has warmed up. */
@@ -42,7 +42,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
       options: {
         quick: { type: 'boolean' },
         'with-million': { type: 'boolean' },
-        readme: { type: 'boolean' },
+        docs: { type: 'boolean' },
         runs: { type: 'string' },
         duration: { type: 'string' },
         'bcrypt-rounds': { type: 'string' },
@@ -59,7 +59,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
   return {
     quick,
     withMillion: !quick || values['with-million'] === true,
-    readme: values.readme === true,
+    docs: values.docs === true,
     runs: integerOption('runs', values.runs, quick ? 1 : 3, 1, 20),
     durationSeconds: integerOption('duration', values.duration, quick ? 3 : 10, 1, 120),
     warmupSeconds: 1,

@@ -31,7 +31,7 @@ export interface BenchReport {
 }
 
 const RESULTS = path.join(__dirname, 'results');
-const README = path.join(ROOT, 'README.md');
+const BENCHMARKS_PAGE = path.join(ROOT, 'docs', 'reference', 'benchmarks.md');
 const START_MARKER = '<!-- bench:start -->';
 const END_MARKER = '<!-- bench:end -->';
 
@@ -113,20 +113,13 @@ export async function writeResults(report: BenchReport, markdown: string): Promi
   await writeFile(md, await formatted(`# Benchmark results\n\n${markdown}\n`, md));
 }
 
-/** Replaces README's bench section (creating it before "## Tests" the first time). */
-export async function updateReadme(markdown: string): Promise<void> {
-  const readme = await readFile(README, 'utf8');
-  // Only our section is formatted: the rest of the README is not ours to rewrite.
-  const section = `${START_MARKER}\n\n${(await formatted(markdown, README)).trim()}\n\n${END_MARKER}`;
-  const start = readme.indexOf(START_MARKER);
-  const end = readme.indexOf(END_MARKER);
-  let updated: string;
-  if (start !== -1 && end > start) {
-    updated = readme.slice(0, start) + section + readme.slice(end + END_MARKER.length);
-  } else {
-    const tests = readme.indexOf('\n## Tests');
-    if (tests === -1) throw new Error('README.md has neither the bench markers nor a "## Tests" heading');
-    updated = `${readme.slice(0, tests)}\n## Performance\n\n${section}\n${readme.slice(tests)}`;
-  }
-  await writeFile(README, updated);
+/** Replaces the bench section of docs/reference/benchmarks.md, between its markers. */
+export async function updateBenchmarksPage(markdown: string): Promise<void> {
+  const page = await readFile(BENCHMARKS_PAGE, 'utf8');
+  // Only our section is formatted: the prose around it is written by hand.
+  const section = `${START_MARKER}\n\n${(await formatted(markdown, BENCHMARKS_PAGE)).trim()}\n\n${END_MARKER}`;
+  const start = page.indexOf(START_MARKER);
+  const end = page.indexOf(END_MARKER);
+  if (start === -1 || end < start) throw new Error(`${BENCHMARKS_PAGE} has lost its bench markers`);
+  await writeFile(BENCHMARKS_PAGE, page.slice(0, start) + section + page.slice(end + END_MARKER.length));
 }

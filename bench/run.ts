@@ -12,7 +12,7 @@ import { measureScenario, waitForServerIdle, type Scenario, type ScenarioResult 
 import { measureMillionRows } from './million';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
 import { APP, stopAll, stopProcess } from './processes';
-import { toMarkdown, updateReadme, writeResults, type BenchReport, type MachineFacts } from './report';
+import { toMarkdown, updateBenchmarksPage, writeResults, type BenchReport, type MachineFacts } from './report';
 import * as scenarios from './scenarios';
 import {
   measureBcryptCeiling,
@@ -156,8 +156,10 @@ async function main(argv: string[]): Promise<number> {
     const markdown = toMarkdown(report);
     console.log(`\n${markdown}\n`);
     await writeResults(report, markdown);
-    if (options.readme) await updateReadme(markdown);
-    console.log(`wrote bench/results/latest.json and latest.md${options.readme ? ' and README.md' : ''}`);
+    if (options.docs) await updateBenchmarksPage(markdown);
+    console.log(
+      `wrote bench/results/latest.json and latest.md${options.docs ? ' and docs/reference/benchmarks.md' : ''}`,
+    );
     return 0;
   } finally {
     await cleanUp();

@@ -205,7 +205,7 @@ export const ERRORS = {
     message: 'Too many attempts; try again after the Retry-After seconds.',
     when:
       'Too many attempts from this client IP, or on this account, in the' +
-      ' current window (see the rate limits in the README).',
+      ' current window (see [rate limits](rate-limits.md)).',
     clientAction: 'Wait the `Retry-After` seconds before the next attempt.',
   },
   HEADERS_TOO_LARGE: {
