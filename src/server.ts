@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createAuthenticate } from './middleware/authenticate';
@@ -26,6 +27,7 @@ import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
 import { countLiveBlockedTokens, isTokenBlocked } from './services/revocation.service';
+import { createRevocations } from './services/revocations';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
 import { findAuthUser } from './services/user.service';
@@ -35,6 +37,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The instruments to record into: by default a fresh set; null for none. */
   metrics?: Metrics | null;
+  /** Connections to the configured Redis (REDIS_URL), opened and closed by the caller; none by default. */
+  redis?: RedisConnections | null;
 }
 
 /** The app's instruments: those given, else a fresh set; none when METRICS_ENABLED=false. */
@@ -46,22 +50,25 @@ export function appMetrics({ config, logger, metrics }: AppDependencies): Metric
 /** Builds the Koa app with every route and middleware. It never listens: the caller does. */
 export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const { config, logger } = dependencies;
+  const redis = dependencies.redis ?? null;
   const metrics = appMetrics(dependencies);
-  const onRevoked = metrics === null ? () => undefined : metrics.countRevocation;
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService(config.sessions);
   const cache = createRevocationCache(
     { isTokenBlocked, isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId), findAuthUser },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
-  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache, onRevoked });
-  const account = createAccountService({ passwords, sessions, cache, onRevoked });
+  const revocations = createRevocations({ cache, metrics, redis, logger });
+  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache, revocations });
+  const account = createAccountService({ passwords, sessions, revocations });
+  const limitStore =
+    redis === null ? { sequelize: boundSequelize(), queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     createAuthenticate(auth, cookies),
-    createRateLimits(createRateLimiter(config.rateLimits, boundSequelize(), config.databasePool.queryTimeoutMs)),
+    createRateLimits(createRateLimiter(config.rateLimits, limitStore)),
   );
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
@@ -76,7 +83,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(checkHeaderFields);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
-  const health = createHealthRouter();
+  const health = createHealthRouter(redis);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(health.routes());

@@ -1,19 +1,18 @@
 import type { Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, lockUser, User, type LockedUser, type RevocationReason } from '../models';
+import { inTransaction, lockUser, User, type LockedUser } from '../models';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
 import { stillMatches, type PasswordHasher } from './password.service';
-import type { RevocationCache } from './revocation-cache';
 import { blockToken } from './revocation.service';
+import type { Revocations } from './revocations';
 import type { SessionDto, SessionService } from './session.service';
 
 export interface AccountServiceDeps {
   passwords: PasswordHasher;
   sessions: SessionService;
-  cache: RevocationCache;
-  /** Told after each revocation has been committed (metrics count them by reason). */
-  onRevoked: (reason: RevocationReason) => void;
+  /** Told of each revocation once it has been committed (caches of every instance, metrics). */
+  revocations: Revocations;
 }
 
 /** The caller's user row, locked first as every session-changing transaction must (see lockUser). */
@@ -25,12 +24,12 @@ async function lockCaller(userId: number, transaction: Transaction): Promise<Loc
 }
 
 /** What an authenticated user can do to their own sessions and credentials. */
-export function createAccountService({ passwords, sessions, cache, onRevoked }: AccountServiceDeps) {
+export function createAccountService({ passwords, sessions, revocations }: AccountServiceDeps) {
   return {
     /**
      * `current`: this access token (blocklisted) and its session. `others`: every other session.
      * `all`: every session and, through one token-version bump, every access token of the user.
-     * The cache learns of each revocation only once it is committed.
+     * The caches learn of each revocation only once it is committed.
      */
     async logout({ token }: Authenticated, scope: LogoutScope): Promise<void> {
       if (scope === 'current') {
@@ -39,9 +38,12 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           await blockToken(token, 'logout', transaction);
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
-        cache.markTokenBlocked(token.jti, token.expiresAt);
-        cache.markSessionsEnded(token.userId, [token.sessionId]);
-        onRevoked('logout');
+        revocations.announce({
+          reason: 'logout',
+          userId: token.userId,
+          blockedTokens: [{ jti: token.jti, expiresAt: token.expiresAt }],
+          endedSessionIds: [token.sessionId],
+        });
         return;
       }
       if (scope === 'others') {
@@ -53,8 +55,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
             transaction,
           );
         });
-        cache.markSessionsEnded(token.userId, ended);
-        onRevoked('logout_others');
+        revocations.announce({ reason: 'logout_others', userId: token.userId, endedSessionIds: ended });
         return;
       }
       const [ended, tokenVersion] = await inTransaction(async (transaction) => {
@@ -63,9 +64,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         await User.update({ tokenVersion: bumped }, { where: { id: user.id }, transaction });
         return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
       });
-      cache.markTokenVersion(token.userId, tokenVersion);
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('logout_all');
+      revocations.announce({ reason: 'logout_all', userId: token.userId, tokenVersion, endedSessionIds: ended });
     },
 
     listSessions({ token }: Authenticated): Promise<SessionDto[]> {
@@ -79,8 +78,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
         return sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout', transaction);
       });
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('logout');
+      revocations.announce({ reason: 'logout', userId: token.userId, endedSessionIds: ended });
     },
 
     /**
@@ -106,8 +104,7 @@ export function createAccountService({ passwords, sessions, cache, onRevoked }: 
           transaction,
         );
       });
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('password_change');
+      revocations.announce({ reason: 'password_change', userId: token.userId, endedSessionIds: ended });
     },
   };
 }

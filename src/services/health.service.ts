@@ -1,12 +1,20 @@
+import type { RedisConnections } from '../db/redis';
 import { createMigrator } from '../db/migrator';
 import { AppError } from '../errors/app-error';
 import { boundSequelize } from '../models';
 
+/** What GET /health/ready answers: `redis` only when Redis is configured. */
+export interface Readiness {
+  status: 'ready';
+  redis?: 'up' | 'degraded';
+}
+
 /**
  * Ready means this process can serve: MySQL answers and its schema has every migration this build
  * knows. Throws SERVICE_UNAVAILABLE naming what is missing; a probe polls this every few seconds.
+ * Redis down is `degraded`, still ready: limits fall back to memory, revocations to the cache TTL.
  */
-export async function checkReadiness(): Promise<void> {
+export async function checkReadiness(redis: RedisConnections | null): Promise<Readiness> {
   let pending: number;
   try {
     pending = (await createMigrator(boundSequelize(), 'migrations').pending()).length;
@@ -21,4 +29,6 @@ export async function checkReadiness(): Promise<void> {
       details: [{ field: 'migrations', message: `${pending} migration(s) pending` }],
     });
   }
+  if (redis === null) return { status: 'ready' };
+  return { status: 'ready', redis: redis.isUp() ? 'up' : 'degraded' };
 }
