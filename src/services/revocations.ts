@@ -54,7 +54,9 @@ const messageSchema = Joi.object<RevocationMessage>({
     .required(),
   endedSessionIds: Joi.array().max(100_000).items(Joi.string().max(64)).required(),
   tokenVersion: Joi.number().integer().min(0).allow(null).required(),
-}).unknown(true);
+})
+  .unknown(true)
+  .prefs({ convert: false });
 
 /** What a revocation does to a cache: all of it but the reason. */
 export type RevocationEffects = Omit<Revocation, 'reason'>;
