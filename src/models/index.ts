@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sequelize, Transaction } from 'sequelize';
 import { isLockConflict } from '../db/lock-conflict';
+import { Account } from './account.model';
 import { BlockedToken } from './blocked-token.model';
 import { Session } from './session.model';
 import { User } from './user.model';
 
-export { BlockedToken, Session, User };
+export { Account, BlockedToken, Session, User };
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
@@ -15,10 +16,13 @@ export function initModels(sequelize: Sequelize): void {
   User.initialise(sequelize);
   BlockedToken.initialise(sequelize);
   Session.initialise(sequelize);
+  Account.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Session.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(Account, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  Account.belongsTo(User, { foreignKey: 'userId' });
 }
 
 /** The Sequelize instance the models were initialised on. */

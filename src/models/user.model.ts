@@ -13,8 +13,12 @@ export type Role = (typeof ROLES)[number];
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
   declare email: string;
-  declare passwordHash: string;
-  declare name: string;
+  /** Null for a user who only ever signed in through a provider: no password login. */
+  declare passwordHash: string | null;
+  declare name: string | null;
+  /** When the email address was proven to be the user's; null until then. */
+  declare emailVerified: CreationOptional<Date | null>;
+  declare image: CreationOptional<string | null>;
   declare role: CreationOptional<Role>;
   declare tokenVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
@@ -25,8 +29,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
       {
         id: { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true },
         email: { type: DataTypes.STRING(254), allowNull: false, unique: true },
-        passwordHash: { type: DataTypes.STRING(60), allowNull: false },
-        name: { type: DataTypes.STRING(100), allowNull: false },
+        passwordHash: { type: DataTypes.STRING(60), allowNull: true },
+        name: { type: DataTypes.STRING(100), allowNull: true },
+        emailVerified: { type: DataTypes.DATE(3), allowNull: true },
+        image: { type: DataTypes.STRING(2048), allowNull: true },
         role: { type: DataTypes.ENUM(...ROLES), allowNull: false, defaultValue: 'user' },
         tokenVersion: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE(3),

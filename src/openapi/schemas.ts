@@ -20,7 +20,8 @@ const User: Schema = {
     id: { type: 'integer', minimum: 1 },
     // A user's email and name are what signup accepted: their limits are its Joi rules.
     email: fieldSchemaOf(signupSchema, 'email'),
-    name: fieldSchemaOf(signupSchema, 'name'),
+    // Null for a user who signed in through a provider that gave no name.
+    name: { ...fieldSchemaOf(signupSchema, 'name'), type: ['string', 'null'] },
     role: { type: 'string', enum: [...ROLES] },
     registered_on: timestamp,
   },

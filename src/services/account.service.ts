@@ -87,14 +87,16 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
      */
     async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
       const user = await User.findByPk(token.userId, { rejectOnEmpty: new AppError('USER_NOT_FOUND') });
-      if (!(await passwords.verify(input.current_password, user.passwordHash))) {
+      const verifiedHash = user.passwordHash;
+      // A user without a password (provider sign-in only) has no current password to give.
+      if (!(await passwords.verify(input.current_password, verifiedHash)) || verifiedHash === null) {
         throw new AppError('PASSWORD_INCORRECT');
       }
       const passwordHash = await passwords.hash(input.new_password);
       const ended = await inTransaction(async (transaction) => {
         const locked = await lockCaller(token.userId, transaction);
         // Races: a change that committed since the check above made current_password wrong.
-        if (!(await stillMatches(passwords, input.current_password, user.passwordHash, locked.passwordHash))) {
+        if (!(await stillMatches(passwords, input.current_password, verifiedHash, locked.passwordHash))) {
           throw new AppError('PASSWORD_INCORRECT');
         }
         await User.update({ passwordHash }, { where: { id: locked.id }, transaction });

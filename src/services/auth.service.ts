@@ -80,19 +80,22 @@ export function createAuthService({ tokens, passwords, sessions, cache, revocati
      */
     async login(input: LoginInput, client: ClientInfo): Promise<AuthResponseDto> {
       const user = await findUserByEmail(input.email);
-      const matches = await passwords.verify(input.password, user?.passwordHash ?? null);
-      if (user === null || !matches) throw new AppError('INVALID_CREDENTIALS');
+      const verifiedHash = user?.passwordHash ?? null;
+      // No user, or a user without a password (provider sign-in only): the dummy hash is compared, so
+      // every failure costs one bcrypt run and answers alike (no account enumeration by timing).
+      const matches = await passwords.verify(input.password, verifiedHash);
+      if (user === null || verifiedHash === null || !matches) throw new AppError('INVALID_CREDENTIALS');
       // Only now is the plain password known to be right: upgrade a hash made at an older cost.
-      const upgradedHash = passwords.needsRehash(user.passwordHash) ? await passwords.hash(input.password) : null;
+      const upgradedHash = passwords.needsRehash(verifiedHash) ? await passwords.hash(input.password) : null;
       const session = await inTransaction(async (transaction) => {
         const locked = await lockUser(user.id, transaction);
         const unrevoked =
           locked !== null &&
           locked.tokenVersion === user.tokenVersion &&
-          (await stillMatches(passwords, input.password, user.passwordHash, locked.passwordHash));
+          (await stillMatches(passwords, input.password, verifiedHash, locked.passwordHash));
         if (!unrevoked) throw new AppError('INVALID_CREDENTIALS');
         // Only over the hash that was verified: a concurrent login may have upgraded it already.
-        if (upgradedHash !== null && locked.passwordHash === user.passwordHash) {
+        if (upgradedHash !== null && locked.passwordHash === verifiedHash) {
           await User.update({ passwordHash: upgradedHash }, { where: { id: user.id }, transaction });
         }
         return sessions.startSession(user.id, client, transaction);

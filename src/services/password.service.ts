@@ -35,7 +35,9 @@ export async function stillMatches(
   passwords: PasswordHasher,
   password: string,
   verifiedHash: string,
-  currentHash: string,
+  currentHash: string | null,
 ): Promise<boolean> {
+  // A password removed since (null) is no match.
+  if (currentHash === null) return false;
   return currentHash === verifiedHash || passwords.verify(password, currentHash);
 }

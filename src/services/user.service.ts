@@ -5,7 +5,8 @@ import type { AuthUser } from './revocation-cache';
 export interface UserDto {
   id: number;
   email: string;
-  name: string;
+  /** Null for a user who signed in through a provider that gave no name. */
+  name: string | null;
   role: Role;
   registered_on: string;
 }

@@ -240,7 +240,7 @@ describe('concurrent logins that each re-hash the password', () => {
     );
     expect(logins.map((login) => login.status)).to.deep.equal(Array<number>(6).fill(200));
     const stored = await User.findByPk(user.id, { rejectOnEmpty: true });
-    expect(bcrypt.getRounds(stored.passwordHash)).to.equal(5);
+    expect(bcrypt.getRounds(stored.passwordHash ?? '')).to.equal(5);
   });
 });
 

@@ -111,7 +111,7 @@ describe('POST /auth/login', () => {
 
   it('re-hashes a password stored at another bcrypt cost, and the password still works', async () => {
     const { user } = await createUser();
-    expect(bcrypt.getRounds(user.passwordHash)).to.equal(4);
+    expect(bcrypt.getRounds(user.passwordHash ?? '')).to.equal(4);
     const app = api({ BCRYPT_ROUNDS: '5' });
 
     const first = await app.post('/auth/login').send({ email: user.email, password: PASSWORD });
@@ -122,7 +122,7 @@ describe('POST /auth/login', () => {
     expect(Object.keys(first.body as object).sort()).to.deep.equal(
       ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type', 'user'].sort(),
     );
-    expect(bcrypt.getRounds(rehashed.passwordHash)).to.equal(5);
+    expect(bcrypt.getRounds(rehashed.passwordHash ?? '')).to.equal(5);
     expect(second.status).to.equal(200);
     expect((await User.findByPk(user.id, { rejectOnEmpty: true })).passwordHash).to.equal(rehashed.passwordHash);
   });

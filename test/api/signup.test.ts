@@ -33,7 +33,7 @@ describe('POST /auth/signup', () => {
 
     const row = await User.findByPk(body.user.id, { rejectOnEmpty: true });
     expect(row.passwordHash).to.not.equal(PASSWORD);
-    expect(await bcrypt.compare(PASSWORD, row.passwordHash)).to.equal(true);
+    expect(await bcrypt.compare(PASSWORD, row.passwordHash ?? '')).to.equal(true);
     expect(row.createdAt.toISOString()).to.equal(body.user.registered_on);
   });
 
