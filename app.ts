@@ -10,6 +10,7 @@ import { createMigrator } from './src/db/migrator';
 import { createSequelize } from './src/db/sequelize';
 import { StartupError } from './src/listen';
 import { createLogger } from './src/logger';
+import { createDatabase } from './src/repositories';
 import { serve } from './src/serve';
 import { purgeExpired } from './src/services/purge.service';
 
@@ -53,7 +54,7 @@ async function drop(config: Readonly<Config>, force: boolean): Promise<boolean> 
 async function purge(config: Readonly<Config>): Promise<void> {
   const sequelize = createSequelize(config);
   try {
-    const removed = await purgeExpired();
+    const removed = await purgeExpired(createDatabase(sequelize));
     console.log(
       `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s) ` +
         `and ${removed.rateLimits} expired rate-limit row(s)`,

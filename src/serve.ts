@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { once } from 'node:events';
 import type http from 'node:http';
 import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
@@ -11,6 +12,7 @@ import { createHttpServer } from './http-server';
 import { listenOn, StartupError } from './listen';
 import { listenForScrapes, metricsTarget } from './metrics/metrics-server';
 import { processMetricsRegistry, type Metrics } from './metrics/metrics';
+import { createDatabase } from './repositories';
 import { appMetrics, createApp } from './server';
 import { purgeExpired } from './services/purge.service';
 
@@ -58,10 +60,11 @@ async function exposeMetrics(config: Readonly<Config>, metrics: Metrics, logger:
 }
 
 /** Purges expired rows every `intervalSeconds` (never when 0); a failed run is logged, not fatal. */
-function schedulePurge(intervalSeconds: number, logger: Logger): NodeJS.Timeout | undefined {
+function schedulePurge(intervalSeconds: number, sequelize: Sequelize, logger: Logger): NodeJS.Timeout | undefined {
   if (intervalSeconds === 0) return undefined;
+  const database = createDatabase(sequelize);
   return setInterval(() => {
-    purgeExpired().then(
+    purgeExpired(database).then(
       (removed) => {
         logger.info({ removed }, 'purged expired rows');
       },
@@ -90,13 +93,13 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
       throw new StartupError(`${pending.length} migration(s) pending (${names}): run \`node app --create\``);
     }
     // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
-    const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger });
-    const server = createHttpServer(createApp({ config, logger, metrics, redis }).callback());
+    const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger, sequelize });
+    const server = createHttpServer(createApp({ config, logger, metrics, sequelize, redis }).callback());
     const { port } = await listenOn(server, { host: config.host, port: config.port, hostKey: 'HOST', portKey: 'PORT' });
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
     const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);
 
-    const purging = schedulePurge(config.purgeIntervalSeconds, logger);
+    const purging = schedulePurge(config.purgeIntervalSeconds, sequelize, logger);
     const signal = await firstSignal();
     logger.info({ signal }, 'shutting down');
     clearInterval(purging);

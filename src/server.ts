@@ -1,9 +1,11 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
 import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
+import { createHealthController } from './controllers/health.controller';
 import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
 import { createCookieTransport } from './middleware/cookie-transport';
@@ -17,16 +19,17 @@ import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
 import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
+import { createDatabase } from './repositories';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
+import { createHealthService } from './services/health.service';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
-import { countLiveBlockedTokens, isTokenBlocked } from './services/revocation.service';
 import { createRevocations } from './services/revocations';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
@@ -37,32 +40,42 @@ export interface AppDependencies {
   logger: Logger;
   /** The instruments to record into: by default a fresh set; null for none. */
   metrics?: Metrics | null;
+  /** Where the data lives: by default the instance the models were initialised on (see initModels). */
+  sequelize?: Sequelize;
   /** Connections to the configured Redis (REDIS_URL), opened and closed by the caller; none by default. */
   redis?: RedisConnections | null;
 }
 
 /** The app's instruments: those given, else a fresh set; none when METRICS_ENABLED=false. */
-export function appMetrics({ config, logger, metrics }: AppDependencies): Metrics | null {
+export function appMetrics({ config, logger, metrics, sequelize }: AppDependencies): Metrics | null {
   if (!config.metrics.enabled) return null;
-  return metrics === undefined ? createMetrics({ countLiveBlockedTokens, logger }) : metrics;
+  if (metrics !== undefined) return metrics;
+  const { blockedTokens } = createDatabase(sequelize ?? boundSequelize());
+  return createMetrics({ countLiveBlockedTokens: () => blockedTokens.countLive(new Date()), logger });
 }
 
 /** Builds the Koa app with every route and middleware. It never listens: the caller does. */
 export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const { config, logger } = dependencies;
+  const sequelize = dependencies.sequelize ?? boundSequelize();
   const redis = dependencies.redis ?? null;
-  const metrics = appMetrics(dependencies);
+  const database = createDatabase(sequelize);
+  const metrics = appMetrics({ ...dependencies, sequelize });
   const passwords = createPasswordHasher(config.bcryptRounds);
-  const sessions = createSessionService(config.sessions);
+  const sessions = createSessionService({ database, settings: config.sessions });
   const cache = createRevocationCache(
-    { isTokenBlocked, isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId), findAuthUser },
+    {
+      isTokenBlocked: (jti) => database.blockedTokens.isBlocked(jti),
+      isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId),
+      findAuthUser: (userId) => findAuthUser(database.users, userId),
+    },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
+  const tokens = createTokenService(config.jwt);
   const revocations = createRevocations({ cache, metrics, redis, logger });
-  const auth = createAuthService({ tokens: createTokenService(config.jwt), passwords, sessions, cache, revocations });
-  const account = createAccountService({ passwords, sessions, revocations });
-  const limitStore =
-    redis === null ? { sequelize: boundSequelize(), queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations });
+  const account = createAccountService({ database, passwords, sessions, revocations });
+  const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
@@ -83,7 +96,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(checkHeaderFields);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
-  const health = createHealthRouter(redis);
+  const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(health.routes());

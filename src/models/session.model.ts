@@ -11,7 +11,11 @@ import type { RevocationReason } from './blocked-token.model';
 /** Why a refresh-token row stopped being usable: rotated into a child, or revoked. */
 export type SessionEndReason = 'rotated' | RevocationReason;
 
-/** One refresh token. Rows of one login share `familyId`, the session id (`sid`) of access tokens. */
+/**
+ * One refresh token. Rows of one login share `familyId`: that family is the session, and its id is
+ * the `sid` of access tokens. `lastUsedAt` is when the session was last used as of this row: when
+ * the row was issued, by the login or by the refresh that retired its parent.
+ */
 export class Session extends Model<InferAttributes<Session>, InferCreationAttributes<Session>> {
   declare id: string;
   declare familyId: string;
@@ -19,7 +23,7 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
   declare userId: number;
   declare refreshTokenHash: string;
   declare createdAt: CreationOptional<Date>;
-  declare lastUsedAt: Date | null;
+  declare lastUsedAt: Date;
   declare expiresAt: Date;
   declare absoluteExpiresAt: Date;
   declare revokedAt: Date | null;
@@ -36,7 +40,7 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
         userId: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false },
         refreshTokenHash: { type: DataTypes.CHAR(64), allowNull: false },
         createdAt: DataTypes.DATE(3),
-        lastUsedAt: { type: DataTypes.DATE(3), allowNull: true },
+        lastUsedAt: { type: DataTypes.DATE(3), allowNull: false },
         expiresAt: { type: DataTypes.DATE, allowNull: false },
         absoluteExpiresAt: { type: DataTypes.DATE, allowNull: false },
         revokedAt: { type: DataTypes.DATE(3), allowNull: true },

@@ -1,30 +1,45 @@
-import type { Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, lockUser, User, type LockedUser } from '../models';
+import type { Database, LockedUser, Repositories } from '../repositories';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
 import { stillMatches, type PasswordHasher } from './password.service';
-import { blockToken } from './revocation.service';
 import type { Revocations } from './revocations';
-import type { SessionDto, SessionService } from './session.service';
+import type { AccessTokenClaims } from './token.service';
+import type { SessionDto } from './session-list';
+import type { SessionService } from './session.service';
 
 export interface AccountServiceDeps {
+  database: Database;
   passwords: PasswordHasher;
   sessions: SessionService;
   /** Told of each revocation once it has been committed (caches of every instance, metrics). */
   revocations: Revocations;
 }
 
-/** The caller's user row, locked first as every session-changing transaction must (see lockUser). */
-async function lockCaller(userId: number, transaction: Transaction): Promise<LockedUser> {
-  const user = await lockUser(userId, transaction);
+/** The caller's user row, locked first as every session-changing transaction must (see UsersRepository.lock). */
+async function lockCaller(userId: number, transaction: Repositories): Promise<LockedUser> {
+  const user = await transaction.users.lock(userId);
   // Deleted between authentication and now.
   if (user === null) throw new AppError('USER_NOT_FOUND');
   return user;
 }
 
+/** Puts the access token on the blocklist until its own expiry; the caller holds the user's lock. */
+async function blockToken(token: AccessTokenClaims, transaction: Repositories): Promise<void> {
+  const { jti, userId, expiresAt } = token;
+  // Insert-and-check, never check-then-insert: of concurrent logouts with one token, one inserts.
+  const inserted = await transaction.blockedTokens.insert({
+    jti,
+    userId,
+    expiresAt,
+    blockedAt: new Date(),
+    reason: 'logout',
+  });
+  if (!inserted) throw new AppError('TOKEN_REVOKED');
+}
+
 /** What an authenticated user can do to their own sessions and credentials. */
-export function createAccountService({ passwords, sessions, revocations }: AccountServiceDeps) {
+export function createAccountService({ database, passwords, sessions, revocations }: AccountServiceDeps) {
   return {
     /**
      * `current`: this access token (blocklisted) and its session. `others`: every other session.
@@ -33,9 +48,9 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
      */
     async logout({ token }: Authenticated, scope: LogoutScope): Promise<void> {
       if (scope === 'current') {
-        await inTransaction(async (transaction) => {
+        await database.inTransaction(async (transaction) => {
           await lockCaller(token.userId, transaction);
-          await blockToken(token, 'logout', transaction);
+          await blockToken(token, transaction);
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
         revocations.announce({
@@ -47,7 +62,7 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
         return;
       }
       if (scope === 'others') {
-        const ended = await inTransaction(async (transaction) => {
+        const ended = await database.inTransaction(async (transaction) => {
           await lockCaller(token.userId, transaction);
           return sessions.endSessions(
             { userId: token.userId, exceptFamilyId: token.sessionId },
@@ -58,10 +73,10 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
         revocations.announce({ reason: 'logout_others', userId: token.userId, endedSessionIds: ended });
         return;
       }
-      const [ended, tokenVersion] = await inTransaction(async (transaction) => {
+      const [ended, tokenVersion] = await database.inTransaction(async (transaction) => {
         const user = await lockCaller(token.userId, transaction);
         const bumped = user.tokenVersion + 1;
-        await User.update({ tokenVersion: bumped }, { where: { id: user.id }, transaction });
+        await transaction.users.setTokenVersion(user.id, bumped);
         return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
       });
       revocations.announce({ reason: 'logout_all', userId: token.userId, tokenVersion, endedSessionIds: ended });
@@ -73,7 +88,7 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
 
     /** Ends one of the caller's own live sessions; anyone else's id, or an ended one, is a 404. */
     async revokeSession({ token }: Authenticated, sessionId: string): Promise<void> {
-      const ended = await inTransaction(async (transaction) => {
+      const ended = await database.inTransaction(async (transaction) => {
         await lockCaller(token.userId, transaction);
         return sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout', transaction);
       });
@@ -86,20 +101,21 @@ export function createAccountService({ passwords, sessions, revocations }: Accou
      * changes that verified the same current password, one wins; the others find it changed.
      */
     async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
-      const user = await User.findByPk(token.userId, { rejectOnEmpty: new AppError('USER_NOT_FOUND') });
+      const user = await database.users.findById(token.userId);
+      if (user === null) throw new AppError('USER_NOT_FOUND');
       const verifiedHash = user.passwordHash;
       // A user without a password (provider sign-in only) has no current password to give.
       if (!(await passwords.verify(input.current_password, verifiedHash)) || verifiedHash === null) {
         throw new AppError('PASSWORD_INCORRECT');
       }
       const passwordHash = await passwords.hash(input.new_password);
-      const ended = await inTransaction(async (transaction) => {
+      const ended = await database.inTransaction(async (transaction) => {
         const locked = await lockCaller(token.userId, transaction);
         // Races: a change that committed since the check above made current_password wrong.
         if (!(await stillMatches(passwords, input.current_password, verifiedHash, locked.passwordHash))) {
           throw new AppError('PASSWORD_INCORRECT');
         }
-        await User.update({ passwordHash }, { where: { id: locked.id }, transaction });
+        await transaction.users.setPasswordHash(locked.id, passwordHash);
         return sessions.endSessions(
           { userId: token.userId, exceptFamilyId: token.sessionId },
           'password_change',

@@ -1,13 +1,12 @@
-import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { inTransaction, lockUser, User } from '../models';
+import type { Database } from '../repositories';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import type { Revocations } from './revocations';
 import type { ClientInfo, IssuedRefreshToken, SessionService } from './session.service';
 import type { AccessTokenClaims, TokenService } from './token.service';
-import { findUserByEmail, toUserDto, type UserDto } from './user.service';
+import { toUserDto, type UserDto } from './user.service';
 
 /** A fresh access token and refresh token, as refresh answers them. */
 export interface TokenPairDto {
@@ -30,6 +29,7 @@ export interface Authenticated {
 }
 
 export interface AuthServiceDeps {
+  database: Database;
   tokens: TokenService;
   passwords: PasswordHasher;
   sessions: SessionService;
@@ -38,7 +38,7 @@ export interface AuthServiceDeps {
   revocations: Revocations;
 }
 
-export function createAuthService({ tokens, passwords, sessions, cache, revocations }: AuthServiceDeps) {
+export function createAuthService({ database, tokens, passwords, sessions, cache, revocations }: AuthServiceDeps) {
   function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): TokenPairDto {
     const issued = tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
@@ -54,17 +54,13 @@ export function createAuthService({ tokens, passwords, sessions, cache, revocati
     /** Creates the account and its first session. The unique email index decides races: one 201, the rest 409. */
     async signup(input: SignupInput, client: ClientInfo): Promise<AuthResponseDto> {
       const passwordHash = await passwords.hash(input.password);
-      try {
-        const [user, session] = await inTransaction(async (transaction) => {
-          const created = await User.create({ email: input.email, passwordHash, name: input.name }, { transaction });
-          return [created, await sessions.startSession(created.id, client, transaction)] as const;
-        });
-        return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
-      } catch (error) {
-        // Insert-and-catch, never check-then-insert: concurrent signups of one email all reach here.
-        if (error instanceof UniqueConstraintError) throw new AppError('EMAIL_TAKEN', { cause: error });
-        throw error;
-      }
+      const [user, session] = await database.inTransaction(async (transaction) => {
+        const created = await transaction.users.create({ email: input.email, passwordHash, name: input.name });
+        // Insert-and-check, never check-then-insert: the unique index decided between concurrent signups.
+        if (created === null) throw new AppError('EMAIL_TAKEN');
+        return [created, await sessions.startSession(created.id, client, transaction)] as const;
+      });
+      return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
     },
 
     /**
@@ -79,7 +75,7 @@ export function createAuthService({ tokens, passwords, sessions, cache, revocati
      * too, rather than issuing tokens of the new version, keeps that rule for every revoke-all path.
      */
     async login(input: LoginInput, client: ClientInfo): Promise<AuthResponseDto> {
-      const user = await findUserByEmail(input.email);
+      const user = await database.users.findByEmail(input.email);
       const verifiedHash = user?.passwordHash ?? null;
       // No user, or a user without a password (provider sign-in only): the dummy hash is compared, so
       // every failure costs one bcrypt run and answers alike (no account enumeration by timing).
@@ -87,8 +83,8 @@ export function createAuthService({ tokens, passwords, sessions, cache, revocati
       if (user === null || verifiedHash === null || !matches) throw new AppError('INVALID_CREDENTIALS');
       // Only now is the plain password known to be right: upgrade a hash made at an older cost.
       const upgradedHash = passwords.needsRehash(verifiedHash) ? await passwords.hash(input.password) : null;
-      const session = await inTransaction(async (transaction) => {
-        const locked = await lockUser(user.id, transaction);
+      const session = await database.inTransaction(async (transaction) => {
+        const locked = await transaction.users.lock(user.id);
         const unrevoked =
           locked !== null &&
           locked.tokenVersion === user.tokenVersion &&
@@ -96,7 +92,7 @@ export function createAuthService({ tokens, passwords, sessions, cache, revocati
         if (!unrevoked) throw new AppError('INVALID_CREDENTIALS');
         // Only over the hash that was verified: a concurrent login may have upgraded it already.
         if (upgradedHash !== null && locked.passwordHash === verifiedHash) {
-          await User.update({ passwordHash: upgradedHash }, { where: { id: user.id }, transaction });
+          await transaction.users.setPasswordHash(user.id, upgradedHash);
         }
         return sessions.startSession(user.id, client, transaction);
       });

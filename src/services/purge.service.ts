@@ -1,6 +1,4 @@
-import { Op, QueryTypes } from 'sequelize';
-import { BlockedToken, boundSequelize, Session } from '../models';
-import { RATE_LIMIT_TABLE } from './rate-limit.service';
+import type { Database } from '../repositories';
 
 export interface PurgeResult {
   blockedTokens: number;
@@ -11,26 +9,27 @@ export interface PurgeResult {
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
 const PURGE_BATCH_SIZE = 5000;
 
+/** The tables purged, each able to delete a batch of its expired rows. */
+export type PurgedTables = Pick<Database, 'blockedTokens' | 'sessions' | 'rateLimits'>;
+
 /**
  * Deletes blocklist, refresh-token and rate-limit rows whose own expiry has passed, in batches,
- * and returns how many went. Such rows protect nothing: the token they describe is dead anyway.
+ * and returns how many went. Such rows protect nothing: the token they describe is dead anyway
+ * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
  */
-export async function purgeExpired(now: Date = new Date(), batchSize: number = PURGE_BATCH_SIZE): Promise<PurgeResult> {
-  const expired = { expiresAt: { [Op.lte]: now } };
+export async function purgeExpired(
+  tables: PurgedTables,
+  now: Date = new Date(),
+  batchSize: number = PURGE_BATCH_SIZE,
+): Promise<PurgeResult> {
+  const purge = (table: PurgedTables[keyof PurgedTables]) =>
+    deleteInBatches(() => table.deleteExpired(now, batchSize), batchSize);
   return {
-    blockedTokens: await deleteInBatches(() => BlockedToken.destroy({ where: expired, limit: batchSize }), batchSize),
-    sessions: await deleteInBatches(() => Session.destroy({ where: expired, limit: batchSize }), batchSize),
-    rateLimits: await deleteInBatches(() => deleteExpiredRateLimits(now, batchSize), batchSize),
+    blockedTokens: await purge(tables.blockedTokens),
+    sessions: await purge(tables.sessions),
+    rateLimits: await purge(tables.rateLimits),
   };
-}
-
-/** rate_limits has no model (rate-limiter-flexible owns its rows); `expire` is epoch milliseconds. */
-function deleteExpiredRateLimits(now: Date, batchSize: number): Promise<number> {
-  return boundSequelize().query(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE expire <= ? LIMIT ?`, {
-    replacements: [now.getTime(), batchSize],
-    type: QueryTypes.BULKDELETE,
-  });
 }
 
 /** Repeats a limited DELETE until a batch comes back short; returns the total deleted. */

@@ -11,9 +11,7 @@ import type { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../config';
 import { watchedConnections } from '../db/query-watchdog';
 import type { RedisConnections } from '../db/redis';
-
-/** Created by a migration; the limiters never create or alter it. */
-export const RATE_LIMIT_TABLE = 'rate_limits';
+import { RATE_LIMIT_TABLE } from '../repositories/rate-limits.repository';
 
 /** One counter per rule and key, e.g. `loginPerIp` of `203.0.113.7`. */
 export type RateLimitRule = Exclude<keyof RateLimitSettings, 'windowSeconds'>;

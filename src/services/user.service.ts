@@ -1,4 +1,5 @@
-import { User, type Role } from '../models';
+import type { Role } from '../models';
+import type { UserRecord, UsersRepository } from '../repositories';
 import type { AuthUser } from './revocation-cache';
 
 /** What the API ever shows of a user: never the password hash. */
@@ -11,7 +12,7 @@ export interface UserDto {
   registered_on: string;
 }
 
-export function toUserDto(user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'createdAt'>): UserDto {
+export function toUserDto(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'createdAt'>): UserDto {
   return {
     id: user.id,
     email: user.email,
@@ -21,16 +22,8 @@ export function toUserDto(user: Pick<User, 'id' | 'email' | 'name' | 'role' | 'c
   };
 }
 
-/** Loads what authentication needs of a user: a plain row, no model instance. */
-export async function findAuthUser(id: number): Promise<AuthUser | null> {
-  const row = await User.findByPk(id, {
-    attributes: ['id', 'email', 'name', 'role', 'createdAt', 'tokenVersion'],
-    raw: true,
-  });
-  return row === null ? null : { user: toUserDto(row), tokenVersion: row.tokenVersion };
-}
-
-/** Loads a user with the password hash, for login only. `email` must already be normalised. */
-export function findUserByEmail(email: string): Promise<User | null> {
-  return User.findOne({ where: { email } });
+/** Loads what authentication needs of a user: the public profile and the token version. */
+export async function findAuthUser(users: Pick<UsersRepository, 'findById'>, id: number): Promise<AuthUser | null> {
+  const user = await users.findById(id);
+  return user === null ? null : { user: toUserDto(user), tokenVersion: user.tokenVersion };
 }

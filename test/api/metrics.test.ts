@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { listenForScrapes } from '../../src/metrics/metrics-server';
 import { createMetrics } from '../../src/metrics/metrics';
 import { BlockedToken } from '../../src/models';
-import { countLiveBlockedTokens } from '../../src/services/revocation.service';
+import { createDatabase } from '../../src/repositories';
 import { silentLogger } from '../support/config';
+import { testSequelize } from '../support/database';
 import { api, createUser, loggedInUser } from '../support/factories';
 import { metricsApi, sampleValue } from '../support/metrics';
 
 const bearer = (token: string): string => `Bearer ${token}`;
+const countLiveBlockedTokens = () => createDatabase(testSequelize()).blockedTokens.countLive(new Date());
 
 describe('GET /metrics', () => {
   it('answers Prometheus text with the process metrics and every auth metric declared', async () => {

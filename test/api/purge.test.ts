@@ -2,9 +2,13 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { BlockedToken, Session } from '../../src/models';
+import { createDatabase } from '../../src/repositories';
 import { purgeExpired } from '../../src/services/purge.service';
 import { testSequelize } from '../support/database';
-import { createUser } from '../support/factories';
+import { api, createUser, loggedInUser } from '../support/factories';
+
+/** The row id part of a refresh token "<row id>.<secret>". */
+const rowIdOf = (refreshToken: string): string => refreshToken.split('.')[0] ?? '';
 
 async function seedRows(userId: number, count: number, expiresAt: Date): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID().replaceAll('-', ''));
@@ -18,7 +22,7 @@ async function seedRows(userId: number, count: number, expiresAt: Date): Promise
       parentId: null,
       userId,
       refreshTokenHash: '0'.repeat(64),
-      lastUsedAt: null,
+      lastUsedAt: new Date(),
       expiresAt,
       absoluteExpiresAt: expiresAt,
       revokedAt: null,
@@ -36,7 +40,7 @@ describe('purgeExpired', () => {
     const expired = await seedRows(user.id, 7, new Date(Date.now() - 60_000));
     const live = await seedRows(user.id, 3, new Date(Date.now() + 60_000));
 
-    const removed = await purgeExpired(new Date(), 2);
+    const removed = await purgeExpired(createDatabase(testSequelize()), new Date(), 2);
 
     expect(removed.blockedTokens).to.be.at.least(7);
     expect(removed.sessions).to.be.at.least(7);
@@ -49,7 +53,10 @@ describe('purgeExpired', () => {
   it('is safe to run from several processes at once', async () => {
     const { user } = await createUser();
     const expired = await seedRows(user.id, 20, new Date(Date.now() - 60_000));
-    const results = await Promise.all([purgeExpired(new Date(), 3), purgeExpired(new Date(), 3)]);
+    const results = await Promise.all([
+      purgeExpired(createDatabase(testSequelize()), new Date(), 3),
+      purgeExpired(createDatabase(testSequelize()), new Date(), 3),
+    ]);
     expect(results.every((result) => result.blockedTokens >= 0)).to.equal(true);
     expect(await BlockedToken.count({ where: { jti: expired } })).to.equal(0);
     expect(await Session.count({ where: { id: expired } })).to.equal(0);
@@ -61,7 +68,7 @@ describe('purgeExpired', () => {
       replacements: [ended, Date.now() - 1000, running, Date.now() + 60_000],
     });
 
-    const removed = await purgeExpired(new Date(), 2);
+    const removed = await purgeExpired(createDatabase(testSequelize()), new Date(), 2);
 
     expect(removed.rateLimits).to.be.at.least(1);
     const left = await testSequelize().query<{ key: string }>('SELECT `key` FROM rate_limits WHERE `key` IN (?, ?)', {
@@ -69,5 +76,32 @@ describe('purgeExpired', () => {
       type: QueryTypes.SELECT,
     });
     expect(left.map((row) => row.key)).to.deep.equal([running]);
+  });
+
+  it("keeps a live session's first row, so the session keeps its start time once that row expires", async () => {
+    const { refreshToken, accessToken } = await loggedInUser();
+    const firstRowId = rowIdOf(refreshToken);
+    const first = await Session.findByPk(firstRowId, { rejectOnEmpty: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await api().post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200);
+    // The first refresh token's own life is over; the session lives on in its child.
+    await Session.update({ expiresAt: new Date(Date.now() - 60_000) }, { where: { id: firstRowId } });
+
+    await purgeExpired(createDatabase(testSequelize()), new Date());
+
+    expect(await Session.count({ where: { id: firstRowId } })).to.equal(1);
+    const listed = await api().get('/auth/sessions').set('Authorization', `Bearer ${accessToken}`).expect(200);
+    expect(listed.body.sessions[0].created_at).to.equal(first.createdAt.toISOString());
+  });
+
+  it("deletes a session's first row once the session's absolute end has passed", async () => {
+    const { refreshToken } = await loggedInUser();
+    const firstRowId = rowIdOf(refreshToken);
+    const past = new Date(Date.now() - 60_000);
+    await Session.update({ expiresAt: past, absoluteExpiresAt: past }, { where: { id: firstRowId } });
+
+    await purgeExpired(createDatabase(testSequelize()), new Date());
+
+    expect(await Session.count({ where: { id: firstRowId } })).to.equal(0);
   });
 });

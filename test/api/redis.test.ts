@@ -102,11 +102,12 @@ describe('with REDIS_URL set', function () {
     expect((await a.post('/auth/logout').set('Authorization', bearer)).status).to.equal(200);
     await waitFor(async () => (await b.get('/auth/user').set('Authorization', bearer)).status === 401, 5_000);
 
-    const published = sampleValue((await a.get('/metrics')).text, 'auth_revocation_messages_total', {
-      event: 'published',
-    });
+    // A counts its publication when Redis acknowledges it, which may come after B has the message.
+    await waitFor(async () => {
+      const text = (await a.get('/metrics')).text;
+      return sampleValue(text, 'auth_revocation_messages_total', { event: 'published' }) === 1;
+    }, 5_000);
     const metricsOfB = (await b.get('/metrics')).text;
-    expect(published).to.equal(1);
     expect(sampleValue(metricsOfB, 'auth_revocation_messages_total', { event: 'received' })).to.equal(1);
     expect(sampleValue(metricsOfB, 'auth_revocation_messages_total', { event: 'applied' })).to.equal(1);
     expect(sampleValue(metricsOfB, 'auth_revocation_fanout_lag_seconds_count')).to.equal(1);

@@ -3,6 +3,9 @@ import type { Response } from 'supertest';
 import { BlockedToken, Session, User } from '../../src/models';
 import { api, decode, loggedInUser, PASSWORD } from '../support/factories';
 
+/** The row id part of a refresh token "<row id>.<secret>". */
+const rowIdOf = (refreshToken: string): string => refreshToken.split('.')[0] ?? '';
+
 const bearer = (token: string): string => `Bearer ${token}`;
 
 /** A user with two sessions: `first` (the caller in most tests) and `second`. */
@@ -154,6 +157,25 @@ describe('GET /auth/sessions', () => {
     await api().post('/auth/logout').set('Authorization', bearer(third.body.access_token)).expect(200);
     const after = await api().get('/auth/sessions').set('Authorization', bearer(first.accessToken));
     expect(after.body.sessions.map((session: { id: string }) => session.id)).to.deep.equal([first.sessionId]);
+  });
+
+  it("shows as last_used_at the live refresh-token row's last_used_at column, which a refresh sets", async () => {
+    const { refreshToken, accessToken, sessionId } = await loggedInUser();
+    const refreshed = await api().post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200);
+    const liveRowId = rowIdOf(String(refreshed.body.refresh_token));
+    const live = await Session.findByPk(liveRowId, { rejectOnEmpty: true });
+    const retired = await Session.findByPk(rowIdOf(refreshToken), { rejectOnEmpty: true });
+    expect(live.lastUsedAt.getTime()).to.equal(retired.revokedAt?.getTime());
+
+    // A value no other column holds: the answer can only have come from this column of this row.
+    const marked = new Date('2030-01-02T03:04:05.678Z');
+    await Session.update({ lastUsedAt: marked }, { where: { id: liveRowId } });
+    const response = await api().get('/auth/sessions').set('Authorization', bearer(accessToken)).expect(200);
+
+    const [session] = response.body.sessions as Array<Record<string, unknown>>;
+    expect(session?.id).to.equal(sessionId);
+    expect(session?.last_used_at).to.equal(marked.toISOString());
+    expect(session?.created_at).to.equal(retired.createdAt.toISOString());
   });
 
   it('requires authentication', async () => {

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import type { Transaction } from 'sequelize';
 import { isLockConflict } from '../../../src/db/lock-conflict';
 import { toAppError } from '../../../src/errors/to-app-error';
-import { boundSequelize, inTransaction, LOCK_CONFLICT_ATTEMPTS, User } from '../../../src/models';
+import { inTransaction, LOCK_CONFLICT_ATTEMPTS } from '../../../src/db/transaction';
+import { User } from '../../../src/models';
+import { testSequelize } from '../../support/database';
 import { createUser } from '../../support/factories';
 
 /** Resolves once `parties` callers are waiting on it: two transactions then each hold their first lock. */
@@ -53,7 +55,7 @@ async function deadlock(run: (work: (transaction: Transaction) => Promise<void>)
 
 describe('inTransaction (against the real test database)', () => {
   it('a real deadlock fails one of two transactions with a lock conflict that maps to 503 with Retry-After', async () => {
-    const { outcomes } = await deadlock((work) => boundSequelize().transaction(work));
+    const { outcomes } = await deadlock((work) => testSequelize().transaction(work));
 
     const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(rejected).to.have.length(1);
@@ -67,7 +69,7 @@ describe('inTransaction (against the real test database)', () => {
   });
 
   it('runs the deadlock victim again from the start, so both transactions commit', async () => {
-    const { outcomes, attempts, versions } = await deadlock(inTransaction);
+    const { outcomes, attempts, versions } = await deadlock((work) => inTransaction(testSequelize(), work));
 
     expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'fulfilled']);
     expect([...attempts].sort()).to.deep.equal([1, 2]);
@@ -81,7 +83,7 @@ describe('inTransaction (against the real test database)', () => {
     const held = new Promise<void>((resolve) => (releaseHolder = resolve));
     let holding: () => void = () => undefined;
     const locked = new Promise<void>((resolve) => (holding = resolve));
-    const holder = boundSequelize().transaction(async (transaction) => {
+    const holder = testSequelize().transaction(async (transaction) => {
       await lockRow(user.id, transaction);
       holding();
       await held;
@@ -89,10 +91,10 @@ describe('inTransaction (against the real test database)', () => {
     await locked;
     let attempts = 0;
     try {
-      const error = await inTransaction(async (transaction) => {
+      const error = await inTransaction(testSequelize(), async (transaction) => {
         attempts += 1;
         // MariaDB answers NOWAIT on a held lock at once with ER_LOCK_WAIT_TIMEOUT (1205).
-        await boundSequelize().query('SELECT id FROM users WHERE id = ? FOR UPDATE NOWAIT', {
+        await testSequelize().query('SELECT id FROM users WHERE id = ? FOR UPDATE NOWAIT', {
           replacements: [user.id],
           transaction,
         });
@@ -111,9 +113,9 @@ describe('inTransaction (against the real test database)', () => {
 
   it('does not run a transaction again for any other error', async () => {
     let attempts = 0;
-    const error = await inTransaction(async (transaction) => {
+    const error = await inTransaction(testSequelize(), async (transaction) => {
       attempts += 1;
-      await boundSequelize().query('SELECT no_such_column FROM users', { transaction });
+      await testSequelize().query('SELECT no_such_column FROM users', { transaction });
     }).then(
       () => null,
       (rejection: unknown) => rejection,

@@ -1,0 +1,45 @@
+import type { Sequelize, Transaction } from 'sequelize';
+import { inTransaction } from '../db/transaction';
+import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
+import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
+import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
+import { createUsersRepository, type UsersRepository } from './users.repository';
+
+/** Every table the services read and write, one repository each. */
+export interface Repositories {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  blockedTokens: BlockedTokensRepository;
+}
+
+/** What `server.ts` hands the services: the repositories, and transactions over them. */
+export interface Database extends Repositories {
+  rateLimits: RateLimitsRepository;
+  /**
+   * Runs `work` in one transaction, with repositories bound to it; a deadlock runs it again (see
+   * inTransaction), so `work` only touches them: caches learn of its changes after this resolves.
+   */
+  inTransaction<T>(work: (transaction: Repositories) => Promise<T>): Promise<T>;
+}
+
+function createRepositories(transaction?: Transaction): Repositories {
+  return {
+    users: createUsersRepository(transaction),
+    sessions: createSessionsRepository(transaction),
+    blockedTokens: createBlockedTokensRepository(transaction),
+  };
+}
+
+/** The database behind the models initialised on `sequelize` (see initModels). */
+export function createDatabase(sequelize: Sequelize): Database {
+  return {
+    ...createRepositories(),
+    rateLimits: createRateLimitsRepository(sequelize),
+    inTransaction: (work) => inTransaction(sequelize, (transaction) => work(createRepositories(transaction))),
+  };
+}
+
+export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
+export type { RateLimitsRepository } from './rate-limits.repository';
+export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
+export type { LockedUser, UserRecord, UsersRepository } from './users.repository';

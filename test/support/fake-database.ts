@@ -1,0 +1,177 @@
+import type {
+  BlockedTokenRow,
+  Database,
+  RefreshTokenRow,
+  Repositories,
+  SessionFilter,
+  UserRecord,
+} from '../../src/repositories';
+
+/** The rows of the fake, by primary key; tests read them to assert what a service wrote. */
+export interface FakeTables {
+  users: Map<number, UserRecord>;
+  sessions: Map<string, RefreshTokenRow>;
+  blockedTokens: Map<string, BlockedTokenRow>;
+}
+
+export interface FakeDatabase extends Database {
+  tables: FakeTables;
+  /** How many transactions committed, and how many rolled back. */
+  commits: number;
+  rollbacks: number;
+  /** Runs before each transaction, as another request that commits just before it would. */
+  commitsBefore: (() => void) | null;
+}
+
+/** A user row as signup would store it, with `fields` over the defaults. */
+export function userRecord(fields: Partial<UserRecord> & Pick<UserRecord, 'id'>): UserRecord {
+  return {
+    email: `user-${fields.id}@example.com`,
+    name: 'Test User',
+    emailVerified: null,
+    image: null,
+    role: 'user',
+    passwordHash: null,
+    tokenVersion: 0,
+    createdAt: new Date(),
+    ...fields,
+  };
+}
+
+const copy = <T>(row: T | undefined): T | null => (row === undefined ? null : structuredClone(row));
+
+const inFilter = (row: RefreshTokenRow, filter: SessionFilter): boolean =>
+  row.userId === filter.userId &&
+  (filter.familyId === undefined || row.familyId === filter.familyId) &&
+  (filter.exceptFamilyId === undefined || row.familyId !== filter.exceptFamilyId);
+
+function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
+  table.clear();
+  for (const [key, row] of saved) table.set(key, row);
+}
+
+/**
+ * An in-memory Database for unit tests of the services: the same repository contract as MySQL's,
+ * one transaction at a time, rolled back (every table restored) when the work throws. It proves
+ * what a service reads and writes, not how MySQL locks: that is for the API tests.
+ */
+export function createFakeDatabase(): FakeDatabase {
+  const tables: FakeTables = { users: new Map(), sessions: new Map(), blockedTokens: new Map() };
+  let nextUserId = 1;
+
+  const repositories: Repositories = {
+    users: {
+      findById: (id) => Promise.resolve(copy(tables.users.get(id))),
+      findByEmail: (email) => Promise.resolve(copy([...tables.users.values()].find((user) => user.email === email))),
+      create(fields) {
+        if ([...tables.users.values()].some((user) => user.email === fields.email)) return Promise.resolve(null);
+        const user = userRecord({ ...fields, id: nextUserId++ });
+        tables.users.set(user.id, user);
+        return Promise.resolve(copy(user));
+      },
+      lock(id) {
+        const user = tables.users.get(id);
+        if (user === undefined) return Promise.resolve(null);
+        return Promise.resolve({ id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion });
+      },
+      setPasswordHash(id, passwordHash) {
+        const user = tables.users.get(id);
+        if (user !== undefined) user.passwordHash = passwordHash;
+        return Promise.resolve();
+      },
+      setTokenVersion(id, tokenVersion) {
+        const user = tables.users.get(id);
+        if (user !== undefined) user.tokenVersion = tokenVersion;
+        return Promise.resolve();
+      },
+    },
+
+    sessions: {
+      insert(row) {
+        if (tables.sessions.has(row.id)) return Promise.reject(new Error(`duplicate sessions row ${row.id}`));
+        tables.sessions.set(row.id, structuredClone(row));
+        return Promise.resolve();
+      },
+      findOwnerId: (rowId) => Promise.resolve(tables.sessions.get(rowId)?.userId ?? null),
+      lockRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
+      markRotated(rowId, at) {
+        const row = tables.sessions.get(rowId);
+        if (row !== undefined) Object.assign(row, { revokedAt: at, reason: 'rotated' });
+        return Promise.resolve();
+      },
+      revokeLiveRows(filter, reason, at) {
+        const live = [...tables.sessions.values()].filter((row) => row.revokedAt === null && inFilter(row, filter));
+        for (const row of live) Object.assign(row, { revokedAt: at, reason });
+        return Promise.resolve([...new Set(live.map((row) => row.familyId))]);
+      },
+      hasLiveRow: (userId, familyId) =>
+        Promise.resolve(
+          [...tables.sessions.values()].some(
+            (row) => row.userId === userId && row.familyId === familyId && row.revokedAt === null,
+          ),
+        ),
+      findLiveRows: (userId, now) =>
+        Promise.resolve(
+          [...tables.sessions.values()]
+            .filter((row) => row.userId === userId && row.revokedAt === null && row.expiresAt > now)
+            .map((row) => structuredClone(row)),
+        ),
+      findStartTimes: (familyIds) =>
+        Promise.resolve(
+          new Map(
+            [...tables.sessions.values()]
+              .filter((row) => row.parentId === null && familyIds.includes(row.familyId))
+              .map((row) => [row.familyId, row.createdAt]),
+          ),
+        ),
+      deleteExpired(now, limit) {
+        const expired = [...tables.sessions.values()].filter(
+          (row) => row.expiresAt <= now && (row.parentId !== null || row.absoluteExpiresAt <= now),
+        );
+        for (const row of expired.slice(0, limit)) tables.sessions.delete(row.id);
+        return Promise.resolve(Math.min(limit, expired.length));
+      },
+    },
+
+    blockedTokens: {
+      isBlocked: (jti) => Promise.resolve(tables.blockedTokens.has(jti)),
+      countLive: (now) =>
+        Promise.resolve([...tables.blockedTokens.values()].filter((row) => row.expiresAt > now).length),
+      insert(row) {
+        if (tables.blockedTokens.has(row.jti)) return Promise.resolve(false);
+        tables.blockedTokens.set(row.jti, structuredClone(row));
+        return Promise.resolve(true);
+      },
+      deleteExpired(now, limit) {
+        const expired = [...tables.blockedTokens.values()].filter((row) => row.expiresAt <= now).slice(0, limit);
+        for (const row of expired) tables.blockedTokens.delete(row.jti);
+        return Promise.resolve(expired.length);
+      },
+    },
+  };
+
+  const database: FakeDatabase = {
+    ...repositories,
+    tables,
+    commits: 0,
+    rollbacks: 0,
+    commitsBefore: null,
+    rateLimits: { deleteExpired: () => Promise.resolve(0) },
+    async inTransaction(work) {
+      database.commitsBefore?.();
+      const before = structuredClone(tables);
+      try {
+        const result = await work(repositories);
+        database.commits += 1;
+        return result;
+      } catch (error) {
+        restore(tables.users, before.users);
+        restore(tables.sessions, before.sessions);
+        restore(tables.blockedTokens, before.blockedTokens);
+        database.rollbacks += 1;
+        throw error;
+      }
+    },
+  };
+  return database;
+}
