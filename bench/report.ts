@@ -6,6 +6,7 @@ import type { ScenarioResult } from './load';
 import type { MillionRowsResult } from './million';
 import type { BenchOptions } from './options';
 import { ROOT } from './processes';
+import type { RedisSummary } from './redis';
 
 export interface MachineFacts {
   cpus: number;
@@ -26,6 +27,7 @@ export interface BenchReport {
   bareKoaRequestsPerSecond: number;
   bcrypt: BcryptCeiling & { loginRatio: number; signupRatio: number };
   workers: { available: false } | { available: true; workers: number; ratioToOneWorker: number };
+  redis: RedisSummary;
   millionRows: (MillionRowsResult & { userRatioToEmptyTable: number; p99WithoutPurgeMs: number }) | null;
   elapsedSeconds: number;
 }
@@ -56,7 +58,7 @@ function row(result: ScenarioResult, bareKoa: number): string {
 }
 
 function notes(report: BenchReport): string[] {
-  const { bcrypt, workers, millionRows } = report;
+  const { bcrypt, workers, redis, millionRows } = report;
   const lines = [
     `bcrypt ceiling: ${perSecond(bcrypt.comparesPerSecond)} compares/s at cost ${bcrypt.rounds} ` +
       `(${bcrypt.concurrency} in flight, ${bcrypt.threadPoolSize} libuv threads, own process); ` +
@@ -64,6 +66,11 @@ function notes(report: BenchReport): string[] {
     workers.available
       ? `workers: \`--workers ${workers.workers}\` serves \`GET /auth/user\` at ${ratio(workers.ratioToOneWorker)} of one process`
       : 'workers: not available (`app.js --help` does not mention `--workers`)',
+    redis.available
+      ? `Redis (REDIS_URL=redis://127.0.0.1:6379): login with the Redis limiter at ${ratio(redis.loginRatioToMysqlLimiter)} ` +
+        `of login with the MySQL limiter and ${ratio(redis.loginRatioToBcrypt)} of the bcrypt ceiling; ` +
+        `\`GET /auth/user\` on \`--workers ${redis.instances}\` with Redis at ${ratio(redis.userRatioToOneProcess)} of one process without`
+      : 'Redis: skipped (nothing answers at 127.0.0.1:6379)',
   ];
   if (millionRows === null) {
     lines.push('million-row part: skipped (`--quick` without `--with-million`)');

@@ -12,6 +12,7 @@ import { measureScenario, waitForServerIdle, type Scenario, type ScenarioResult 
 import { measureMillionRows } from './million';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
 import { APP, stopAll, stopProcess } from './processes';
+import { measureWithRedis } from './redis';
 import { toMarkdown, updateBenchmarksPage, writeResults, type BenchReport, type MachineFacts } from './report';
 import * as scenarios from './scenarios';
 import {
@@ -90,8 +91,9 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   await stopProcess(server.process);
 
   const workers = await measureWorkers(env, fixtures, options, user);
+  const redis = await measureWithRedis(env, fixtures, options, { login, user, ceiling });
   let millionRows: BenchReport['millionRows'] = null;
-  const extra = workers.result === null ? [] : [workers.result];
+  const extra = [...(workers.result === null ? [] : [workers.result]), ...redis.results];
   if (options.withMillion) {
     server = await startServer(env);
     fixtures = { ...fixtures, baseUrl: server.baseUrl };
@@ -116,6 +118,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
       signupRatio: signup.requestsPerSecond / ceiling.comparesPerSecond,
     },
     workers: workers.summary,
+    redis: redis.summary,
     millionRows,
     elapsedSeconds: (Date.now() - started) / 1000,
   };

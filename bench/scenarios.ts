@@ -27,10 +27,10 @@ export function revokedUserScenario({ baseUrl, revokedAccessToken }: Fixtures): 
   return get('GET /auth/user revoked token (401)', `${baseUrl}/auth/user`, 401, revokedAccessToken);
 }
 
-export function loginScenario({ baseUrl, user }: Fixtures): Scenario {
+export function loginScenario({ baseUrl, user }: Fixtures, name = 'POST /auth/login'): Scenario {
   const body = JSON.stringify({ email: user.email, password: user.password });
   return {
-    name: 'POST /auth/login',
+    name,
     expectedStatus: 200,
     warmup: false,
     prepare: () => ({ url: `${baseUrl}/auth/login`, method: 'POST', headers: JSON_HEADERS, body }),

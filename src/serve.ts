@@ -6,6 +6,7 @@ import type { Sequelize } from 'sequelize';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config';
 import { createMigrator } from './db/migrator';
+import { connectRedis } from './db/redis';
 import { createSequelize } from './db/sequelize';
 import { createHttpServer } from './http-server';
 import { listenOn, StartupError } from './listen';
@@ -83,6 +84,8 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     throw new StartupError('JWT_SECRET is not set: run `node app --create` to generate one into .env, or set it');
   }
   const sequelize = createSequelize(config);
+  // Not awaited: the server serves without Redis (memory limits, TTL-bound revocations) until it connects.
+  const redis = config.redis === null ? null : connectRedis(config.redis, logger);
   try {
     const pending = await createMigrator(sequelize, 'migrations').pending();
     if (pending.length > 0) {
@@ -91,7 +94,7 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     }
     // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
     const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger, sequelize });
-    const server = createHttpServer(createApp({ config, logger, metrics, sequelize }).callback());
+    const server = createHttpServer(createApp({ config, logger, metrics, sequelize, redis }).callback());
     const { port } = await listenOn(server, { host: config.host, port: config.port, hostKey: 'HOST', portKey: 'PORT' });
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
     const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);
@@ -102,6 +105,7 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     clearInterval(purging);
     await Promise.all([closeGracefully(server), metricsServer === null ? null : closeGracefully(metricsServer)]);
   } finally {
+    redis?.close();
     await sequelize.close();
   }
 }

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
+import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createHealthController } from './controllers/health.controller';
@@ -29,6 +30,7 @@ import { createHealthService } from './services/health.service';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
+import { createRevocations } from './services/revocations';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
 import { findAuthUser } from './services/user.service';
@@ -40,6 +42,8 @@ export interface AppDependencies {
   metrics?: Metrics | null;
   /** Where the data lives: by default the instance the models were initialised on (see initModels). */
   sequelize?: Sequelize;
+  /** Connections to the configured Redis (REDIS_URL), opened and closed by the caller; none by default. */
+  redis?: RedisConnections | null;
 }
 
 /** The app's instruments: those given, else a fresh set; none when METRICS_ENABLED=false. */
@@ -54,9 +58,9 @@ export function appMetrics({ config, logger, metrics, sequelize }: AppDependenci
 export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const { config, logger } = dependencies;
   const sequelize = dependencies.sequelize ?? boundSequelize();
+  const redis = dependencies.redis ?? null;
   const database = createDatabase(sequelize);
   const metrics = appMetrics({ ...dependencies, sequelize });
-  const onRevoked = metrics === null ? () => undefined : metrics.countRevocation;
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService({ database, settings: config.sessions });
   const cache = createRevocationCache(
@@ -68,14 +72,16 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
   const tokens = createTokenService(config.jwt);
-  const auth = createAuthService({ database, tokens, passwords, sessions, cache, onRevoked });
-  const account = createAccountService({ database, passwords, sessions, cache, onRevoked });
+  const revocations = createRevocations({ cache, metrics, redis, logger });
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations });
+  const account = createAccountService({ database, passwords, sessions, revocations });
+  const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     createAuthenticate(auth, cookies),
-    createRateLimits(createRateLimiter(config.rateLimits, sequelize, config.databasePool.queryTimeoutMs)),
+    createRateLimits(createRateLimiter(config.rateLimits, limitStore)),
   );
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
@@ -90,7 +96,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(checkHeaderFields);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
-  const health = createHealthRouter(createHealthController(createHealthService(sequelize)));
+  const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(health.routes());

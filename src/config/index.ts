@@ -5,6 +5,7 @@ import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
 import { observabilitySettings, OBSERVABILITY_KEYS, type ObservabilitySettings } from './observability';
 import { rateLimitSettings, RATE_LIMIT_KEYS, type RateLimitSettings } from './rate-limits';
+import { redisSettings, REDIS_KEYS, type RedisSettings } from './redis';
 import { sessionSettings, SESSION_KEYS, type SessionSettings } from './sessions';
 import { tokenSettings, TOKEN_KEYS, type TokenSettings } from './tokens';
 
@@ -13,9 +14,11 @@ export type { NodeEnv } from './environment';
 export type { CookieConfig } from './http';
 export type { LogLevel } from './observability';
 export type { RateLimitSettings } from './rate-limits';
+export type { RedisSettings } from './redis';
 export type { JwtAlgorithm } from './tokens';
 
-export interface Config extends HttpSettings, DatabaseSettings, TokenSettings, SessionSettings, ObservabilitySettings {
+export interface Config
+  extends HttpSettings, DatabaseSettings, TokenSettings, SessionSettings, ObservabilitySettings, RedisSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
 }
@@ -33,6 +36,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Tokens and passwords', keys: TOKEN_KEYS },
   { title: 'Sessions', keys: SESSION_KEYS },
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
+  { title: 'Redis', keys: REDIS_KEYS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
 ];
 
@@ -43,6 +47,7 @@ const KEYS = {
   ...TOKEN_KEYS,
   ...SESSION_KEYS,
   ...RATE_LIMIT_KEYS,
+  ...REDIS_KEYS,
   ...OBSERVABILITY_KEYS,
 };
 
@@ -81,6 +86,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     ...tokenSettings(raw),
     ...sessionSettings(raw),
     rateLimits: Object.freeze(rateLimitSettings(raw)),
+    ...redisSettings(raw),
     ...observabilitySettings(raw),
   });
 }

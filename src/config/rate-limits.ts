@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { withDefault, type ConfigKey, type ValuesOf } from './declare';
 
-/** Attempts allowed per window, per client IP or per account; shared by every instance (MySQL). */
+/** Attempts allowed per window, per client IP or per account; shared by every instance (MySQL or Redis). */
 export interface RateLimitSettings {
   windowSeconds: number;
   signupPerIp: number;
@@ -26,7 +26,7 @@ export const RATE_LIMIT_KEYS = {
       .max(86_400)
       .unit('seconds')
       .description(
-        'Rate-limit window; every limit below counts attempts within one window, shared by all instances via MySQL.',
+        'Rate-limit window; every limit below counts attempts within one window, shared by all instances via MySQL (Redis when REDIS_URL is set).',
       ),
     900,
   ),

@@ -9,8 +9,7 @@ export function createHealthController(health: HealthService) {
     },
 
     ready: async (ctx: AppContext): Promise<void> => {
-      await health.checkReadiness();
-      ctx.body = { status: 'ready' };
+      ctx.body = await health.checkReadiness();
     },
   };
 }

@@ -11,6 +11,12 @@ const LOGIN_ROUTE = '/auth/login';
 // Sub-millisecond buckets for cached token checks, up to seconds for bcrypt under load.
 const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+// From a fraction of a millisecond (same machine) to the seconds where the TTL bound takes over.
+const FANOUT_LAG_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+/** What happened to a revocation message on the Redis channel, as seen by this process. */
+export type FanoutEvent = 'published' | 'publish_failed' | 'received' | 'applied' | 'rejected';
+
 export interface MetricsDependencies {
   countLiveBlockedTokens: () => Promise<number>;
   logger: Logger;
@@ -22,6 +28,9 @@ export interface Metrics {
   /** Counts one answered request; also derives login outcomes and rate-limit hits from it. */
   observeRequest: (method: string, route: string, status: number, seconds: number) => void;
   countRevocation: (reason: RevocationReason) => void;
+  countFanout: (event: FanoutEvent) => void;
+  /** Seconds from another instance's publication of a revocation to its application here. */
+  observeFanoutLag: (seconds: number) => void;
   /** The Prometheus text of this app's metrics followed by the process metrics. */
   render: () => Promise<string>;
 }
@@ -75,6 +84,18 @@ export function createMetrics({ countLiveBlockedTokens, logger }: MetricsDepende
     labelNames: ['route'] as const,
     registers,
   });
+  const fanout = new Counter({
+    name: 'auth_revocation_messages_total',
+    help: 'Revocation messages on the Redis channel: published, publish_failed, received (from other instances), applied, rejected (malformed)',
+    labelNames: ['event'] as const,
+    registers,
+  });
+  const fanoutLag = new Histogram({
+    name: 'auth_revocation_fanout_lag_seconds',
+    help: 'Time from the publication of a revocation by another instance to its application here',
+    buckets: FANOUT_LAG_BUCKETS_SECONDS,
+    registers,
+  });
   // Both outcomes exist from the start, so rate() and ratios work before the first failure.
   logins.inc({ outcome: 'success' }, 0);
   logins.inc({ outcome: 'failure' }, 0);
@@ -94,6 +115,12 @@ export function createMetrics({ countLiveBlockedTokens, logger }: MetricsDepende
     },
     countRevocation(reason) {
       revocations.inc({ reason });
+    },
+    countFanout(event) {
+      fanout.inc({ event });
+    },
+    observeFanoutLag(seconds) {
+      fanoutLag.observe(seconds);
     },
     async render() {
       const [own, process] = await Promise.all([registry.metrics(), processMetricsRegistry().metrics()]);

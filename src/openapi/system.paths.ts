@@ -9,10 +9,25 @@ const status = (value: string): SchemaObject => ({
   properties: { status: { const: value } },
 });
 
+const READY: SchemaObject = {
+  ...status('ready'),
+  properties: {
+    status: { const: 'ready' },
+    redis: {
+      enum: ['up', 'degraded'],
+      description:
+        'Only when REDIS_URL is set. `degraded`: Redis is unreachable; limits count in memory per ' +
+        'instance and other instances see revocations within REVOCATION_CACHE_TTL_MS, until it returns.',
+    },
+  },
+};
+
 const METRICS_DESCRIPTION =
   'Prometheus text: `http_requests_total` and `http_request_duration_seconds` (by method, route ' +
   'template, status), `auth_logins_total` (by outcome), `auth_revocations_total` (by reason), ' +
-  '`auth_rate_limit_hits_total` (by route), `auth_blocklist_size`, and the process and Node.js ' +
+  '`auth_rate_limit_hits_total` (by route), `auth_blocklist_size`, with REDIS_URL ' +
+  '`auth_revocation_messages_total` (by event: published, publish_failed, received, applied, rejected) and ' +
+  '`auth_revocation_fanout_lag_seconds`, and the process and Node.js ' +
   'metrics. Served here only when METRICS_ENABLED=true (the default) and METRICS_PORT is empty; ' +
   'with METRICS_PORT set it is served only on that port (bound to METRICS_HOST), never here.';
 
@@ -29,9 +44,9 @@ export const systemPaths: PathsObject = {
     get: {
       operationId: 'ready',
       tags: ['health'],
-      summary: 'Readiness probe: MySQL answers and no migration is pending',
+      summary: 'Readiness probe: MySQL answers and no migration is pending (Redis down is only degraded)',
       responses: {
-        200: jsonResponse('Ready to serve.', status('ready'), { ready: { value: { status: 'ready' } } }),
+        200: jsonResponse('Ready to serve.', READY, { ready: { value: { status: 'ready' } } }),
         503: errorResponse('Not ready; `details` names what is missing.', {
           databaseDown: errorExample('SERVICE_UNAVAILABLE', 'MySQL does not answer', [
             { field: 'database', message: 'MySQL does not answer' },

@@ -1,10 +1,9 @@
 import { AppError } from '../errors/app-error';
-import type { RevocationReason } from '../models';
 import type { Database, LockedUser, Repositories } from '../repositories';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
 import type { Authenticated } from './auth.service';
 import { stillMatches, type PasswordHasher } from './password.service';
-import type { RevocationCache } from './revocation-cache';
+import type { Revocations } from './revocations';
 import type { AccessTokenClaims } from './token.service';
 import type { SessionDto } from './session-list';
 import type { SessionService } from './session.service';
@@ -13,9 +12,8 @@ export interface AccountServiceDeps {
   database: Database;
   passwords: PasswordHasher;
   sessions: SessionService;
-  cache: RevocationCache;
-  /** Told after each revocation has been committed (metrics count them by reason). */
-  onRevoked: (reason: RevocationReason) => void;
+  /** Told of each revocation once it has been committed (caches of every instance, metrics). */
+  revocations: Revocations;
 }
 
 /** The caller's user row, locked first as every session-changing transaction must (see UsersRepository.lock). */
@@ -41,12 +39,12 @@ async function blockToken(token: AccessTokenClaims, transaction: Repositories): 
 }
 
 /** What an authenticated user can do to their own sessions and credentials. */
-export function createAccountService({ database, passwords, sessions, cache, onRevoked }: AccountServiceDeps) {
+export function createAccountService({ database, passwords, sessions, revocations }: AccountServiceDeps) {
   return {
     /**
      * `current`: this access token (blocklisted) and its session. `others`: every other session.
      * `all`: every session and, through one token-version bump, every access token of the user.
-     * The cache learns of each revocation only once it is committed.
+     * The caches learn of each revocation only once it is committed.
      */
     async logout({ token }: Authenticated, scope: LogoutScope): Promise<void> {
       if (scope === 'current') {
@@ -55,9 +53,12 @@ export function createAccountService({ database, passwords, sessions, cache, onR
           await blockToken(token, transaction);
           await sessions.endSessions({ userId: token.userId, familyId: token.sessionId }, 'logout', transaction);
         });
-        cache.markTokenBlocked(token.jti, token.expiresAt);
-        cache.markSessionsEnded(token.userId, [token.sessionId]);
-        onRevoked('logout');
+        revocations.announce({
+          reason: 'logout',
+          userId: token.userId,
+          blockedTokens: [{ jti: token.jti, expiresAt: token.expiresAt }],
+          endedSessionIds: [token.sessionId],
+        });
         return;
       }
       if (scope === 'others') {
@@ -69,8 +70,7 @@ export function createAccountService({ database, passwords, sessions, cache, onR
             transaction,
           );
         });
-        cache.markSessionsEnded(token.userId, ended);
-        onRevoked('logout_others');
+        revocations.announce({ reason: 'logout_others', userId: token.userId, endedSessionIds: ended });
         return;
       }
       const [ended, tokenVersion] = await database.inTransaction(async (transaction) => {
@@ -79,9 +79,7 @@ export function createAccountService({ database, passwords, sessions, cache, onR
         await transaction.users.setTokenVersion(user.id, bumped);
         return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
       });
-      cache.markTokenVersion(token.userId, tokenVersion);
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('logout_all');
+      revocations.announce({ reason: 'logout_all', userId: token.userId, tokenVersion, endedSessionIds: ended });
     },
 
     listSessions({ token }: Authenticated): Promise<SessionDto[]> {
@@ -95,8 +93,7 @@ export function createAccountService({ database, passwords, sessions, cache, onR
         return sessions.endSessions({ userId: token.userId, familyId: sessionId }, 'logout', transaction);
       });
       if (ended.length === 0) throw new AppError('SESSION_NOT_FOUND');
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('logout');
+      revocations.announce({ reason: 'logout', userId: token.userId, endedSessionIds: ended });
     },
 
     /**
@@ -125,8 +122,7 @@ export function createAccountService({ database, passwords, sessions, cache, onR
           transaction,
         );
       });
-      cache.markSessionsEnded(token.userId, ended);
-      onRevoked('password_change');
+      revocations.announce({ reason: 'password_change', userId: token.userId, endedSessionIds: ended });
     },
   };
 }

@@ -1,9 +1,9 @@
 import { AppError } from '../errors/app-error';
-import type { RevocationReason } from '../models';
 import type { Database } from '../repositories';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
+import type { Revocations } from './revocations';
 import type { ClientInfo, IssuedRefreshToken, SessionService } from './session.service';
 import type { AccessTokenClaims, TokenService } from './token.service';
 import { toUserDto, type UserDto } from './user.service';
@@ -35,10 +35,10 @@ export interface AuthServiceDeps {
   sessions: SessionService;
   cache: RevocationCache;
   /** Told after a revocation has been committed (here: a replayed refresh token ended its session). */
-  onRevoked: (reason: RevocationReason) => void;
+  revocations: Revocations;
 }
 
-export function createAuthService({ database, tokens, passwords, sessions, cache, onRevoked }: AuthServiceDeps) {
+export function createAuthService({ database, tokens, passwords, sessions, cache, revocations }: AuthServiceDeps) {
   function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): TokenPairDto {
     const issued = tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
@@ -103,8 +103,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
     async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairDto> {
       const outcome = await sessions.rotate(refreshToken, client);
       if (outcome.kind === 'reused') {
-        cache.markSessionsEnded(outcome.userId, [outcome.sessionId]);
-        onRevoked('refresh_reuse');
+        revocations.announce({ reason: 'refresh_reuse', userId: outcome.userId, endedSessionIds: [outcome.sessionId] });
         throw new AppError('REFRESH_TOKEN_REUSED');
       }
       return tokenPair(outcome.session, outcome.userId, outcome.tokenVersion);

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterMySQL,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterStoreAbstract,
+} from 'rate-limiter-flexible';
 import type { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../config';
 import { watchedConnections } from '../db/query-watchdog';
+import type { RedisConnections } from '../db/redis';
 import { RATE_LIMIT_TABLE } from '../repositories/rate-limits.repository';
 
 /** One counter per rule and key, e.g. `loginPerIp` of `203.0.113.7`. */
@@ -35,33 +42,58 @@ export function accountKey(email: string): string {
   return createHash('sha256').update(email).digest('base64url');
 }
 
-/**
- * Counters in MySQL, shared by every instance. When MySQL fails, an in-memory limiter per process
- * takes over (rate-limiter-flexible's insurance), so limits stay on and requests never fail for it.
- */
-export function createRateLimiter(
-  settings: RateLimitSettings,
-  sequelize: Sequelize,
-  queryTimeoutMs: number,
-): RateLimiter {
+/** Where the counters live: MySQL (the default), or Redis when it is configured. */
+export type RateLimitStore = { sequelize: Sequelize; queryTimeoutMs: number } | { redis: RedisConnections };
+
+/** Counters in MySQL: a row per rule and key, expired rows purged with the other purges. */
+function mysqlLimiter(store: { sequelize: Sequelize; queryTimeoutMs: number }) {
   // The limiter queries raw connections, out of reach of the query hooks: bound them here, or a
   // frozen MySQL would hang every limited route instead of handing over to the in-memory limiter.
-  const storeClient = watchedConnections(sequelize, queryTimeoutMs);
-  function limiterFor(rule: RateLimitRule): RateLimiterMySQL {
-    const limit = { keyPrefix: rule, points: settings[rule], duration: settings.windowSeconds };
-    return new RateLimiterMySQL({
+  const storeClient = watchedConnections(store.sequelize, store.queryTimeoutMs);
+  return (limit: LimitOptions): RateLimiterStoreAbstract =>
+    new RateLimiterMySQL({
       ...limit,
       storeClient,
       storeType: 'sequelize',
-      dbName: sequelize.config.database,
+      dbName: store.sequelize.config.database,
       tableName: RATE_LIMIT_TABLE,
       tableCreated: true,
       // Expired rows go with the other purges (purge.service), not with a timer per limiter.
       clearExpiredByTimeout: false,
-      insuranceLimiter: new RateLimiterMemory(limit),
     });
+}
+
+/** Counters in Redis, which expires them itself: a login then writes nothing to MySQL for limits. */
+function redisLimiter({ redis }: { redis: RedisConnections }) {
+  return (limit: LimitOptions): RateLimiterStoreAbstract =>
+    new RateLimiterRedis({
+      ...limit,
+      keyPrefix: redis.name(`rate:${limit.keyPrefix}`),
+      storeClient: redis.commands,
+      // Straight to the in-memory limiter while disconnected, rather than a failing command each time.
+      rejectIfRedisNotReady: true,
+    });
+}
+
+interface LimitOptions {
+  keyPrefix: RateLimitRule;
+  points: number;
+  duration: number;
+  insuranceLimiter: RateLimiterMemory;
+}
+
+/**
+ * Counters shared by every instance, in MySQL or Redis. When the store fails, an in-memory limiter
+ * per process takes over (rate-limiter-flexible's insurance), so limits stay on and requests
+ * never fail for it.
+ */
+export function createRateLimiter(settings: RateLimitSettings, store: RateLimitStore): RateLimiter {
+  const build = 'redis' in store ? redisLimiter(store) : mysqlLimiter(store);
+  function limiterFor(rule: RateLimitRule): RateLimiterStoreAbstract {
+    const limit = { keyPrefix: rule, points: settings[rule], duration: settings.windowSeconds };
+    return build({ ...limit, insuranceLimiter: new RateLimiterMemory(limit) });
   }
-  const limiters: Record<RateLimitRule, RateLimiterMySQL> = {
+  const limiters: Record<RateLimitRule, RateLimiterStoreAbstract> = {
     signupPerIp: limiterFor('signupPerIp'),
     loginPerIp: limiterFor('loginPerIp'),
     loginFailuresPerAccount: limiterFor('loginFailuresPerAccount'),

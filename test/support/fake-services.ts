@@ -3,6 +3,7 @@ import { createAccountService } from '../../src/services/account.service';
 import { createAuthService } from '../../src/services/auth.service';
 import { createPasswordHasher } from '../../src/services/password.service';
 import { createRevocationCache } from '../../src/services/revocation-cache';
+import { applyRevocation, type Revocations } from '../../src/services/revocations';
 import { createSessionService } from '../../src/services/session.service';
 import { createTokenService } from '../../src/services/token.service';
 import { findAuthUser } from '../../src/services/user.service';
@@ -11,16 +12,13 @@ import { createFakeDatabase } from './fake-database';
 
 /**
  * The auth and account services wired as server.ts wires them, over an in-memory database: for
- * unit tests of their rules, where HTTP and MySQL add nothing. `revocations` lists what they told
- * the metrics, in order.
+ * unit tests of their rules, where HTTP and MySQL add nothing. `revocations` lists the reasons of
+ * what they announced, in order; each announcement is applied to the cache as server.ts's would be.
  */
 export function fakeServices(overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   const database = createFakeDatabase();
   const revocations: RevocationReason[] = [];
-  const onRevoked = (reason: RevocationReason): void => {
-    revocations.push(reason);
-  };
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService({ database, settings: config.sessions });
   const cache = createRevocationCache(
@@ -31,9 +29,15 @@ export function fakeServices(overrides: Record<string, string> = {}) {
     },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
+  const announced: Revocations = {
+    announce(revocation) {
+      applyRevocation(cache, revocation);
+      revocations.push(revocation.reason);
+    },
+  };
   const tokens = createTokenService(config.jwt);
-  const auth = createAuthService({ database, tokens, passwords, sessions, cache, onRevoked });
-  const account = createAccountService({ database, passwords, sessions, cache, onRevoked });
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations: announced });
+  const account = createAccountService({ database, passwords, sessions, revocations: announced });
   return { database, passwords, auth, account, revocations };
 }
 

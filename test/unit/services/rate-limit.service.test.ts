@@ -50,7 +50,7 @@ describe('createRateLimiter', () => {
       dialectOptions: { connectTimeout: 1_000 },
     });
     try {
-      const limiter = createRateLimiter(SETTINGS, unreachable, 1_000);
+      const limiter = createRateLimiter(SETTINGS, { sequelize: unreachable, queryTimeoutMs: 1_000 });
       const key = '203.0.113.9';
       const started = Date.now();
       const answers = [await limiter.consume('loginPerIp', key), await limiter.consume('loginPerIp', key)];

@@ -1,0 +1,58 @@
+import Joi from 'joi';
+import { secret, withDefault, type ValuesOf } from './declare';
+
+export interface RedisSettings {
+  /** null: no Redis, everything on MySQL (limits) and the TTL-bounded cache (revocations). */
+  redis: {
+    url: string;
+    /** Prepended to every key and channel, so several deployments (or tests) can share one Redis. */
+    keyPrefix: string;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+  } | null;
+}
+
+/** A bound on one wait for Redis, in milliseconds: at least 50, so it can never turn the bound off. */
+const waitMs = (maximum: number): Joi.NumberSchema => Joi.number().integer().min(50).max(maximum).unit('milliseconds');
+
+/** Redis, optional: shared rate-limit counters and instant revocation fan-out between instances. */
+export const REDIS_KEYS = {
+  // A secret: the URL may carry the Redis password.
+  REDIS_URL: secret(
+    Joi.string()
+      .uri({ scheme: ['redis', 'rediss'] })
+      .description(
+        'Redis for rate limits and revocation fan-out (redis[s]://[user:password@]host[:port][/db]); ' +
+          'unset: limits in MySQL, revocations seen elsewhere within REVOCATION_CACHE_TTL_MS.',
+      ),
+  ),
+  REDIS_KEY_PREFIX: withDefault(
+    Joi.string()
+      .pattern(/^[A-Za-z0-9:_.-]{1,64}$/)
+      .description('Prefix of every Redis key and channel this server uses; instances of one deployment share it.'),
+    'auth:',
+  ),
+  REDIS_CONNECT_TIMEOUT_MS: withDefault(
+    waitMs(60_000).description('Longest wait to open a Redis connection; the server retries by itself meanwhile.'),
+    1000,
+  ),
+  REDIS_COMMAND_TIMEOUT_MS: withDefault(
+    waitMs(60_000).description(
+      'Longest wait for one Redis command before the in-memory limiter takes over (never a 5xx).',
+    ),
+    250,
+  ),
+};
+
+export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisSettings> {
+  const url = raw.REDIS_URL;
+  if (url === undefined) return { redis: null };
+  return {
+    redis: Object.freeze({
+      url,
+      keyPrefix: raw.REDIS_KEY_PREFIX,
+      connectTimeoutMs: raw.REDIS_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: raw.REDIS_COMMAND_TIMEOUT_MS,
+    }),
+  };
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { findFreePort } from '../../scripts/free-port';
+import { connectRedis, type RedisConnections } from '../../src/db/redis';
+import { silentLogger, testConfig } from './config';
+
+/** The Redis this machine runs (CI too); every test namespaces its keys and channel with a fresh prefix. */
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const READY_TIMEOUT_MS = 20_000;
+
+/** A key prefix no other test (or engineer) uses. */
+export function randomKeyPrefix(): string {
+  return `test:${randomBytes(6).toString('hex')}:`;
+}
+
+/** Polls `condition` every 20 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+/** Opens the server's own Redis connections for `overrides` (REDIS_URL…), resolving once both are up. */
+export async function openRedis(overrides: Record<string, string>): Promise<RedisConnections> {
+  const settings = testConfig(overrides).redis;
+  if (settings === null) throw new Error('openRedis needs REDIS_URL');
+  const redis = connectRedis(settings, silentLogger);
+  await waitFor(() => redis.isUp());
+  return redis;
+}
+
+/** A plain client of the test's own, to look at what the server wrote. */
+export function inspector(url = LOCAL_REDIS_URL): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1 });
+}
+
+/** A redis-server of the test's own, on a free port with no persistence, to kill and restart at will. */
+export interface ThrowawayRedis {
+  url: string;
+  start(): Promise<void>;
+  /** SIGKILL, then waits for the process to exit. */
+  kill(): Promise<void>;
+}
+
+export async function createThrowawayRedis(): Promise<ThrowawayRedis> {
+  const port = await findFreePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  return {
+    url,
+    async start() {
+      const started = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      child = started;
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
+      try {
+        await waitFor(async () => {
+          if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
+          try {
+            if (probe.status !== 'ready') await probe.connect();
+            await probe.ping();
+            return true;
+          } catch {
+            probe.disconnect();
+            return false;
+          }
+        }, READY_TIMEOUT_MS);
+      } finally {
+        probe.disconnect();
+      }
+    },
+    async kill() {
+      const running = child;
+      child = null;
+      if (running === null || running.exitCode !== null) return;
+      const exited = once(running, 'exit');
+      running.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
