@@ -19,6 +19,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   /** When the email address was proven to be the user's; null until then. */
   declare emailVerified: CreationOptional<Date | null>;
   declare image: CreationOptional<string | null>;
+  /** When an admin or moderator suspended the user; null while the user may sign in. */
+  declare disabledAt: CreationOptional<Date | null>;
   declare role: CreationOptional<Role>;
   declare tokenVersion: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
@@ -33,6 +35,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         name: { type: DataTypes.STRING(100), allowNull: true },
         emailVerified: { type: DataTypes.DATE(3), allowNull: true },
         image: { type: DataTypes.STRING(2048), allowNull: true },
+        disabledAt: { type: DataTypes.DATE(3), allowNull: true },
         role: { type: DataTypes.ENUM(...ROLES), allowNull: false, defaultValue: 'user' },
         tokenVersion: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE(3),

@@ -10,6 +10,8 @@ export interface UserRecord {
   /** When the email address was proven to be the user's; null until then. */
   emailVerified: Date | null;
   image: string | null;
+  /** When an admin or moderator suspended the user; null while the user may sign in. */
+  disabledAt: Date | null;
   role: Role;
   /** Null for a user who only ever signed in through a provider: no password login. */
   passwordHash: string | null;
@@ -26,6 +28,7 @@ const FIELDS: (keyof UserRecord)[] = [
   'name',
   'emailVerified',
   'image',
+  'disabledAt',
   'role',
   'passwordHash',
   'tokenVersion',

@@ -30,6 +30,7 @@ export function userRecord(fields: Partial<UserRecord> & Pick<UserRecord, 'id'>)
     name: 'Test User',
     emailVerified: null,
     image: null,
+    disabledAt: null,
     role: 'user',
     passwordHash: null,
     tokenVersion: 0,
