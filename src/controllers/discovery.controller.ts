@@ -4,10 +4,10 @@ import type { DiscoveryService } from '../services/discovery.service';
 /** The public metadata other services verify our tokens with. */
 export function createDiscoveryController(discovery: DiscoveryService) {
   return {
-    jwks: (ctx: AppContext): void => {
+    jwks: async (ctx: AppContext): Promise<void> => {
       // Public by design; cached no longer than a rotated key takes to start signing.
       ctx.set('Cache-Control', `public, max-age=${discovery.jwksMaxAgeSeconds}`);
-      ctx.body = discovery.jwks();
+      ctx.body = await discovery.jwks();
     },
 
     openIdConfiguration: (ctx: AppContext): void => {

@@ -29,7 +29,8 @@ export function createDiscoveryService(config: Pick<Config, 'jwt' | 'keys'>, key
     /** Seconds the JWKS may be cached: never longer than a new key takes to sign here. */
     jwksMaxAgeSeconds: config.keys.refreshSeconds,
 
-    jwks(): { keys: PublicJwk[] } {
+    async jwks(): Promise<{ keys: PublicJwk[] }> {
+      await keys.refreshed();
       return { keys: keys.publicJwks() };
     },
 

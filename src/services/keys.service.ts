@@ -32,9 +32,14 @@ export interface KeyStore {
   /** Resolves once the keys are loaded; rejects (at startup) when there is none to sign with. */
   ready(): Promise<void>;
   signingKey(): Promise<SigningKey>;
+  /**
+   * Resolves once the keys are no older than KEYS_REFRESH_SECONDS: at once, except for the one
+   * request per interval that waits for the re-read (a failed re-read is logged, the old keys stay).
+   */
+  refreshed(): Promise<void>;
   /** The key a token's `kid` names, or null: unknown, retired, or malformed (null: a token without kid). */
   verificationKey(kid: string | null): Promise<VerificationKey | null>;
-  /** True while `kid` names a key this process verifies with (checked on every cached verification). */
+  /** True while `kid` names a key this process verifies with (checked on every cached verification, after refreshed()). */
   isUsable(kid: string | null): boolean;
   /** The public keys that may still verify tokens, for /.well-known/jwks.json; none for HMAC. */
   publicJwks(): PublicJwk[];
@@ -60,6 +65,7 @@ export function createHmacKeyStore(jwtConfig: Config['jwt']): KeyStore {
   const usable = (candidate: string | null): boolean => candidate === null || candidate === kid;
   return {
     ready: () => Promise.resolve(),
+    refreshed: () => Promise.resolve(),
     signingKey: () => Promise.resolve({ kid, algorithm: jwtConfig.algorithm, privateKey: key }),
     verificationKey: (candidate) =>
       Promise.resolve(usable(candidate) ? { kid, algorithm: jwtConfig.algorithm, publicKey: key } : null),
@@ -79,6 +85,7 @@ export function createFileKeyStore(path: string, algorithm: AsymmetricAlgorithm)
   const jwk = publicJwkOf(publicKey, kid, algorithm);
   return {
     ready: () => Promise.resolve(),
+    refreshed: () => Promise.resolve(),
     signingKey: () => Promise.resolve({ kid, algorithm, privateKey }),
     verificationKey: (candidate) => Promise.resolve(candidate === kid ? { kid, algorithm, publicKey } : null),
     isUsable: (candidate) => candidate === kid,
@@ -171,8 +178,8 @@ export function createDatabaseKeyStore(
     return reloadOnce();
   }
 
-  function refreshInBackground(): void {
-    refreshIfStale().catch((error: unknown) => {
+  function refreshed(): Promise<void> {
+    return refreshIfStale().catch((error: unknown) => {
       logger.error({ err: error }, 'could not re-read the signing keys');
     });
   }
@@ -209,6 +216,8 @@ export function createDatabaseKeyStore(
       }
     },
 
+    refreshed,
+
     async signingKey() {
       await (loadedAt === 0 ? reloadOnce() : refreshIfStale());
       if (signing === null) throw new Error(`no ${algorithm} signing key in signing_keys`);
@@ -216,7 +225,7 @@ export function createDatabaseKeyStore(
     },
 
     async verificationKey(kid) {
-      refreshInBackground();
+      await refreshed();
       if (kid === null) return null;
       const hit = known.get(kid);
       if (hit !== undefined) return hit;
@@ -231,12 +240,10 @@ export function createDatabaseKeyStore(
     },
 
     isUsable(kid) {
-      refreshInBackground();
       return kid !== null && known.has(kid);
     },
 
     publicJwks() {
-      refreshInBackground();
       return [...known.values()].map(({ jwk }) => jwk);
     },
 

@@ -181,6 +181,7 @@ export function createTokenService(jwtConfig: Config['jwt'], keys: KeyStore): To
     },
 
     async verifyAccessToken(token) {
+      await keys.refreshed();
       const known = verified.get(token);
       if (known !== undefined) {
         // A key retired since is refused even for a token verified before.
