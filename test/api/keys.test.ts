@@ -114,7 +114,7 @@ describe('asymmetric signing keys', () => {
             'an x5u header',
             jwt.sign(claims, stranger, {
               algorithm: 'RS256',
-              header: { alg: 'RS256', x5u: 'http://x/' } as jwt.JwtHeader,
+              header: { alg: 'RS256', x5u: 'http://x/' },
             }),
           ],
         ];

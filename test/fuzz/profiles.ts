@@ -72,7 +72,7 @@ export async function profileRoutes(server: Server, routes: readonly Route[]): P
         refusedValues: {},
       };
       const anonymous = await probe(null, null);
-      const asksForClient = anonymous.status === 401 && (anonymous.wwwAuthenticate ?? '').startsWith('Basic');
+      const asksForClient = anonymous.status === 401 && anonymous.wwwAuthenticate.startsWith('Basic');
       profile.isProtected = anonymous.status === 401 && !asksForClient;
       profile.clientCredentials = asksForClient ? basicAuth(TEST_CLIENT.id, TEST_CLIENT.secret) : null;
       const auth = profile.isProtected ? `Bearer ${accessToken}` : profile.clientCredentials;
