@@ -12,7 +12,7 @@ export function createDiscoveryController(discovery: DiscoveryService) {
 
     openIdConfiguration: (ctx: AppContext): void => {
       ctx.set('Cache-Control', `public, max-age=${discovery.jwksMaxAgeSeconds}`);
-      ctx.body = discovery.openIdConfiguration(ctx.origin);
+      ctx.body = discovery.openIdConfiguration(`${ctx.protocol}://${ctx.host}`);
     },
   };
 }

@@ -60,6 +60,16 @@ describe('asymmetric signing keys', () => {
         expect(jwt.verify(token, publicKey, { algorithms: [algorithm] })).to.have.property('sub');
       });
 
+      it("publishes openid-configuration with the tokens' issuer and URLs under it", async () => {
+        const response = await agent.get('/.well-known/openid-configuration').expect(200);
+        expect(response.body).to.include({
+          issuer: TEST_ISSUER,
+          jwks_uri: `${TEST_ISSUER}/.well-known/jwks.json`,
+          introspection_endpoint: `${TEST_ISSUER}/auth/introspect`,
+        });
+        expect(response.body.id_token_signing_alg_values_supported).to.deep.equal([algorithm]);
+      });
+
       it('stores the private key only encrypted (AES-256-GCM, bound to its kid)', async () => {
         const kid = String(headerOf(await login(agent)).kid);
         const row = await SigningKey.findByPk(kid, { raw: true });
