@@ -151,9 +151,16 @@ async function main(argv: string[]): Promise<number> {
       );
     });
   };
-  process.once('SIGINT', () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
+  // Stopped from a terminal, by `kill` or by a closed session: the servers and auth_bench go too.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => {
+      void cleanUp().finally(() => process.exit(code));
+    });
+  }
   try {
     const report = await bench(options, command, databaseUrl);
     const markdown = toMarkdown(report);
