@@ -2,9 +2,10 @@ import type { Sequelize } from 'sequelize';
 import { Account } from './account.model';
 import { BlockedToken } from './blocked-token.model';
 import { Session } from './session.model';
+import { SigningKey } from './signing-key.model';
 import { User } from './user.model';
 
-export { Account, BlockedToken, Session, User };
+export { Account, BlockedToken, Session, SigningKey, User };
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
@@ -15,6 +16,7 @@ export function initModels(sequelize: Sequelize): void {
   BlockedToken.initialise(sequelize);
   Session.initialise(sequelize);
   Account.initialise(sequelize);
+  SigningKey.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });

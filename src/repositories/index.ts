@@ -3,6 +3,7 @@ import { inTransaction } from '../db/transaction';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
+import { createSigningKeysRepository, type SigningKeysRepository } from './signing-keys.repository';
 import { createUsersRepository, type UsersRepository } from './users.repository';
 
 /** Every table the services read and write, one repository each. */
@@ -15,6 +16,7 @@ export interface Repositories {
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
 export interface Database extends Repositories {
   rateLimits: RateLimitsRepository;
+  signingKeys: SigningKeysRepository;
   /**
    * Runs `work` in one transaction, with repositories bound to it; a deadlock runs it again (see
    * inTransaction), so `work` only touches them: caches learn of its changes after this resolves.
@@ -35,6 +37,7 @@ export function createDatabase(sequelize: Sequelize): Database {
   return {
     ...createRepositories(),
     rateLimits: createRateLimitsRepository(sequelize),
+    signingKeys: createSigningKeysRepository(),
     inTransaction: (work) => inTransaction(sequelize, (transaction) => work(createRepositories(transaction))),
   };
 }
@@ -42,4 +45,5 @@ export function createDatabase(sequelize: Sequelize): Database {
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
+export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 export type { LockedUser, UserRecord, UsersRepository } from './users.repository';
