@@ -11,7 +11,8 @@ Commands (exactly one):
   --drop        undo every migration: drops this server's tables, keeps the database itself and
                 an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
-  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches
+  --purge       delete expired blocked tokens, session rows, rate-limit rows, adapter sessions, verification tokens
+                (adapter sessions and verification tokens: of Auth.js apps, see /adapter), in batches
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
     --workers N with --server: N processes on one port (node:cluster); auto = one per core
   --help        print this help
