@@ -3,14 +3,7 @@ import type { Adapter, AdapterAccount } from '@auth/core/adapters';
 import { expect } from 'chai';
 import { Account, AuthjsSession, Authenticator, VerificationToken } from '../../src/models';
 import { tokenHash } from '../../src/services/adapter-wire';
-import {
-  adapterFor,
-  authjsUser,
-  startLiveServer,
-  stopLiveServer,
-  userRow,
-  type LiveServer,
-} from '../support/adapter';
+import { adapterFor, authjsUser, startLiveServer, stopLiveServer, userRow, type LiveServer } from '../support/adapter';
 import { uniqueEmail } from '../support/factories';
 
 /** Adapter methods are optional in Auth.js's type; ours implements every one. */
@@ -135,7 +128,10 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
 
     expect(await must(adapter.getSessionAndUser)(sessionToken)).to.deep.equal({ session, user });
     const later = new Date(expires.getTime() + 86_400_000);
-    expect(await must(adapter.updateSession)({ sessionToken, expires: later })).to.deep.equal({ ...session, expires: later });
+    expect(await must(adapter.updateSession)({ sessionToken, expires: later })).to.deep.equal({
+      ...session,
+      expires: later,
+    });
     expect((await must(adapter.getSessionAndUser)(sessionToken))?.session.expires).to.deep.equal(later);
 
     await must(adapter.deleteSession)(sessionToken);
@@ -169,7 +165,11 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     expect(row?.tokenHash).to.equal(tokenHash(token));
 
     expect(await must(adapter.useVerificationToken)({ identifier: uniqueEmail(), token })).to.equal(null);
-    expect(await must(adapter.useVerificationToken)({ identifier, token })).to.deep.equal({ identifier, token, expires });
+    expect(await must(adapter.useVerificationToken)({ identifier, token })).to.deep.equal({
+      identifier,
+      token,
+      expires,
+    });
     expect(await must(adapter.useVerificationToken)({ identifier, token })).to.equal(null);
   });
 
