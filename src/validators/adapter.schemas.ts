@@ -100,7 +100,10 @@ export const adapterAccountSchema = Joi.object<AdapterAccountInput>({
   session_state: nullableText(255),
 })
   // Further fields a provider's token endpoint returned (expires_in, refresh_token_expires_in …).
-  .pattern(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, [Joi.string().max(8192), Joi.number(), Joi.boolean(), null])
+  .pattern(
+    /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
+    Joi.alternatives().try(Joi.string().max(8192), Joi.number(), Joi.boolean()).allow(null),
+  )
   .required();
 
 export interface SessionTokenParams {
