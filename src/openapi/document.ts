@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
+import { adapterPaths } from './adapter.paths';
 import { authPaths } from './auth.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
@@ -38,11 +39,16 @@ export function buildOpenApiDocument(): OpenAPIObject {
     tags: [
       { name: 'auth', description: 'Accounts and token pairs' },
       { name: 'account', description: 'What a signed-in user does to their sessions and password' },
+      {
+        name: 'adapter',
+        description:
+          'The database of an Auth.js app (docs/reference/authjs.md): only while AUTHJS_ADAPTER_SECRET is set, else 404',
+      },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...systemPaths },
+    paths: { ...authPaths, ...accountPaths, ...adapterPaths, ...systemPaths },
     components: {
       schemas,
       responses: sharedResponses,

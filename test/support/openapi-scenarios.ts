@@ -3,6 +3,7 @@ import { Session } from '../../src/models';
 import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
 import { bearer, call, tokenFor, withValidBody, type Scenario } from './openapi-call';
+import { ADAPTER_SCENARIOS, ADAPTER_SECRET_SCENARIO } from './openapi-adapter';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
 /**
@@ -48,6 +49,7 @@ export const SHARED_SCENARIOS: Record<string, Scenario> = {
     const token = await tokenFor(operation);
     return withDatabaseDown(async () => withValidBody(call(operation, token), operation));
   },
+  ADAPTER_SECRET_INVALID: ADAPTER_SECRET_SCENARIO,
   ...TRANSPORT_SCENARIOS,
 };
 
@@ -154,4 +156,5 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
     },
   },
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
+  ...ADAPTER_SCENARIOS,
 };
