@@ -72,11 +72,15 @@ describe('Auth.js itself (@auth/core Auth()) with our adapter, database sessions
   });
   after(() => stopLiveServer(live));
 
-  const request = (jar: CookieJar, path: string, init: RequestInit = {}) =>
+  const request = (jar: CookieJar, path: string, init: { method?: string; body?: string; form?: boolean } = {}) =>
     Auth(
       new Request(path.startsWith('http') ? path : `${ORIGIN}${path}`, {
-        ...init,
-        headers: { cookie: jar.header(), ...init.headers },
+        method: init.method ?? 'GET',
+        ...(init.body === undefined ? {} : { body: init.body }),
+        headers: {
+          cookie: jar.header(),
+          ...(init.form === true ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
       }),
       config,
     ).then((response) => {
@@ -95,7 +99,7 @@ describe('Auth.js itself (@auth/core Auth()) with our adapter, database sessions
 
     const signIn = await request(jar, '/auth/signin/email', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: true,
       body: new URLSearchParams({ csrfToken: await csrfToken(jar), email: address }).toString(),
     });
     expect(signIn.status).to.equal(302);
@@ -116,7 +120,7 @@ describe('Auth.js itself (@auth/core Auth()) with our adapter, database sessions
 
     const signOut = await request(jar, '/auth/signout', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: true,
       body: new URLSearchParams({ csrfToken: await csrfToken(jar) }).toString(),
     });
     expect(signOut.status).to.equal(302);
@@ -130,7 +134,7 @@ describe('Auth.js itself (@auth/core Auth()) with our adapter, database sessions
     const jar = new CookieJar();
     await request(jar, '/auth/signin/email', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: true,
       body: new URLSearchParams({ csrfToken: await csrfToken(jar), email: uniqueEmail() }).toString(),
     });
     const link = links[0] ?? '';

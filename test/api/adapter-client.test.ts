@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Adapter, AdapterAccount } from '@auth/core/adapters';
+import type { AdapterAccount } from '@auth/core/adapters';
+import type { AuthServerAdapter } from '../../clients/authjs/src';
 import { expect } from 'chai';
 import { Account, AuthjsSession, Authenticator, VerificationToken } from '../../src/models';
 import { tokenHash } from '../../src/services/adapter-wire';
 import { adapterFor, authjsUser, startLiveServer, stopLiveServer, userRow, type LiveServer } from '../support/adapter';
 import { uniqueEmail } from '../support/factories';
-
-/** Adapter methods are optional in Auth.js's type; ours implements every one. */
-function must<T>(method: T | undefined): T {
-  if (method === undefined) throw new Error('adapter method missing');
-  return method;
-}
 
 function oauthAccount(userId: string): AdapterAccount {
   return {
@@ -35,7 +30,7 @@ const inAnHour = () => new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000
 
 describe('clients/authjs: the behaviours of the Auth.js adapter test suite, against the live server', () => {
   let live: LiveServer;
-  let adapter: Adapter;
+  let adapter: AuthServerAdapter;
 
   before(async () => {
     live = await startLiveServer();
@@ -45,7 +40,7 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
 
   it('createUser stores a user without a password and answers every AdapterUser field as sent', async () => {
     const sent = authjsUser();
-    const user = await must(adapter.createUser)(sent);
+    const user = await adapter.createUser(sent);
     expect(user.id).to.match(/^[1-9][0-9]*$/);
     expect({ ...user, id: sent.id }).to.deep.equal(sent);
     const row = await userRow(user.id);
@@ -54,44 +49,44 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
   });
 
   it('getUser, getUserByEmail: the user, or null for a miss (also an id that is not ours)', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
-    expect(await must(adapter.getUser)(user.id)).to.deep.equal(user);
-    expect(await must(adapter.getUserByEmail)(user.email)).to.deep.equal(user);
-    expect(await must(adapter.getUser)('999999999')).to.equal(null);
-    expect(await must(adapter.getUser)(randomUUID())).to.equal(null);
-    expect(await must(adapter.getUserByEmail)(uniqueEmail())).to.equal(null);
+    const user = await adapter.createUser(authjsUser());
+    expect(await adapter.getUser(user.id)).to.deep.equal(user);
+    expect(await adapter.getUserByEmail(user.email)).to.deep.equal(user);
+    expect(await adapter.getUser('999999999')).to.equal(null);
+    expect(await adapter.getUser(randomUUID())).to.equal(null);
+    expect(await adapter.getUserByEmail(uniqueEmail())).to.equal(null);
   });
 
   it('createUser with the email of an existing user throws EMAIL_TAKEN', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
-    const error = await Promise.resolve(must(adapter.createUser)({ ...authjsUser(), email: user.email })).catch(String);
+    const user = await adapter.createUser(authjsUser());
+    const error = await Promise.resolve(adapter.createUser({ ...authjsUser(), email: user.email })).catch(String);
     expect(error).to.include('EMAIL_TAKEN');
   });
 
   it('updateUser changes the fields sent and keeps the others', async () => {
-    const user = await must(adapter.createUser)({ ...authjsUser(), emailVerified: null });
+    const user = await adapter.createUser({ ...authjsUser(), emailVerified: null });
     const verifiedAt = new Date('2026-12-01T10:00:00.000Z');
-    const updated = await must(adapter.updateUser)({ id: user.id, name: 'Bill Murray', emailVerified: verifiedAt });
+    const updated = await adapter.updateUser({ id: user.id, name: 'Bill Murray', emailVerified: verifiedAt });
     expect(updated).to.deep.equal({ ...user, name: 'Bill Murray', emailVerified: verifiedAt });
-    expect(await must(adapter.getUser)(user.id)).to.deep.equal(updated);
+    expect(await adapter.getUser(user.id)).to.deep.equal(updated);
   });
 
   it('linkAccount, getUserByAccount, getAccount: every account field round-trips; unlinkAccount keeps the user', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const account = oauthAccount(user.id);
-    expect(await must(adapter.linkAccount)(account)).to.deep.equal(account);
+    expect(await adapter.linkAccount(account)).to.deep.equal(account);
     const key = { provider: account.provider, providerAccountId: account.providerAccountId };
-    expect(await must(adapter.getUserByAccount)(key)).to.deep.equal(user);
-    expect(await must(adapter.getAccount)(account.providerAccountId, account.provider)).to.deep.equal(account);
+    expect(await adapter.getUserByAccount(key)).to.deep.equal(user);
+    expect(await adapter.getAccount(account.providerAccountId, account.provider)).to.deep.equal(account);
 
-    await must(adapter.unlinkAccount)(key);
-    expect(await must(adapter.getUserByAccount)(key)).to.equal(null);
-    expect(await must(adapter.getAccount)(account.providerAccountId, account.provider)).to.equal(null);
-    expect(await must(adapter.getUser)(user.id)).to.deep.equal(user);
+    await adapter.unlinkAccount(key);
+    expect(await adapter.getUserByAccount(key)).to.equal(null);
+    expect(await adapter.getAccount(account.providerAccountId, account.provider)).to.equal(null);
+    expect(await adapter.getUser(user.id)).to.deep.equal(user);
   });
 
   it('linkAccount keeps null where null was sent, and nothing where nothing was', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const account: AdapterAccount = {
       userId: user.id,
       type: 'oidc',
@@ -100,63 +95,63 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
       refresh_token: null as unknown as string,
       access_token: 'only-this',
     };
-    await must(adapter.linkAccount)(account);
-    expect(await must(adapter.getAccount)(account.providerAccountId, account.provider)).to.deep.equal(account);
+    await adapter.linkAccount(account);
+    expect(await adapter.getAccount(account.providerAccountId, account.provider)).to.deep.equal(account);
   });
 
   it('linkAccount of an account already linked throws ADAPTER_CONFLICT; to an unknown user ADAPTER_USER_NOT_FOUND', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const account = oauthAccount(user.id);
-    await must(adapter.linkAccount)(account);
+    await adapter.linkAccount(account);
     const errors = await Promise.all([
-      Promise.resolve(must(adapter.linkAccount)(account)).catch(String),
-      Promise.resolve(must(adapter.linkAccount)({ ...oauthAccount('999999999') })).catch(String),
+      Promise.resolve(adapter.linkAccount(account)).catch(String),
+      Promise.resolve(adapter.linkAccount({ ...oauthAccount('999999999') })).catch(String),
     ]);
     expect(errors[0]).to.include('ADAPTER_CONFLICT');
     expect(errors[1]).to.include('ADAPTER_USER_NOT_FOUND');
   });
 
   it('createSession, getSessionAndUser, updateSession, deleteSession; the token is stored as its SHA-256 only', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const sessionToken = randomUUID();
     const expires = inAnHour();
-    const session = await must(adapter.createSession)({ sessionToken, userId: user.id, expires });
+    const session = await adapter.createSession({ sessionToken, userId: user.id, expires });
     expect(session).to.deep.equal({ sessionToken, userId: user.id, expires });
     const row = await AuthjsSession.findOne({ where: { userId: Number(user.id) }, raw: true });
     expect(row?.sessionTokenHash).to.equal(tokenHash(sessionToken));
     expect(JSON.stringify(row)).to.not.include(sessionToken);
 
-    expect(await must(adapter.getSessionAndUser)(sessionToken)).to.deep.equal({ session, user });
+    expect(await adapter.getSessionAndUser(sessionToken)).to.deep.equal({ session, user });
     const later = new Date(expires.getTime() + 86_400_000);
-    expect(await must(adapter.updateSession)({ sessionToken, expires: later })).to.deep.equal({
+    expect(await adapter.updateSession({ sessionToken, expires: later })).to.deep.equal({
       ...session,
       expires: later,
     });
-    expect((await must(adapter.getSessionAndUser)(sessionToken))?.session.expires).to.deep.equal(later);
+    expect((await adapter.getSessionAndUser(sessionToken))?.session.expires).to.deep.equal(later);
 
-    await must(adapter.deleteSession)(sessionToken);
-    expect(await must(adapter.getSessionAndUser)(sessionToken)).to.equal(null);
-    expect(await must(adapter.updateSession)({ sessionToken, expires: later })).to.equal(null);
+    await adapter.deleteSession(sessionToken);
+    expect(await adapter.getSessionAndUser(sessionToken)).to.equal(null);
+    expect(await adapter.updateSession({ sessionToken, expires: later })).to.equal(null);
   });
 
   it('getSessionAndUser answers null for an expired session and for a disabled user', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const expired = randomUUID();
-    await must(adapter.createSession)({ sessionToken: expired, userId: user.id, expires: new Date(Date.now() - 1000) });
-    expect(await must(adapter.getSessionAndUser)(expired)).to.equal(null);
+    await adapter.createSession({ sessionToken: expired, userId: user.id, expires: new Date(Date.now() - 1000) });
+    expect(await adapter.getSessionAndUser(expired)).to.equal(null);
 
     const live = randomUUID();
-    await must(adapter.createSession)({ sessionToken: live, userId: user.id, expires: inAnHour() });
-    expect(await must(adapter.getSessionAndUser)(live)).to.not.equal(null);
+    await adapter.createSession({ sessionToken: live, userId: user.id, expires: inAnHour() });
+    expect(await adapter.getSessionAndUser(live)).to.not.equal(null);
     await (await userRow(user.id))?.update({ disabledAt: new Date() });
-    expect(await must(adapter.getSessionAndUser)(live)).to.equal(null);
+    expect(await adapter.getSessionAndUser(live)).to.equal(null);
   });
 
   it('createVerificationToken, useVerificationToken: the token once, then null; stored hashed', async () => {
     const identifier = uniqueEmail();
     const token = randomUUID();
     const expires = inAnHour();
-    expect(await must(adapter.createVerificationToken)({ identifier, token, expires })).to.deep.equal({
+    expect(await adapter.createVerificationToken({ identifier, token, expires })).to.deep.equal({
       identifier,
       token,
       expires,
@@ -164,27 +159,27 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     const row = await VerificationToken.findOne({ where: { identifier }, raw: true });
     expect(row?.tokenHash).to.equal(tokenHash(token));
 
-    expect(await must(adapter.useVerificationToken)({ identifier: uniqueEmail(), token })).to.equal(null);
-    expect(await must(adapter.useVerificationToken)({ identifier, token })).to.deep.equal({
+    expect(await adapter.useVerificationToken({ identifier: uniqueEmail(), token })).to.equal(null);
+    expect(await adapter.useVerificationToken({ identifier, token })).to.deep.equal({
       identifier,
       token,
       expires,
     });
-    expect(await must(adapter.useVerificationToken)({ identifier, token })).to.equal(null);
+    expect(await adapter.useVerificationToken({ identifier, token })).to.equal(null);
   });
 
   it('useVerificationToken: of concurrent uses of one token, exactly one gets it', async () => {
     const identifier = uniqueEmail();
     const token = randomUUID();
-    await must(adapter.createVerificationToken)({ identifier, token, expires: inAnHour() });
+    await adapter.createVerificationToken({ identifier, token, expires: inAnHour() });
     const uses = await Promise.all(
-      Array.from({ length: 5 }, () => must(adapter.useVerificationToken)({ identifier, token })),
+      Array.from({ length: 5 }, () => Promise.resolve(adapter.useVerificationToken({ identifier, token }))),
     );
     expect(uses.filter((use) => use !== null)).to.have.length(1);
   });
 
   it('authenticators: create, get, list by user, update the counter', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const authenticator = {
       credentialID: randomUUID(),
       userId: user.id,
@@ -195,28 +190,28 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
       credentialBackedUp: false,
       transports: 'internal,hybrid',
     };
-    expect(await must(adapter.createAuthenticator)(authenticator)).to.deep.equal(authenticator);
-    expect(await must(adapter.getAuthenticator)(authenticator.credentialID)).to.deep.equal(authenticator);
-    expect(await must(adapter.listAuthenticatorsByUserId)(user.id)).to.deep.equal([authenticator]);
-    expect(await must(adapter.updateAuthenticatorCounter)(authenticator.credentialID, 7)).to.deep.equal({
+    expect(await adapter.createAuthenticator(authenticator)).to.deep.equal(authenticator);
+    expect(await adapter.getAuthenticator(authenticator.credentialID)).to.deep.equal(authenticator);
+    expect(await adapter.listAuthenticatorsByUserId(user.id)).to.deep.equal([authenticator]);
+    expect(await adapter.updateAuthenticatorCounter(authenticator.credentialID, 7)).to.deep.equal({
       ...authenticator,
       counter: 7,
     });
-    expect(await must(adapter.getAuthenticator)(randomUUID())).to.equal(null);
-    expect(await must(adapter.listAuthenticatorsByUserId)('999999999')).to.deep.equal([]);
-    const missing = await Promise.resolve(must(adapter.updateAuthenticatorCounter)(randomUUID(), 1)).catch(String);
+    expect(await adapter.getAuthenticator(randomUUID())).to.equal(null);
+    expect(await adapter.listAuthenticatorsByUserId('999999999')).to.deep.equal([]);
+    const missing = await Promise.resolve(adapter.updateAuthenticatorCounter(randomUUID(), 1)).catch(String);
     expect(missing).to.include('AUTHENTICATOR_NOT_FOUND');
   });
 
   it('deleteUser removes the user with its accounts, sessions, verification tokens and authenticators', async () => {
-    const user = await must(adapter.createUser)(authjsUser());
+    const user = await adapter.createUser(authjsUser());
     const account = oauthAccount(user.id);
-    await must(adapter.linkAccount)(account);
+    await adapter.linkAccount(account);
     const sessionToken = randomUUID();
-    await must(adapter.createSession)({ sessionToken, userId: user.id, expires: inAnHour() });
-    await must(adapter.createVerificationToken)({ identifier: user.email, token: randomUUID(), expires: inAnHour() });
+    await adapter.createSession({ sessionToken, userId: user.id, expires: inAnHour() });
+    await adapter.createVerificationToken({ identifier: user.email, token: randomUUID(), expires: inAnHour() });
     const credentialID = randomUUID();
-    await must(adapter.createAuthenticator)({
+    await adapter.createAuthenticator({
       credentialID,
       userId: user.id,
       providerAccountId: account.providerAccountId,
@@ -226,16 +221,16 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
       credentialBackedUp: true,
     });
 
-    await must(adapter.deleteUser)(user.id);
+    await adapter.deleteUser(user.id);
 
-    expect(await must(adapter.getUser)(user.id)).to.equal(null);
-    expect(await must(adapter.getSessionAndUser)(sessionToken)).to.equal(null);
+    expect(await adapter.getUser(user.id)).to.equal(null);
+    expect(await adapter.getSessionAndUser(sessionToken)).to.equal(null);
     const userId = Number(user.id);
     expect(await Account.count({ where: { userId } })).to.equal(0);
     expect(await AuthjsSession.count({ where: { userId } })).to.equal(0);
     expect(await Authenticator.count({ where: { userId } })).to.equal(0);
     expect(await VerificationToken.count({ where: { identifier: user.email } })).to.equal(0);
     // Deleting again is no error.
-    await must(adapter.deleteUser)(user.id);
+    await adapter.deleteUser(user.id);
   });
 });

@@ -18,7 +18,8 @@ async function createdUser(): Promise<{ id: string; email: string }> {
     emailVerified: new Date().toISOString(),
     image: 'https://example.com/a.png',
   };
-  return (await adapter('post', '/adapter/users').send(user).expect(200)).body;
+  const response = await adapter('post', '/adapter/users').send(user).expect(200);
+  return response.body as { id: string; email: string };
 }
 
 async function linkedAccount() {

@@ -16,6 +16,9 @@ export interface AuthServerAdapterOptions {
   fetch?: typeof fetch;
 }
 
+/** Every Adapter operation, each present (Auth.js declares them optional). */
+export type AuthServerAdapter = { [Operation in keyof Adapter]-?: NonNullable<Adapter[Operation]> };
+
 /** An error answer of the server: its message starts with our error code, e.g. `EMAIL_TAKEN: …`. */
 export class AuthServerError extends Error {
   override name = 'AuthServerError';
@@ -54,7 +57,7 @@ function toVerificationToken(value: Json): VerificationToken {
  * (getSessionAndUser included), with the global fetch. A miss is null; an error answer throws an
  * AuthServerError carrying the server's error code.
  */
-export function authServerAdapter(options: AuthServerAdapterOptions): Adapter {
+export function authServerAdapter(options: AuthServerAdapterOptions): AuthServerAdapter {
   const origin = options.url.replace(/\/+$/, '');
   const send = options.fetch ?? fetch;
 
