@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
 import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
+import { createAdminController } from './controllers/admin.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createHealthController } from './controllers/health.controller';
 import { createAuthenticate } from './middleware/authenticate';
@@ -20,13 +21,16 @@ import { securityHeaders } from './middleware/security-headers';
 import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDatabase } from './repositories';
+import { createAdminRouter } from './routes/admin.routes';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
 import { createAccountService } from './services/account.service';
+import { createAdminService } from './services/admin.service';
 import { createAuthService } from './services/auth.service';
 import { createHealthService } from './services/health.service';
+import { createOutbox } from './services/outbox.service';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
@@ -73,16 +77,20 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   );
   const tokens = createTokenService(config.jwt);
   const revocations = createRevocations({ cache, metrics, redis, logger });
-  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations });
+  const outbox = createOutbox(config.webhooks);
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations, outbox });
   const account = createAccountService({ database, passwords, sessions, revocations });
+  const admin = createAdminService({ database, revocations, outbox });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
+  const authenticate = createAuthenticate(auth, cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
-    createAuthenticate(auth, cookies),
+    authenticate,
     createRateLimits(createRateLimiter(config.rateLimits, limitStore)),
   );
+  const adminRouter = createAdminRouter(createAdminController(admin), authenticate);
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
   // its own rate-limit key. maxIpsCount keeps the hops our proxies added, not what the client sent.
@@ -99,6 +107,8 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(adminRouter.routes());
+  app.use(adminRouter.allowedMethods());
   app.use(health.routes());
   app.use(health.allowedMethods());
   const docs = createDocsRouter(buildOpenApiDocument());

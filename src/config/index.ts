@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { adminSettings, ADMIN_KEYS, type AdminSettings } from './admin';
 import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './database';
 import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
@@ -18,7 +19,14 @@ export type { RedisSettings } from './redis';
 export type { JwtAlgorithm } from './tokens';
 
 export interface Config
-  extends HttpSettings, DatabaseSettings, TokenSettings, SessionSettings, ObservabilitySettings, RedisSettings {
+  extends
+    HttpSettings,
+    DatabaseSettings,
+    TokenSettings,
+    SessionSettings,
+    ObservabilitySettings,
+    RedisSettings,
+    AdminSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
 }
@@ -38,6 +46,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
   { title: 'Redis', keys: REDIS_KEYS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
+  { title: 'Admin, audit log and webhooks', keys: ADMIN_KEYS },
 ];
 
 const KEYS = {
@@ -49,6 +58,7 @@ const KEYS = {
   ...RATE_LIMIT_KEYS,
   ...REDIS_KEYS,
   ...OBSERVABILITY_KEYS,
+  ...ADMIN_KEYS,
 };
 
 /** The validated environment, one property per key; its type comes from the declarations. */
@@ -88,5 +98,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     rateLimits: Object.freeze(rateLimitSettings(raw)),
     ...redisSettings(raw),
     ...observabilitySettings(raw),
+    ...adminSettings(raw),
   });
 }

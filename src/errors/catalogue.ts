@@ -148,6 +148,23 @@ export const ERRORS = {
       ' without an `X-CSRF-Token` equal to the CSRF cookie.',
     clientAction: "Send the CSRF cookie's value (also returned as `csrf_token`) in the `X-CSRF-Token` header.",
   },
+  FORBIDDEN: {
+    status: 403,
+    message: 'Your role does not allow this.',
+    when:
+      'An `/admin` route above your role (read from the database on every request, not from the token); a ' +
+      'moderator acting on a moderator or admin, or changing `role` or `email`; anyone changing their own ' +
+      'role, disabling or deleting themselves.',
+    clientAction: 'Do not retry: ask an admin. A role change applies on your very next request.',
+  },
+  USER_DISABLED: {
+    status: 403,
+    message: 'This account has been disabled.',
+    when:
+      '`POST /auth/login` with the right password for a disabled user (a wrong one is 401 ' +
+      '`INVALID_CREDENTIALS`, so the answer tells nothing without the password); a refresh of a disabled user.',
+    clientAction: 'Tell the user the account is suspended; only an admin or moderator can enable it again.',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such route.',
@@ -162,6 +179,12 @@ export const ERRORS = {
       " sessions: unknown, already ended, or someone else's.",
     clientAction: 'Reload the list with `GET /auth/sessions`; the session may already be over.',
   },
+  TARGET_USER_NOT_FOUND: {
+    status: 404,
+    message: 'No user has this id.',
+    when: 'An `/admin/users/:id` route for an id no user has (never existed, or deleted).',
+    clientAction: 'Reload the list with `GET /admin/users`; the user may have been deleted.',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'This method is not allowed on this route.',
@@ -173,6 +196,14 @@ export const ERRORS = {
     message: 'An account with this email already exists.',
     when: 'The email exists, in any letter case; of concurrent signups with one email exactly one wins.',
     clientAction: 'Log in instead, or sign up with another email.',
+  },
+  LAST_ADMIN: {
+    status: 409,
+    message: 'This would leave no enabled admin.',
+    when:
+      'Demoting, disabling or deleting the last enabled admin; of two admins demoting each other at once, ' +
+      'one wins and the other gets this.',
+    clientAction: 'Make another user an admin first (`PATCH /admin/users/:id` or `node app --create-admin`).',
   },
   REFRESH_CONFLICT: {
     status: 409,

@@ -54,6 +54,26 @@ export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandle
   };
 }
 
+/** Wraps a controller that takes a query string: 400 unless it matches `schema`, as for a body. */
+export function withQuery<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler<T>) {
+  return async (ctx: AppContext): Promise<void> => {
+    await handler(ctx, validated(schema, ctx.query, 'query'));
+  };
+}
+
+/** Wraps a controller that takes path parameters and a JSON body: the parameters are checked first. */
+export function withParamsAndBody<P, B>(
+  paramsSchema: Joi.ObjectSchema<P>,
+  bodySchema: Joi.ObjectSchema<B>,
+  handler: (ctx: AppContext, params: P, body: B) => Promise<void>,
+) {
+  return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
+    const params = validated(paramsSchema, ctx.params, 'params');
+    const body = await readJsonBody(ctx);
+    await handler(ctx, params, validated(bodySchema, body === null ? {} : body.json, 'body'));
+  };
+}
+
 /** The validated, normalised `value`, or 400 VALIDATION_FAILED with one detail per bad field. */
 function validated<T>(schema: Joi.ObjectSchema<T>, value: unknown, wholeValueName: string): T {
   const result = schema.validate(value, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });

@@ -1,13 +1,17 @@
 import type { Sequelize } from 'sequelize';
 import { Account } from './account.model';
+import { AuditEvent } from './audit-event.model';
 import { BlockedToken } from './blocked-token.model';
 import { Session } from './session.model';
 import { User } from './user.model';
+import { WebhookDelivery } from './webhook-delivery.model';
 
-export { Account, BlockedToken, Session, User };
+export { Account, AuditEvent, BlockedToken, Session, User, WebhookDelivery };
+export { AUDIT_ACTIONS, type AuditAction, type AuditChanges } from './audit-event.model';
+export { WEBHOOK_EVENTS, type WebhookDeliveryStatus, type WebhookEventType } from './webhook-delivery.model';
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
-export type { Role } from './user.model';
+export { ROLES, type Role } from './user.model';
 
 /** Initialises every model on `sequelize`, then their associations. */
 export function initModels(sequelize: Sequelize): void {
@@ -15,6 +19,8 @@ export function initModels(sequelize: Sequelize): void {
   BlockedToken.initialise(sequelize);
   Session.initialise(sequelize);
   Account.initialise(sequelize);
+  AuditEvent.initialise(sequelize);
+  WebhookDelivery.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });

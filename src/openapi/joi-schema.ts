@@ -102,6 +102,10 @@ function stringSchema(node: Description, where: string): SchemaObject {
         if (patternName !== null) notes.push(`${capitalised(patternName)}.`);
         break;
       }
+      case 'isoDate':
+        schema.format = 'date-time';
+        normalisations.push('read as an ISO 8601 date');
+        break;
       case 'custom':
         // Code JSON Schema cannot state: the rule must say in words what it checks.
         if (typeof args.description !== 'string') throw new Error(`${at}: a custom rule needs a description`);
@@ -126,8 +130,25 @@ function byteLengthNote({ min, max }: { min?: number; max?: number }): string | 
 
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** Integers and numbers: `.integer()`, `.min()`, `.max()`. */
+function numberSchema(node: Description, where: string): SchemaObject {
+  const schema: SchemaObject = { type: 'number' };
+  for (const { name, args } of rulesOf(node, where)) {
+    const at = `${where} rule ${name}`;
+    if (name === 'integer') schema.type = 'integer';
+    else if (name === 'min') schema.minimum = numberArgument(args, 'limit', at);
+    else if (name === 'max') schema.maximum = numberArgument(args, 'limit', at);
+    else throw new Error(`${where}: the OpenAPI document cannot express Joi rule "${name}"`);
+  }
+  return schema;
+}
+
 function objectSchema(node: Description, where: string): SchemaObject {
-  if (rulesOf(node, where).length > 0) throw new Error(`${where}: object rules are not supported`);
+  let minProperties: number | undefined;
+  for (const { name, args } of rulesOf(node, where)) {
+    if (name !== 'min') throw new Error(`${where}: object rule "${name}" is not supported`);
+    minProperties = numberArgument(args, 'limit', `${where} rule min`);
+  }
   const keys = recordAt(node.keys ?? {}, `${where} keys`);
   const properties: Record<string, SchemaObject> = {};
   const required: string[] = [];
@@ -136,7 +157,13 @@ function objectSchema(node: Description, where: string): SchemaObject {
     if (presenceOf(recordAt(child, `${where}.${key}`), `${where}.${key}`) === 'required') required.push(key);
   }
   // Joi refuses keys it was not told about (an object's `unknown` flag would allow them).
-  return { type: 'object', required, additionalProperties: false, properties };
+  return {
+    type: 'object',
+    required,
+    additionalProperties: false,
+    properties,
+    ...(minProperties === undefined ? {} : { minProperties }),
+  };
 }
 
 function presenceOf(node: Description, where: string): 'required' | 'optional' {
@@ -168,12 +195,16 @@ function convert(description: unknown, where: string): SchemaObject {
   let schema: SchemaObject;
   if (node.type === 'object') schema = objectSchema(node, where);
   else if (node.type === 'string') schema = stringSchema(node, where);
+  else if (node.type === 'number') schema = numberSchema(node, where);
+  else if (node.type === 'boolean' && rulesOf(node, where).length === 0) schema = { type: 'boolean' };
   else throw new Error(`${where}: the OpenAPI document cannot express Joi type "${String(node.type)}"`);
 
   const values = enumOf(node, flags, where);
   if (values !== null) schema.enum = values;
   if (flags.default !== undefined) {
-    if (typeof flags.default !== 'string') throw new Error(`${where}: only a string default is supported`);
+    if (!['string', 'number'].includes(typeof flags.default)) {
+      throw new Error(`${where}: only a string or number default is supported`);
+    }
     schema.default = flags.default;
   }
   // What the rules say comes first, then the schema's own `.description()`, which says why.

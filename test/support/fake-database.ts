@@ -1,4 +1,5 @@
 import type {
+  AuditEventRow,
   BlockedTokenRow,
   Database,
   RefreshTokenRow,
@@ -12,6 +13,7 @@ export interface FakeTables {
   users: Map<number, UserRecord>;
   sessions: Map<string, RefreshTokenRow>;
   blockedTokens: Map<string, BlockedTokenRow>;
+  auditEvents: AuditEventRow[];
 }
 
 export interface FakeDatabase extends Database {
@@ -57,8 +59,10 @@ function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
  * what a service reads and writes, not how MySQL locks: that is for the API tests.
  */
 export function createFakeDatabase(): FakeDatabase {
-  const tables: FakeTables = { users: new Map(), sessions: new Map(), blockedTokens: new Map() };
+  const tables: FakeTables = { users: new Map(), sessions: new Map(), blockedTokens: new Map(), auditEvents: [] };
   let nextUserId = 1;
+  // What the admin API needs of MySQL (search, locks of many rows, the outbox) is for the API tests.
+  const mysqlOnly = (what: string) => () => Promise.reject(new Error(`${what}: not in the fake database`));
 
   const repositories: Repositories = {
     users: {
@@ -70,11 +74,24 @@ export function createFakeDatabase(): FakeDatabase {
         tables.users.set(user.id, user);
         return Promise.resolve(copy(user));
       },
-      lock(id) {
+      lock: (id) => Promise.resolve(copy(tables.users.get(id))),
+      lockEnabledAdmins: () =>
+        Promise.resolve(
+          [...tables.users.values()]
+            .filter((user) => user.role === 'admin' && user.disabledAt === null)
+            .map((user) => user.id)
+            .sort((a, b) => a - b),
+        ),
+      update(id, changes) {
         const user = tables.users.get(id);
-        if (user === undefined) return Promise.resolve(null);
-        return Promise.resolve({ id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion });
+        if (user !== undefined) Object.assign(user, changes);
+        return Promise.resolve(true);
       },
+      destroy(id) {
+        tables.users.delete(id);
+        return Promise.resolve();
+      },
+      search: mysqlOnly('users.search'),
       setPasswordHash(id, passwordHash) {
         const user = tables.users.get(id);
         if (user !== undefined) user.passwordHash = passwordHash;
@@ -125,6 +142,18 @@ export function createFakeDatabase(): FakeDatabase {
               .map((row) => [row.familyId, row.createdAt]),
           ),
         ),
+      countLive: (userId, now) =>
+        Promise.resolve(
+          [...tables.sessions.values()].filter(
+            (row) => row.userId === userId && row.revokedAt === null && row.expiresAt > now,
+          ).length,
+        ),
+      findLastLoginAt: (userId) =>
+        Promise.resolve(
+          [...tables.sessions.values()]
+            .filter((row) => row.userId === userId && row.parentId === null)
+            .reduce<Date | null>((latest, row) => (latest === null || row.createdAt > latest ? row.createdAt : latest), null),
+        ),
       deleteExpired(now, limit) {
         const expired = [...tables.sessions.values()].filter(
           (row) => row.expiresAt <= now && (row.parentId !== null || row.absoluteExpiresAt <= now),
@@ -149,6 +178,24 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve(expired.length);
       },
     },
+
+    accounts: { findProviders: () => Promise.resolve([]) },
+
+    auditEvents: {
+      insert(event) {
+        tables.auditEvents.push({ ...structuredClone(event), id: tables.auditEvents.length + 1, createdAt: new Date() });
+        return Promise.resolve();
+      },
+      list: mysqlOnly('auditEvents.list'),
+      deleteOlderThan: mysqlOnly('auditEvents.deleteOlderThan'),
+    },
+
+    webhookDeliveries: {
+      insert: mysqlOnly('webhookDeliveries.insert'),
+      claimDue: mysqlOnly('webhookDeliveries.claimDue'),
+      recordOutcome: mysqlOnly('webhookDeliveries.recordOutcome'),
+      listRecent: mysqlOnly('webhookDeliveries.listRecent'),
+    },
   };
 
   const database: FakeDatabase = {
@@ -169,6 +216,7 @@ export function createFakeDatabase(): FakeDatabase {
         restore(tables.users, before.users);
         restore(tables.sessions, before.sessions);
         restore(tables.blockedTokens, before.blockedTokens);
+        tables.auditEvents.splice(0, tables.auditEvents.length, ...before.auditEvents);
         database.rollbacks += 1;
         throw error;
       }
