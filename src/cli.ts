@@ -11,20 +11,26 @@ Commands (exactly one):
   --drop        undo every migration: drops this server's tables, keeps the database itself and
                 an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
-  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches
+  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches,
+                and audit events older than AUDIT_RETENTION_DAYS
+  --create-admin <email>
+                make that user an admin, creating it when missing with the password from
+                ADMIN_PASSWORD or a hidden prompt on a terminal; idempotent
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
     --workers N with --server: N processes on one port (node:cluster); auto = one per core
   --help        print this help
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
-export type Command = 'create' | 'drop' | 'purge' | 'server' | 'help';
+export type Command = 'create' | 'drop' | 'purge' | 'server' | 'create-admin' | 'help';
 
 export interface Invocation {
   command: Command;
   seed: boolean;
   force: boolean;
   workers: number;
+  /** With --create-admin: the email of the user to make an admin. */
+  adminEmail: string | null;
 }
 
 /** A command line the driver cannot run: printed with the usage, exit code 2. */
@@ -40,6 +46,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   server: { type: 'boolean' },
   workers: { type: 'string' },
+  'create-admin': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,11 +86,21 @@ export function parseInvocation(argv: string[]): Invocation {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const commands = (['create', 'drop', 'purge', 'server', 'help'] as const).filter((name) => values[name] === true);
-  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --purge, --server, --help');
+  const commands = (['create', 'drop', 'purge', 'server', 'create-admin', 'help'] as const).filter((name) =>
+    name === 'create-admin' ? values[name] !== undefined : values[name] === true,
+  );
+  if (commands.length !== 1) {
+    throw new UsageError('give exactly one of --create, --drop, --purge, --server, --create-admin, --help');
+  }
   const [command] = commands as [Command];
   if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
   if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
   if (values.workers !== undefined && command !== 'server') throw new UsageError('--workers only goes with --server');
-  return { command, seed: values.seed === true, force: values.force === true, workers: parseWorkers(values.workers) };
+  return {
+    command,
+    seed: values.seed === true,
+    force: values.force === true,
+    workers: parseWorkers(values.workers),
+    adminEmail: values['create-admin'] ?? null,
+  };
 }

@@ -61,15 +61,18 @@ export function withQuery<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler
   };
 }
 
-/** Wraps a controller that takes path parameters and a JSON body: the parameters are checked first. */
+/**
+ * Wraps a controller that takes path parameters and a JSON body. The body is read first (413, 415
+ * and unparseable JSON answer as on every body route), then the parameters and the body are checked.
+ */
 export function withParamsAndBody<P, B>(
   paramsSchema: Joi.ObjectSchema<P>,
   bodySchema: Joi.ObjectSchema<B>,
   handler: (ctx: AppContext, params: P, body: B) => Promise<void>,
 ) {
   return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
-    const params = validated(paramsSchema, ctx.params, 'params');
     const body = await readJsonBody(ctx);
+    const params = validated(paramsSchema, ctx.params, 'params');
     await handler(ctx, params, validated(bodySchema, body === null ? {} : body.json, 'body'));
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
+import { adminPaths, adminSchemas } from './admin.paths';
 import { authPaths } from './auth.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
@@ -38,13 +39,14 @@ export function buildOpenApiDocument(): OpenAPIObject {
     tags: [
       { name: 'auth', description: 'Accounts and token pairs' },
       { name: 'account', description: 'What a signed-in user does to their sessions and password' },
+      { name: 'admin', description: 'Managing users (moderators and admins); the audit log; webhook outcomes' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...systemPaths },
+    paths: { ...authPaths, ...accountPaths, ...adminPaths, ...systemPaths },
     components: {
-      schemas,
+      schemas: { ...schemas, ...adminSchemas },
       responses: sharedResponses,
       securitySchemes: {
         bearerAuth: {

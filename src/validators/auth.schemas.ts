@@ -35,6 +35,9 @@ function password(minBytes: number): Joi.StringSchema {
 /** A user's display name, as signup and the admin API accept it. */
 export const nameRule = Joi.string().trim().min(1).max(100);
 
+/** A new password, as signup and `--create-admin` accept it. */
+export const newPasswordRule = password(8);
+
 export interface SignupInput {
   email: string;
   password: string;
@@ -43,7 +46,7 @@ export interface SignupInput {
 
 export const signupSchema = Joi.object<SignupInput, true>({
   email: emailRule.required(),
-  password: password(8).required(),
+  password: newPasswordRule.required(),
   name: nameRule.required(),
 }).required();
 

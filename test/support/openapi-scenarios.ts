@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Session } from '../../src/models';
 import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
+import { ADMIN_SCENARIOS } from './openapi-admin-scenarios';
 import { bearer, call, tokenFor, withValidBody, type Scenario } from './openapi-call';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
@@ -154,4 +155,5 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
     },
   },
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
+  ...ADMIN_SCENARIOS,
 };
