@@ -14,6 +14,7 @@ export interface AdminSettings {
     maxAttempts: number;
     timeoutMs: number;
     pollIntervalMs: number;
+    backoffBaseMs: number;
   } | null;
 }
 
@@ -59,7 +60,7 @@ export const ADMIN_KEYS = {
       .min(1)
       .max(20)
       .unit('attempts')
-      .description('Attempts per event (backoff doubles from 1 s, at most 1 h) before it is recorded as failed.'),
+      .description('Attempts per event (waits double from WEBHOOK_BACKOFF_BASE_MS) before it is recorded as failed.'),
     8,
   ),
   WEBHOOK_TIMEOUT_MS: withDefault(
@@ -80,6 +81,15 @@ export const ADMIN_KEYS = {
       .description('How often the worker looks for due events when it found none.'),
     1000,
   ),
+  WEBHOOK_BACKOFF_BASE_MS: withDefault(
+    Joi.number()
+      .integer()
+      .min(10)
+      .max(600_000)
+      .unit('milliseconds')
+      .description('Wait before the second attempt; each further wait doubles (at most 1 h).'),
+    1000,
+  ),
 };
 
 export function adminSettings(raw: ValuesOf<typeof ADMIN_KEYS>): Readonly<AdminSettings> {
@@ -96,6 +106,7 @@ export function adminSettings(raw: ValuesOf<typeof ADMIN_KEYS>): Readonly<AdminS
             maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS,
             timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
             pollIntervalMs: raw.WEBHOOK_POLL_INTERVAL_MS,
+            backoffBaseMs: raw.WEBHOOK_BACKOFF_BASE_MS,
           }),
   };
 }

@@ -1,12 +1,6 @@
 import { authOf, originOf, type AppContext } from '../middleware/context';
 import type { AdminService } from '../services/admin.service';
-import type {
-  AuditListQuery,
-  PageQuery,
-  UserListQuery,
-  UserParams,
-  UserPatchInput,
-} from '../validators/admin.schemas';
+import type { AuditListQuery, PageQuery, UserListQuery, UserParams, UserPatchInput } from '../validators/admin.schemas';
 
 /** Handlers of the admin API; every rule (roles, refusals) lives in the service. */
 export function createAdminController(admin: AdminService) {

@@ -20,10 +20,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 /** One event of the outbox and the outcome of sending it. */
-export class WebhookDelivery extends Model<
-  InferAttributes<WebhookDelivery>,
-  InferCreationAttributes<WebhookDelivery>
-> {
+export class WebhookDelivery extends Model<InferAttributes<WebhookDelivery>, InferCreationAttributes<WebhookDelivery>> {
   declare id: CreationOptional<number>;
   declare eventId: string;
   declare type: WebhookEventType;

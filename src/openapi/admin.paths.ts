@@ -15,7 +15,11 @@ import { schemaRef } from './schemas';
 const security: SecurityRequirementObject[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 const timestamp: SchemaObject = { type: 'string', format: 'date-time' };
 const nullableTimestamp: SchemaObject = { type: ['string', 'null'], format: 'date-time' };
-const pageFields: Record<string, SchemaObject> = { total: { type: 'integer', minimum: 0 }, page: { type: 'integer' }, limit: { type: 'integer' } };
+const pageFields: Record<string, SchemaObject> = {
+  total: { type: 'integer', minimum: 0 },
+  page: { type: 'integer' },
+  limit: { type: 'integer' },
+};
 
 const adminUserProperties: Record<string, SchemaObject> = {
   disabled: { type: 'boolean' },
@@ -249,11 +253,9 @@ export const adminPaths: PathsObject = {
       security,
       parameters: idParameters,
       responses: {
-        200: jsonResponse(
-          'Deleted; the audit log keeps the record.',
-          schemaRef('Message'),
-          { deleted: { value: { message: 'User deleted' } } },
-        ),
+        200: jsonResponse('Deleted; the audit log keeps the record.', schemaRef('Message'), {
+          deleted: { value: { message: 'User deleted' } },
+        }),
         400: badId,
         403: forbidden('A moderator, or an admin deleting themselves'),
         404: notFound,

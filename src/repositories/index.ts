@@ -58,8 +58,4 @@ export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
 export { USER_SORTS } from './users.repository';
 export type { LockedUser, UserChanges, UserRecord, UserSearch, UserSort, UsersRepository } from './users.repository';
-export type {
-  DeliveryOutcome,
-  WebhookDeliveriesRepository,
-  WebhookDeliveryRow,
-} from './webhook-deliveries.repository';
+export type { DeliveryOutcome, WebhookDeliveriesRepository, WebhookDeliveryRow } from './webhook-deliveries.repository';

@@ -42,7 +42,11 @@ export interface UserSearch {
 /** The fields an admin or moderator may change; `tokenVersion` when the change revokes tokens. */
 export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt' | 'tokenVersion'>>;
 
-const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = { created_at: 'createdAt', email: 'email', id: 'id' };
+const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = {
+  created_at: 'createdAt',
+  email: 'email',
+  id: 'id',
+};
 
 /** LIKE's own wildcards (and its escape character) taken literally. */
 const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
@@ -178,7 +182,13 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
       const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
       const column = SORT_COLUMNS[sort.replace(/^-/, '')] ?? 'id';
       // The id breaks ties, so that pages never repeat or skip a user.
-      const order: Order = column === 'id' ? [['id', direction]] : [[column, direction], ['id', direction]];
+      const order: Order =
+        column === 'id'
+          ? [['id', direction]]
+          : [
+              [column, direction],
+              ['id', direction],
+            ];
       const filter = { [Op.and]: where };
       const [users, total] = await Promise.all([
         User.findAll({ where: filter, attributes: FIELDS, order, offset, limit, raw: true, transaction }),

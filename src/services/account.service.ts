@@ -79,7 +79,12 @@ export function createAccountService({ database, passwords, sessions, revocation
         const bumped = user.tokenVersion + 1;
         await transaction.users.setTokenVersion(user.id, bumped);
         const ended = await sessions.endSessions({ userId: user.id }, 'logout_all', transaction);
-        const entry = { actorId: user.id, action: 'logout.all', targetUserId: user.id, changes: { sessions: ended.length } } as const;
+        const entry = {
+          actorId: user.id,
+          action: 'logout.all',
+          targetUserId: user.id,
+          changes: { sessions: ended.length },
+        } as const;
         await recordAudit(transaction, entry, origin);
         return [ended, bumped] as const;
       });
@@ -120,7 +125,11 @@ export function createAccountService({ database, passwords, sessions, revocation
           throw new AppError('PASSWORD_INCORRECT');
         }
         await transaction.users.setPasswordHash(locked.id, passwordHash);
-        await recordAudit(transaction, { actorId: locked.id, action: 'password.changed', targetUserId: locked.id }, origin);
+        await recordAudit(
+          transaction,
+          { actorId: locked.id, action: 'password.changed', targetUserId: locked.id },
+          origin,
+        );
         return sessions.endSessions(
           { userId: token.userId, exceptFamilyId: token.sessionId },
           'password_change',

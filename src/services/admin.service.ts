@@ -144,7 +144,8 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         const eventChanges: typeof renamed = { ...renamed };
         if (roleChanged) eventChanges.role = { from: target.role, to: after.role };
         if (enabling) eventChanges.disabled = { from: true, to: false };
-        if (Object.keys(eventChanges).length > 0) await outbox.enqueue(transaction, 'user.updated', after, eventChanges);
+        if (Object.keys(eventChanges).length > 0)
+          await outbox.enqueue(transaction, 'user.updated', after, eventChanges);
         if (!disabling) return null;
         const ended = await transaction.sessions.revokeLiveRows({ userId: id }, 'admin', new Date());
         await audit('user.disabled');
@@ -166,7 +167,11 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         await transaction.users.setTokenVersion(id, tokenVersion);
         const ended = await transaction.sessions.revokeLiveRows({ userId: id }, 'admin', new Date());
         const changes = { sessions: ended.length };
-        await recordAudit(transaction, { actorId: actor.id, action: 'user.sessions_revoked', targetUserId: id, changes }, origin);
+        await recordAudit(
+          transaction,
+          { actorId: actor.id, action: 'user.sessions_revoked', targetUserId: id, changes },
+          origin,
+        );
         await outbox.enqueue(transaction, 'user.sessions_revoked', target);
         return { tokenVersion, endedSessionIds: ended };
       });
@@ -184,7 +189,11 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         if (target === null) throw new AppError('TARGET_USER_NOT_FOUND');
         guardAdmins(admins, actor, target, { role: 'user', disabled: true });
         const changes = { email: target.email, role: target.role };
-        await recordAudit(transaction, { actorId: actor.id, action: 'user.deleted', targetUserId: id, changes }, origin);
+        await recordAudit(
+          transaction,
+          { actorId: actor.id, action: 'user.deleted', targetUserId: id, changes },
+          origin,
+        );
         await outbox.enqueue(transaction, 'user.deleted', target);
         await transaction.users.destroy(id);
         return target.tokenVersion + 1;
@@ -208,10 +217,7 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
     },
 
     /** Webhook events and their outcomes, newest first (admin only). */
-    async listDeliveries(
-      auth: Authenticated,
-      query: PageQuery,
-    ): Promise<{ deliveries: WebhookDeliveryDto[] } & Page> {
+    async listDeliveries(auth: Authenticated, query: PageQuery): Promise<{ deliveries: WebhookDeliveryDto[] } & Page> {
       await requireRole(auth, 'admin');
       const { deliveries, total } = await database.webhookDeliveries.listRecent(
         (query.page - 1) * query.limit,

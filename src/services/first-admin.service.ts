@@ -49,7 +49,12 @@ export async function ensureAdmin(
       // Another process created it meanwhile: promote that one instead (below).
       if (user === null) return null;
       await transaction.users.update(user.id, { role: 'admin' });
-      const entry = { actorId: null, action: 'admin.created', targetUserId: user.id, changes: { created: true } } as const;
+      const entry = {
+        actorId: null,
+        action: 'admin.created',
+        targetUserId: user.id,
+        changes: { created: true },
+      } as const;
       await recordAudit(transaction, entry, SYSTEM_ORIGIN);
       await outbox.enqueue(transaction, 'user.created', { ...user, role: 'admin' });
       return user.id;
@@ -65,7 +70,11 @@ export async function ensureAdmin(
     if (locked.role === 'admin') return { outcome: 'already', userId: locked.id, email };
     await transaction.users.update(locked.id, { role: 'admin' });
     const changes = { role: { from: locked.role, to: 'admin' } };
-    await recordAudit(transaction, { actorId: null, action: 'admin.created', targetUserId: locked.id, changes }, SYSTEM_ORIGIN);
+    await recordAudit(
+      transaction,
+      { actorId: null, action: 'admin.created', targetUserId: locked.id, changes },
+      SYSTEM_ORIGIN,
+    );
     await outbox.enqueue(transaction, 'user.updated', { ...locked, role: 'admin' }, changes);
     return { outcome: 'promoted', userId: locked.id, email };
   });

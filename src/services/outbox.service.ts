@@ -44,7 +44,13 @@ export function createOutbox(settings: Config['webhooks']): Outbox {
         type,
         created_at: now.toISOString(),
         data: {
-          user: { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabledAt !== null },
+          user: {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            disabled: user.disabledAt !== null,
+          },
           ...(changes === undefined ? {} : { changes }),
         },
       };

@@ -126,7 +126,12 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
             await endSessions(session, 'refresh_reuse', transaction);
             await recordAudit(
               transaction,
-              { actorId: null, action: 'refresh.reuse_detected', targetUserId: row.userId, changes: { session: row.familyId } },
+              {
+                actorId: null,
+                action: 'refresh.reuse_detected',
+                targetUserId: row.userId,
+                changes: { session: row.familyId },
+              },
               { requestId: client.requestId ?? null, ip: client.ip },
             );
             return { kind: 'reused', sessionId: row.familyId, userId: row.userId };

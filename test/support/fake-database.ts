@@ -152,7 +152,10 @@ export function createFakeDatabase(): FakeDatabase {
         Promise.resolve(
           [...tables.sessions.values()]
             .filter((row) => row.userId === userId && row.parentId === null)
-            .reduce<Date | null>((latest, row) => (latest === null || row.createdAt > latest ? row.createdAt : latest), null),
+            .reduce<Date | null>(
+              (latest, row) => (latest === null || row.createdAt > latest ? row.createdAt : latest),
+              null,
+            ),
         ),
       deleteExpired(now, limit) {
         const expired = [...tables.sessions.values()].filter(
@@ -183,7 +186,11 @@ export function createFakeDatabase(): FakeDatabase {
 
     auditEvents: {
       insert(event) {
-        tables.auditEvents.push({ ...structuredClone(event), id: tables.auditEvents.length + 1, createdAt: new Date() });
+        tables.auditEvents.push({
+          ...structuredClone(event),
+          id: tables.auditEvents.length + 1,
+          createdAt: new Date(),
+        });
         return Promise.resolve();
       },
       list: mysqlOnly('auditEvents.list'),
