@@ -119,8 +119,14 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     async create(fields) {
       try {
-        const user = await User.create(fields, { transaction });
-        return user.get({ plain: true });
+        const user = (await User.create(fields, { transaction })).get({ plain: true });
+        // Columns the insert left to their defaults are absent from the instance: they are null.
+        return {
+          ...user,
+          emailVerified: user.emailVerified ?? null,
+          image: user.image ?? null,
+          disabledAt: user.disabledAt ?? null,
+        };
       } catch (error) {
         // Insert-and-catch, never check-then-insert: of concurrent signups of one email one inserts.
         if (error instanceof UniqueConstraintError) return null;

@@ -36,6 +36,9 @@ export interface WebhookDeliveriesRepository {
   listRecent(offset: number, limit: number): Promise<{ deliveries: WebhookDeliveryRow[]; total: number }>;
 }
 
+/** A DATETIME(3) literal in UTC (the connection's time zone): a bare Date replacement drops the milliseconds. */
+const utcMilliseconds = (date: Date): string => date.toISOString().replace('T', ' ').replace('Z', '');
+
 const CLAIM = `
   SELECT id FROM webhook_deliveries AS due
   WHERE due.status = 'pending' AND due.next_attempt_at <= :now
@@ -59,7 +62,7 @@ export function createWebhookDeliveriesRepository(
 
     async claimDue(now, leaseUntil, limit) {
       const claimed = await sequelize.query<{ id: number }>(CLAIM, {
-        replacements: { now, limit },
+        replacements: { now: utcMilliseconds(now), limit },
         type: QueryTypes.SELECT,
         transaction,
       });
