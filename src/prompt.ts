@@ -26,8 +26,14 @@ export function readHiddenLine(question: string): Promise<string | null> {
     };
     const onData = (chunk: string): void => {
       for (const character of chunk) {
-        if (ENTER.has(character)) return finish(line);
-        if (character === CTRL_C || character === CTRL_D) return finish(null);
+        if (ENTER.has(character)) {
+          finish(line);
+          return;
+        }
+        if (character === CTRL_C || character === CTRL_D) {
+          finish(null);
+          return;
+        }
         line = BACKSPACE.has(character) ? line.slice(0, -1) : line + character;
       }
     };

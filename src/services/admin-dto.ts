@@ -51,7 +51,7 @@ export interface WebhookDeliveryDto {
 
 export function toWebhookDeliveryDto(row: WebhookDeliveryRow): WebhookDeliveryDto {
   return {
-    id: Number(row.id),
+    id: row.id,
     event_id: row.eventId,
     type: row.type,
     user_id: row.userId,

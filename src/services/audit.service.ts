@@ -57,7 +57,7 @@ export interface AuditEventDto {
 
 export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
   return {
-    id: Number(row.id),
+    id: row.id,
     actor: row.actorId ?? 'system',
     action: row.action,
     target_user_id: row.targetUserId,

@@ -109,8 +109,7 @@ export function startWebhookWorker(
         logger.error({ err: error }, 'webhook round failed');
         return 0;
       });
-      if (sent === 0 && !stopped)
-        await sleep(settings.pollIntervalMs, undefined, { signal: idle.signal }).catch(() => undefined);
+      if (sent === 0) await sleep(settings.pollIntervalMs, undefined, { signal: idle.signal }).catch(() => undefined);
     }
   }
 

@@ -63,7 +63,10 @@ describe('webhooks', () => {
     try {
       await app.post('/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'Retry' }).expect(201);
       const sender = worker();
-      await drain(sender.runOnce, async () => (await pendingCount()) === 0);
+      await drain(
+        () => sender.runOnce(),
+        async () => (await pendingCount()) === 0,
+      );
       expect(receiver.received.map((webhook) => webhook.id)).to.have.length(3);
       expect(new Set(receiver.received.map((webhook) => webhook.id)).size).to.equal(1);
       const row = await WebhookDelivery.findOne({
@@ -77,7 +80,11 @@ describe('webhooks', () => {
     const failing = await setUp(() => 500, { WEBHOOK_MAX_ATTEMPTS: '2' });
     try {
       await failing.app.post('/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'X' }).expect(201);
-      await drain(failing.worker().runOnce, async () => (await pendingCount()) === 0);
+      const failingSender = failing.worker();
+      await drain(
+        () => failingSender.runOnce(),
+        async () => (await pendingCount()) === 0,
+      );
       expect(failing.receiver.received).to.have.length(2);
       const row = await WebhookDelivery.findOne({
         where: { eventId: failing.receiver.received[0]?.id ?? '' },
@@ -111,7 +118,11 @@ describe('webhooks', () => {
         .set('Authorization', bearer(admin.accessToken))
         .send({ disabled: true })
         .expect(200);
-      await drain(worker().runOnce, async () => (await pendingCount()) === 0);
+      const sender = worker();
+      await drain(
+        () => sender.runOnce(),
+        async () => (await pendingCount()) === 0,
+      );
       const types = receiver.received.map((webhook) => webhook.event.type);
       expect(types).to.deep.equal(['user.created', 'user.created', 'user.updated', 'user.disabled']);
       expect(receiver.received[2]?.event.data.changes).to.deep.equal({ name: { from: 'First', to: 'Second' } });
