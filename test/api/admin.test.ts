@@ -107,7 +107,7 @@ describe('GET /admin/users', () => {
         .get(`/admin/users?q=${encodeURIComponent(name)}&${query}`)
         .set('Authorization', bearer(admin.accessToken));
     const ids = (response: { body: { users: { id: number }[] } }) => response.body.users.map((user) => user.id);
-    expect(ids(await find('sort=id'))).to.deep.equal([first.id, second.id]);
+    expect(ids(await find('sort=id'))).to.deep.equal([first.id, second.id].sort((a, b) => a - b));
     expect(ids(await find('role=moderator'))).to.deep.equal([first.id]);
     expect(ids(await find('disabled=true'))).to.deep.equal([first.id]);
     expect(ids(await find('disabled=false'))).to.deep.equal([second.id]);
