@@ -21,7 +21,11 @@ import { createLogger } from './src/logger';
 import { createDatabase } from './src/repositories';
 import { serve } from './src/serve';
 import { addSigningKey, ensureSigningKey, overlapSeconds, retireSupersededKeys } from './src/services/key-rotation';
-import { purgeExpired } from './src/services/purge.service';
+import { readHiddenLine } from './src/prompt';
+import { AdminSetupError, ensureAdmin } from './src/services/first-admin.service';
+import { createOutbox } from './src/services/outbox.service';
+import { createPasswordHasher } from './src/services/password.service';
+import { purgeAuditEvents, purgeExpired } from './src/services/purge.service';
 import { publishRevocation } from './src/services/revocations';
 
 /** The algorithm and encryption key when signing keys live in the signing_keys table; null otherwise. */
@@ -31,7 +35,6 @@ function tableKeyAlgorithm(config: Readonly<Config>): { algorithm: AsymmetricAlg
   if (!isAsymmetric(algorithm) || privateKeyFile !== null || encryptionKey === null) return null;
   return { algorithm, encryptionKey };
 }
-
 async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
   const { database } = config.database;
   const created = await createDatabaseIfMissing(config);
@@ -104,11 +107,14 @@ async function retireKeys(config: Readonly<Config>, sequelize: ReturnType<typeof
 async function purge(config: Readonly<Config>): Promise<void> {
   const sequelize = createSequelize(config);
   try {
-    const removed = await purgeExpired(createDatabase(sequelize));
+    const database = createDatabase(sequelize);
+    const removed = await purgeExpired(database);
+    const auditEvents = await purgeAuditEvents(database, config.admin.auditRetentionDays);
     console.log(
       `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s), ` +
         `${removed.rateLimits} expired rate-limit row(s), ${removed.authjsSessions} expired adapter session(s) ` +
-        `and ${removed.verificationTokens} expired verification token(s)`,
+        `${removed.verificationTokens} expired verification token(s) ` +
+        `and ${auditEvents} audit event(s) older than ${config.admin.auditRetentionDays} day(s)`,
     );
     await retireKeys(config, sequelize);
   } finally {
@@ -133,6 +139,30 @@ async function rotateKeys(config: Readonly<Config>): Promise<boolean> {
     await sequelize.close();
   }
   return true;
+}
+
+/** Makes `email` an admin; prints one line saying what it did. */
+async function createAdmin(config: Readonly<Config>, email: string): Promise<boolean> {
+  const sequelize = createSequelize(config, { watchQueries: false });
+  try {
+    const deps = {
+      database: createDatabase(sequelize),
+      passwords: createPasswordHasher(config.bcryptRounds),
+      outbox: createOutbox(config.webhooks),
+    };
+    // ADMIN_PASSWORD first; else a hidden prompt, only on a terminal (never a password from a pipe).
+    const ask = () => Promise.resolve(config.admin.password ?? readHiddenLine(`password for ${email}: `));
+    const { outcome, userId, email: normalised } = await ensureAdmin(deps, email, ask);
+    const said = { created: 'created admin', promoted: 'made admin', already: 'already an admin:' }[outcome];
+    console.log(`${said} ${normalised} (user ${userId})`);
+    return true;
+  } catch (error) {
+    if (!(error instanceof AdminSetupError)) throw error;
+    console.error(`error: ${error.message}`);
+    return false;
+  } finally {
+    await sequelize.close();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -166,6 +196,9 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'drop') return (await drop(config, invocation.force)) ? 0 : 1;
     if (invocation.command === 'purge') await purge(config);
     if (invocation.command === 'rotate-keys') return (await rotateKeys(config)) ? 0 : 1;
+    if (invocation.command === 'create-admin') {
+      return (await createAdmin(config, invocation.adminEmail ?? '')) ? 0 : 1;
+    }
     if (invocation.command === 'server') {
       const logger = createLogger(config);
       // Workers re-run this file with the same flags; only the primary forks.

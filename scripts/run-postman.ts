@@ -34,6 +34,9 @@ const LOGIN_FAILURES_PER_ACCOUNT = 3;
 const ADAPTER_SECRET = randomBytes(32).toString('base64url');
 /** Far above what one run spends, so no other request of the collection is ever limited. */
 const GENEROUS_LIMIT = '1000';
+/** The admin `--create-admin` makes for the "Admin" folder; a throwaway password per run. */
+const ADMIN_EMAIL = 'postman-admin@example.com';
+const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
 
 interface App {
   child: ChildProcess;
@@ -48,6 +51,8 @@ interface Mode {
   environment: (databaseUrl: string, port: number) => NodeJS.ProcessEnv;
   /** Values that override the `local` environment file's. */
   collectionVariables: (baseUrl: string) => Array<{ key: string; value: string }>;
+  /** Runs `--create-admin` before the server starts, for the "Admin" folder. */
+  createsAdmin: boolean;
   /** false: a skipped test is a failure, as this server has every setting the collection needs. */
   allowsSkips: boolean;
 }
@@ -94,7 +99,10 @@ const EVERY_FEATURE_ON: Mode = {
     { key: 'cors_origin', value: CORS_ORIGIN },
     { key: 'login_failures_per_account', value: String(LOGIN_FAILURES_PER_ACCOUNT) },
     { key: 'adapter_secret', value: ADAPTER_SECRET },
+    { key: 'admin_email', value: ADMIN_EMAIL },
+    { key: 'admin_password', value: ADMIN_PASSWORD },
   ],
+  createsAdmin: true,
   allowsSkips: false,
 };
 
@@ -112,6 +120,7 @@ const AS_NPM_START: Mode = {
   }),
   // The `local` environment file describes the server `npm start` runs; only its port differs here.
   collectionVariables: (baseUrl) => [{ key: 'base_url', value: baseUrl }],
+  createsAdmin: false,
   allowsSkips: true,
 };
 
@@ -122,9 +131,9 @@ function databaseUrlWith(suffix: string): string {
   return url.toString();
 }
 
-/** Runs `app.ts <command>` under tsx in `cwd`, collecting stdout and stderr together. */
-function startApp(command: '--create' | '--server', env: NodeJS.ProcessEnv, cwd: string): App {
-  const args = ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'app.ts'), command];
+/** Runs `app.ts <command…>` under tsx in `cwd`, collecting stdout and stderr together. */
+function startApp(command: string[], env: NodeJS.ProcessEnv, cwd: string): App {
+  const args = ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'app.ts'), ...command];
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -184,10 +193,15 @@ async function runMode(mode: Mode): Promise<Tally> {
   // No .env of the developer's is read, and whatever `--create` writes stays in here.
   const cwd = mkdtempSync(path.join(tmpdir(), 'postman-'));
   try {
-    const create = startApp('--create', env, cwd);
+    const create = startApp(['--create'], env, cwd);
     const created = await exitCodeOf(create.child);
     if (created !== 0) throw new Error(`app.ts --create exited with code ${created}:\n${create.output()}`);
-    const server = startApp('--server', env, cwd);
+    if (mode.createsAdmin) {
+      const admin = startApp(['--create-admin', ADMIN_EMAIL], { ...env, ADMIN_PASSWORD }, cwd);
+      const made = await exitCodeOf(admin.child);
+      if (made !== 0) throw new Error(`app.ts --create-admin exited with code ${made}:\n${admin.output()}`);
+    }
+    const server = startApp(['--server'], env, cwd);
     try {
       await waitUntilListening(server);
       return tallyOf(await runNewman(mode.collectionVariables(`http://127.0.0.1:${port}`)));

@@ -13,22 +13,27 @@ Commands (exactly one):
                 an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
   --purge       delete expired blocked tokens, session rows, rate-limit rows, and the expired sessions
-                and verification tokens of Auth.js apps (see /adapter), in batches; retire signing
-                keys whose tokens have all expired
+                and verification tokens of Auth.js apps (see /adapter), in batches; audit events
+                older than AUDIT_RETENTION_DAYS; retire signing keys whose tokens have all expired
   --rotate-keys add a new signing key (RS256/ES256); servers sign with it within KEYS_REFRESH_SECONDS
+  --create-admin <email>
+                make that user an admin, creating it when missing with the password from
+                ADMIN_PASSWORD or a hidden prompt on a terminal; idempotent
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
     --workers N with --server: N processes on one port (node:cluster); auto = one per core
   --help        print this help
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
-export type Command = 'create' | 'drop' | 'purge' | 'rotate-keys' | 'server' | 'help';
+export type Command = 'create' | 'drop' | 'purge' | 'rotate-keys' | 'server' | 'create-admin' | 'help';
 
 export interface Invocation {
   command: Command;
   seed: boolean;
   force: boolean;
   workers: number;
+  /** With --create-admin: the email of the user to make an admin. */
+  adminEmail: string | null;
 }
 
 /** A command line the driver cannot run: printed with the usage, exit code 2. */
@@ -45,6 +50,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   server: { type: 'boolean' },
   workers: { type: 'string' },
+  'create-admin': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,15 +90,23 @@ export function parseInvocation(argv: string[]): Invocation {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const commands = (['create', 'drop', 'purge', 'rotate-keys', 'server', 'help'] as const).filter(
-    (name) => values[name] === true,
+  const commands = (['create', 'drop', 'purge', 'rotate-keys', 'server', 'create-admin', 'help'] as const).filter(
+    (name) => (name === 'create-admin' ? values[name] !== undefined : values[name] === true),
   );
   if (commands.length !== 1) {
-    throw new UsageError('give exactly one of --create, --drop, --purge, --rotate-keys, --server, --help');
+    throw new UsageError(
+      'give exactly one of --create, --drop, --purge, --rotate-keys, --server, --create-admin, --help',
+    );
   }
   const [command] = commands as [Command];
   if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
   if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');
   if (values.workers !== undefined && command !== 'server') throw new UsageError('--workers only goes with --server');
-  return { command, seed: values.seed === true, force: values.force === true, workers: parseWorkers(values.workers) };
+  return {
+    command,
+    seed: values.seed === true,
+    force: values.force === true,
+    workers: parseWorkers(values.workers),
+    adminEmail: values['create-admin'] ?? null,
+  };
 }

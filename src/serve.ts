@@ -17,6 +17,7 @@ import { createDatabase } from './repositories';
 import { appMetrics, createApp } from './server';
 import { createKeyStore, type KeyStore } from './services/keys.service';
 import { purgeExpired } from './services/purge.service';
+import { startWebhookWorker } from './services/webhook.service';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -115,10 +116,17 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);
 
     const purging = schedulePurge(config.purgeIntervalSeconds, sequelize, logger);
+    // Every process runs one: claims are exclusive (SKIP LOCKED and a lease), so they share the outbox.
+    const webhooks =
+      config.webhooks === null ? null : startWebhookWorker(createDatabase(sequelize), config.webhooks, logger);
     const signal = await firstSignal();
     logger.info({ signal }, 'shutting down');
     clearInterval(purging);
-    await Promise.all([closeGracefully(server), metricsServer === null ? null : closeGracefully(metricsServer)]);
+    await Promise.all([
+      closeGracefully(server),
+      metricsServer === null ? null : closeGracefully(metricsServer),
+      webhooks?.stop(),
+    ]);
   } finally {
     redis?.close();
     await sequelize.close();

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAdapterController } from './controllers/adapter.controller';
+import { createAdminController } from './controllers/admin.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createDiscoveryController } from './controllers/discovery.controller';
 import { createIntrospectionController } from './controllers/introspection.controller';
@@ -26,6 +27,7 @@ import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDatabase } from './repositories';
 import { createAdapterRouter } from './routes/adapter.routes';
+import { createAdminRouter } from './routes/admin.routes';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDiscoveryRouter } from './routes/discovery.routes';
 import { createIntrospectionRouter } from './routes/introspection.routes';
@@ -34,11 +36,13 @@ import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
 import { createAccountService } from './services/account.service';
 import { createAdapterService } from './services/adapter.service';
+import { createAdminService } from './services/admin.service';
 import { createAuthService } from './services/auth.service';
 import { createDiscoveryService } from './services/discovery.service';
 import { createHealthService } from './services/health.service';
 import { createIntrospectionService } from './services/introspection.service';
 import { createKeyStore, type KeyStore } from './services/keys.service';
+import { createOutbox } from './services/outbox.service';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
@@ -88,7 +92,8 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const keys = dependencies.keys ?? createKeyStore(config, database.signingKeys, logger);
   const tokens = createTokenService(config.jwt, keys);
   const revocations = createRevocations({ cache, metrics, redis, logger, keys });
-  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations });
+  const outbox = createOutbox(config.webhooks);
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations, outbox });
   const introspection = createIntrospectionService({
     database,
     auth,
@@ -99,15 +104,18 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     jwt: config.jwt,
   });
   const account = createAccountService({ database, passwords, sessions, revocations });
+  const admin = createAdminService({ database, revocations, outbox });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
   const limiter = createRateLimiter(config.rateLimits, limitStore);
+  const authenticate = createAuthenticate(auth, cookies);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
-    createAuthenticate(auth, cookies),
+    authenticate,
     createRateLimits(limiter),
   );
+  const adminRouter = createAdminRouter(createAdminController(admin), authenticate);
   // Off unless configured: then /adapter is unrouted, and answers 404 like any unknown path.
   const adapter =
     config.authjsAdapter === null
@@ -141,6 +149,8 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(adminRouter.routes());
+  app.use(adminRouter.allowedMethods());
   if (adapter !== null) {
     app.use(adapter.routes());
     app.use(adapter.allowedMethods());

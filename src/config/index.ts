@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { adapterSettings, ADAPTER_KEYS, type AdapterSettings } from './adapter';
+import { adminSettings, ADMIN_KEYS, type AdminSettings } from './admin';
 import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './database';
 import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
@@ -29,7 +30,8 @@ export interface Config
     SessionSettings,
     ObservabilitySettings,
     RedisSettings,
-    AdapterSettings {
+    AdapterSettings,
+    AdminSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
 }
@@ -51,6 +53,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Redis', keys: REDIS_KEYS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
   { title: 'Auth.js adapter', keys: ADAPTER_KEYS },
+  { title: 'Admin, audit log and webhooks', keys: ADMIN_KEYS },
 ];
 
 const KEYS = {
@@ -64,6 +67,7 @@ const KEYS = {
   ...REDIS_KEYS,
   ...OBSERVABILITY_KEYS,
   ...ADAPTER_KEYS,
+  ...ADMIN_KEYS,
 };
 
 /** The validated environment, one property per key; its type comes from the declarations. */
@@ -105,5 +109,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     ...redisSettings(raw),
     ...observabilitySettings(raw),
     ...adapterSettings(raw),
+    ...adminSettings(raw),
   });
 }

@@ -1,4 +1,4 @@
-import { authOf, type AppContext } from '../middleware/context';
+import { authOf, originOf, type AppContext } from '../middleware/context';
 import type { CookieTransport } from '../middleware/cookie-transport';
 import type { AccountService } from '../services/account.service';
 import type { LogoutInput, PasswordChangeInput, SessionParams } from '../validators/auth.schemas';
@@ -7,7 +7,7 @@ import type { LogoutInput, PasswordChangeInput, SessionParams } from '../validat
 export function createAccountController(account: AccountService, cookies: CookieTransport) {
   return {
     logout: async (ctx: AppContext, input: LogoutInput): Promise<void> => {
-      await account.logout(authOf(ctx), input.scope);
+      await account.logout(authOf(ctx), input.scope, originOf(ctx));
       // `others` keeps this session alive, so this browser keeps its cookies.
       if (input.scope !== 'others') cookies.clear(ctx);
       ctx.body = { message: 'Logged out' };
@@ -25,7 +25,7 @@ export function createAccountController(account: AccountService, cookies: Cookie
     },
 
     changePassword: async (ctx: AppContext, input: PasswordChangeInput): Promise<void> => {
-      await account.changePassword(authOf(ctx), input);
+      await account.changePassword(authOf(ctx), input, originOf(ctx));
       ctx.body = { message: 'Password changed; other sessions have been logged out' };
     },
   };

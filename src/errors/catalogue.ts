@@ -165,6 +165,23 @@ export const ERRORS = {
     clientAction:
       'Configure the adapter client with the same secret as the server; repeated failures from one IP end in 429 `RATE_LIMITED`.',
   },
+  FORBIDDEN: {
+    status: 403,
+    message: 'Your role does not allow this.',
+    when:
+      'An `/admin` route above your role (read from the database on every request, not from the token); a ' +
+      'moderator acting on a moderator or admin, or changing `role` or `email`; anyone changing their own ' +
+      'role, disabling or deleting themselves.',
+    clientAction: 'Do not retry: ask an admin. A role change applies on your very next request.',
+  },
+  USER_DISABLED: {
+    status: 403,
+    message: 'This account has been disabled.',
+    when:
+      '`POST /auth/login` with the right password for a disabled user (a wrong one is 401 ' +
+      '`INVALID_CREDENTIALS`, so the answer tells nothing without the password); a refresh of a disabled user.',
+    clientAction: 'Tell the user the account is suspended; only an admin or moderator can enable it again.',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such route.',
@@ -193,6 +210,12 @@ export const ERRORS = {
     when: '`/adapter`: `updateAuthenticatorCounter` for a credential id nobody registered (or whose user was deleted).',
     clientAction: 'Register the passkey again.',
   },
+  TARGET_USER_NOT_FOUND: {
+    status: 404,
+    message: 'No user has this id.',
+    when: 'An `/admin/users/:id` route for an id no user has (never existed, or deleted).',
+    clientAction: 'Reload the list with `GET /admin/users`; the user may have been deleted.',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'This method is not allowed on this route.',
@@ -215,6 +238,14 @@ export const ERRORS = {
       'with a session token already in use, `createVerificationToken` with an identifier and token ' +
       'already stored, `createAuthenticator` with a credential id already registered.',
     clientAction: 'Use the existing record, or create a fresh token or id.',
+  },
+  LAST_ADMIN: {
+    status: 409,
+    message: 'This would leave no enabled admin.',
+    when:
+      'Demoting, disabling or deleting the last enabled admin; of two admins demoting each other at once, ' +
+      'one wins and the other gets this.',
+    clientAction: 'Make another user an admin first (`PATCH /admin/users/:id` or `node app --create-admin`).',
   },
   REFRESH_CONFLICT: {
     status: 409,

@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import { AppError } from '../errors/app-error';
+import type { RequestOrigin } from '../services/audit.service';
 import type { Authenticated } from '../services/auth.service';
 import type { ClientInfo } from '../services/session.service';
 
@@ -24,5 +25,11 @@ export function clientOf(ctx: AppContext): ClientInfo {
   return {
     ip: ctx.ip === '' ? null : ctx.ip.slice(0, 45),
     userAgent: userAgent === '' ? null : userAgent.slice(0, 255),
+    requestId: ctx.state.requestId,
   };
+}
+
+/** Where the request came from, as the audit log records it. */
+export function originOf(ctx: AppContext): RequestOrigin {
+  return { requestId: ctx.state.requestId, ip: ctx.ip === '' ? null : ctx.ip.slice(0, 45) };
 }

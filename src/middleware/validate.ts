@@ -82,9 +82,26 @@ export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandle
 }
 
 /** Wraps a controller that takes query parameters: 400 unless they match `schema`, as for a body. */
+/** Wraps a controller that takes a query string: 400 unless it matches `schema`, as for a body. */
 export function withQuery<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
     await handler(ctx, validated(schema, ctx.query, 'query'));
+  };
+}
+
+/**
+ * Wraps a controller that takes path parameters and a JSON body. The body is read first (413, 415
+ * and unparseable JSON answer as on every body route), then the parameters and the body are checked.
+ */
+export function withParamsAndBody<P, B>(
+  paramsSchema: Joi.ObjectSchema<P>,
+  bodySchema: Joi.ObjectSchema<B>,
+  handler: (ctx: AppContext, params: P, body: B) => Promise<void>,
+) {
+  return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
+    const body = await readJsonBody(ctx);
+    const params = validated(paramsSchema, ctx.params, 'params');
+    await handler(ctx, params, validated(bodySchema, body === null ? {} : body.json, 'body'));
   };
 }
 

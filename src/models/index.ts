@@ -2,16 +2,32 @@ import type { Sequelize } from 'sequelize';
 import { Account } from './account.model';
 import { Authenticator } from './authenticator.model';
 import { AuthjsSession } from './authjs-session.model';
+import { AuditEvent } from './audit-event.model';
 import { BlockedToken } from './blocked-token.model';
 import { Session } from './session.model';
 import { SigningKey } from './signing-key.model';
 import { User } from './user.model';
 import { VerificationToken } from './verification-token.model';
 
-export { Account, Authenticator, AuthjsSession, BlockedToken, Session, SigningKey, User, VerificationToken };
+import { WebhookDelivery } from './webhook-delivery.model';
+
+export {
+  Account,
+  AuditEvent,
+  Authenticator,
+  AuthjsSession,
+  BlockedToken,
+  Session,
+  SigningKey,
+  User,
+  VerificationToken,
+  WebhookDelivery,
+};
+export { AUDIT_ACTIONS, type AuditAction, type AuditChanges } from './audit-event.model';
+export { WEBHOOK_EVENTS, type WebhookDeliveryStatus, type WebhookEventType } from './webhook-delivery.model';
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
-export type { Role } from './user.model';
+export { ROLES, type Role } from './user.model';
 
 /** Initialises every model on `sequelize`, then their associations. */
 export function initModels(sequelize: Sequelize): void {
@@ -23,6 +39,8 @@ export function initModels(sequelize: Sequelize): void {
   AuthjsSession.initialise(sequelize);
   VerificationToken.initialise(sequelize);
   Authenticator.initialise(sequelize);
+  AuditEvent.initialise(sequelize);
+  WebhookDelivery.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });

@@ -4,6 +4,7 @@ import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
 import { adapterPaths } from './adapter.paths';
+import { adminPaths, adminSchemas } from './admin.paths';
 import { authPaths } from './auth.paths';
 import { discoveryPaths } from './discovery.paths';
 import { introspectionPaths } from './introspection.paths';
@@ -48,13 +49,22 @@ export function buildOpenApiDocument(): OpenAPIObject {
         description:
           'The database of an Auth.js app (docs/reference/authjs.md): only while AUTHJS_ADAPTER_SECRET is set, else 404',
       },
+      { name: 'admin', description: 'Managing users (moderators and admins); the audit log; webhook outcomes' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...introspectionPaths, ...discoveryPaths, ...adapterPaths, ...systemPaths },
+    paths: {
+      ...authPaths,
+      ...accountPaths,
+      ...introspectionPaths,
+      ...discoveryPaths,
+      ...adminPaths,
+      ...adapterPaths,
+      ...systemPaths,
+    },
     components: {
-      schemas,
+      schemas: { ...schemas, ...adminSchemas },
       responses: sharedResponses,
       securitySchemes: {
         bearerAuth: {

@@ -80,6 +80,10 @@ function stringSchema(node: Description, where: string): SchemaObject {
         else schema.minLength = Math.max(1, inBytes ? Math.ceil(limit / MAX_UTF8_BYTES_PER_CHARACTER) : limit);
         break;
       }
+      case 'isoDate':
+        schema.format = 'date-time';
+        normalisations.push('read as an ISO 8601 date');
+        break;
       case 'trim':
         if (args.enabled === true) normalisations.push('trimmed');
         break;
@@ -127,7 +131,11 @@ function byteLengthNote({ min, max }: { min?: number; max?: number }): string | 
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function objectSchema(node: Description, where: string): SchemaObject {
-  if (rulesOf(node, where).length > 0) throw new Error(`${where}: object rules are not supported`);
+  let minProperties: number | undefined;
+  for (const { name, args } of rulesOf(node, where)) {
+    if (name !== 'min') throw new Error(`${where}: object rule "${name}" is not supported`);
+    minProperties = numberArgument(args, 'limit', `${where} rule min`);
+  }
   const keys = recordAt(node.keys ?? {}, `${where} keys`);
   const properties: Record<string, SchemaObject> = {};
   const required: string[] = [];
@@ -150,6 +158,7 @@ function objectSchema(node: Description, where: string): SchemaObject {
     additionalProperties: flags.unknown === true,
     properties,
     ...(patterns.length > 0 ? { patternProperties } : {}),
+    ...(minProperties === undefined ? {} : { minProperties }),
   };
 }
 
@@ -219,7 +228,7 @@ function convert(description: unknown, where: string): SchemaObject {
   if (node.type === 'object') schema = objectSchema(node, where);
   else if (node.type === 'string') schema = stringSchema(node, where);
   else if (node.type === 'number') schema = numberSchema(node, where);
-  else if (node.type === 'boolean') schema = { type: 'boolean' };
+  else if (node.type === 'boolean' && rulesOf(node, where).length === 0) schema = { type: 'boolean' };
   else if (node.type === 'date') schema = dateSchema(node, where);
   else if (node.type === 'alternatives') schema = alternativesSchema(node, where);
   else throw new Error(`${where}: the OpenAPI document cannot express Joi type "${String(node.type)}"`);
@@ -230,7 +239,9 @@ function convert(description: unknown, where: string): SchemaObject {
     if (values !== null) schema.enum = values;
   }
   if (flags.default !== undefined) {
-    if (typeof flags.default !== 'string') throw new Error(`${where}: only a string default is supported`);
+    if (!['string', 'number'].includes(typeof flags.default)) {
+      throw new Error(`${where}: only a string or number default is supported`);
+    }
     schema.default = flags.default;
   }
   // What the rules say comes first, then the schema's own `.description()`, which says why.

@@ -52,3 +52,21 @@ export function formOrJsonBody<T>(schema: Joi.ObjectSchema<T>, example: T): Requ
   const media = { schema: bodySchema, examples: { valid: { value: example } } };
   return { required: true, content: { 'application/x-www-form-urlencoded': media, 'application/json': media } };
 }
+
+/** The query parameters a route validates with `schema`, derived from it, each with its example if given. */
+export function queryParameters<T>(schema: Joi.ObjectSchema<T>, examples: Partial<T>): ParameterObject[] {
+  const { properties = {}, required = [] } = jsonSchemaOf(schema);
+  return Object.entries(properties).map(([name, property]) => {
+    if ('$ref' in property) throw new Error(`query parameter ${name} is a reference`);
+    const { description, ...parameterSchema } = property;
+    const example: unknown = (examples as Record<string, unknown>)[name];
+    return {
+      name,
+      in: 'query',
+      required: required.includes(name),
+      ...(description === undefined ? {} : { description }),
+      schema: parameterSchema,
+      ...(example === undefined ? {} : { example }),
+    };
+  });
+}

@@ -48,6 +48,8 @@ export interface AccountsRepository {
   insert(account: AccountRecord): Promise<InsertOutcome>;
   /** Deletes the link; the user stays. */
   delete(key: ProviderAccountKey): Promise<void>;
+  /** The providers a user is linked to, by name, sorted (for the admin API: never the tokens). */
+  findProviders(userId: number): Promise<string[]>;
 }
 
 /** The accounts repository, inside `transaction` when one is given. */
@@ -62,6 +64,17 @@ export function createAccountsRepository(transaction?: Transaction): AccountsRep
 
     async delete({ provider, providerAccountId }) {
       await Account.destroy({ where: { provider, providerAccountId }, transaction });
+    },
+
+    async findProviders(userId) {
+      const rows = await Account.findAll({
+        where: { userId },
+        attributes: ['provider'],
+        order: [['provider', 'ASC']],
+        raw: true,
+        transaction,
+      });
+      return [...new Set(rows.map((row) => row.provider))];
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { inTransaction } from '../db/transaction';
 import { createAccountsRepository, type AccountsRepository } from './accounts.repository';
+import { createAuditEventsRepository, type AuditEventsRepository } from './audit-events.repository';
 import { createAuthenticatorsRepository, type AuthenticatorsRepository } from './authenticators.repository';
 import { createAuthjsSessionsRepository, type AuthjsSessionsRepository } from './authjs-sessions.repository';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
@@ -12,6 +13,7 @@ import {
   createVerificationTokensRepository,
   type VerificationTokensRepository,
 } from './verification-tokens.repository';
+import { createWebhookDeliveriesRepository, type WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
 /** Every table the services read and write, one repository each. */
 export interface Repositories {
@@ -23,6 +25,10 @@ export interface Repositories {
   authjsSessions: AuthjsSessionsRepository;
   verificationTokens: VerificationTokensRepository;
   authenticators: AuthenticatorsRepository;
+  /** Written in the transaction of the change it records. */
+  auditEvents: AuditEventsRepository;
+  /** The webhook outbox, written in the transaction of the change it reports. */
+  webhookDeliveries: WebhookDeliveriesRepository;
 }
 
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
@@ -36,7 +42,7 @@ export interface Database extends Repositories {
   inTransaction<T>(work: (transaction: Repositories) => Promise<T>): Promise<T>;
 }
 
-function createRepositories(transaction?: Transaction): Repositories {
+function createRepositories(sequelize: Sequelize, transaction?: Transaction): Repositories {
   return {
     users: createUsersRepository(transaction),
     sessions: createSessionsRepository(transaction),
@@ -45,20 +51,24 @@ function createRepositories(transaction?: Transaction): Repositories {
     authjsSessions: createAuthjsSessionsRepository(transaction),
     verificationTokens: createVerificationTokensRepository(transaction),
     authenticators: createAuthenticatorsRepository(transaction),
+    auditEvents: createAuditEventsRepository(transaction),
+    webhookDeliveries: createWebhookDeliveriesRepository(sequelize, transaction),
   };
 }
 
 /** The database behind the models initialised on `sequelize` (see initModels). */
 export function createDatabase(sequelize: Sequelize): Database {
   return {
-    ...createRepositories(),
+    ...createRepositories(sequelize),
     rateLimits: createRateLimitsRepository(sequelize),
     signingKeys: createSigningKeysRepository(),
-    inTransaction: (work) => inTransaction(sequelize, (transaction) => work(createRepositories(transaction))),
+    inTransaction: (work) =>
+      inTransaction(sequelize, (transaction) => work(createRepositories(sequelize, transaction))),
   };
 }
 
 export type { AccountRecord, AccountsRepository, ProviderAccountKey } from './accounts.repository';
+export type { AuditEventRow, AuditEventsRepository, AuditFilter } from './audit-events.repository';
 export type { AuthenticatorRecord, AuthenticatorsRepository } from './authenticators.repository';
 export type { AuthjsSessionRow, AuthjsSessionsRepository } from './authjs-sessions.repository';
 export type { VerificationTokenRow, VerificationTokensRepository } from './verification-tokens.repository';
@@ -66,4 +76,14 @@ export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
 export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
-export type { LockedUser, UserProfile, UserRecord, UsersRepository } from './users.repository';
+export { USER_SORTS } from './users.repository';
+export type {
+  LockedUser,
+  UserChanges,
+  UserProfile,
+  UserRecord,
+  UserSearch,
+  UserSort,
+  UsersRepository,
+} from './users.repository';
+export type { DeliveryOutcome, WebhookDeliveriesRepository, WebhookDeliveryRow } from './webhook-deliveries.repository';

@@ -49,6 +49,10 @@ export interface SessionsRepository {
   hasLiveRow(userId: number, familyId: string): Promise<boolean>;
   /** The live rows of a user that have not expired: one per live session. */
   findLiveRows(userId: number, now: Date): Promise<RefreshTokenRow[]>;
+  /** How many live sessions the user has: live rows that have not expired. */
+  countLive(userId: number, now: Date): Promise<number>;
+  /** When the user last logged in: the start of their newest session still on record; null if none. */
+  findLastLoginAt(userId: number): Promise<Date | null>;
   /** When each of these sessions started: the `createdAt` of its first row. */
   findStartTimes(familyIds: string[]): Promise<Map<string, Date>>;
   /**
@@ -106,6 +110,20 @@ export function createSessionsRepository(transaction?: Transaction): SessionsRep
 
     findLiveRows: (userId, now) =>
       Session.findAll({ where: { userId, revokedAt: null, expiresAt: { [Op.gt]: now } }, raw: true, transaction }),
+
+    countLive: (userId, now) =>
+      Session.count({ where: { userId, revokedAt: null, expiresAt: { [Op.gt]: now } }, transaction }),
+
+    async findLastLoginAt(userId) {
+      const newest = await Session.findOne({
+        where: { userId, parentId: null },
+        attributes: ['createdAt'],
+        order: [['createdAt', 'DESC']],
+        raw: true,
+        transaction,
+      });
+      return newest === null ? null : newest.createdAt;
+    },
 
     async findStartTimes(familyIds) {
       const firsts = await Session.findAll({

@@ -1,4 +1,4 @@
-import { Transaction, UniqueConstraintError } from 'sequelize';
+import { Op, Transaction, UniqueConstraintError, type Order, type WhereOptions } from 'sequelize';
 import { User, type Role } from '../models';
 
 /** A user row as the services see it: plain data, no model instance. */
@@ -23,7 +23,36 @@ export interface UserRecord {
 export type UserProfile = Pick<UserRecord, 'email' | 'name' | 'emailVerified' | 'image'>;
 
 /** What a transaction may rely on once it holds the user row's lock. */
-export type LockedUser = Pick<UserRecord, 'id' | 'passwordHash' | 'tokenVersion'>;
+export type LockedUser = Pick<
+  UserRecord,
+  'id' | 'email' | 'name' | 'passwordHash' | 'tokenVersion' | 'role' | 'disabledAt'
+>;
+
+/** The orders the admin list offers: a column, descending with a leading `-`. */
+export const USER_SORTS = ['created_at', '-created_at', 'email', '-email', 'id', '-id'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+/** What the admin list asks for; `emailOrNamePrefix` is matched as a prefix, never as a pattern. */
+export interface UserSearch {
+  emailOrNamePrefix?: string;
+  role?: Role;
+  disabled?: boolean;
+  sort: UserSort;
+  offset: number;
+  limit: number;
+}
+
+/** The fields an admin or moderator may change; `tokenVersion` when the change revokes tokens. */
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt' | 'tokenVersion'>>;
+
+const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = {
+  created_at: 'createdAt',
+  email: 'email',
+  id: 'id',
+};
+
+/** LIKE's own wildcards (and its escape character) taken literally. */
+const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
 const FIELDS: (keyof UserRecord)[] = [
   'id',
@@ -57,7 +86,11 @@ export interface UsersRepository {
   /**
    * THE LOCK ORDER. Every transaction that changes a user's sessions, or reads them to decide a
    * change, takes its locks in one order: first the user row (this function: SELECT … FOR UPDATE),
-   * then that user's `sessions` rows (and `blocked_tokens` rows), never the other way round. Login,
+   * then that user's `sessions` rows (and `blocked_tokens` rows), never the other way round. An
+   * admin change that may remove an admin (demote, disable, delete) takes one lock before all of
+   * these: every enabled admin's row, in ascending id order, in one statement (lockEnabledAdmins);
+   * then the target's row, then its sessions. No transaction waits for the admin rows while holding
+   * a user row, so this cannot deadlock with login, refresh or logout of the target. Login,
    * signup (whose INSERT holds the new row), refresh and reuse detection, logout of every scope, the
    * revocation of one session and password change all do. Two such transactions of one user
    * therefore run one after the other: they cannot deadlock on each other, and a revocation sees the
@@ -68,8 +101,25 @@ export interface UsersRepository {
    * taken before the lock was granted. Returns null when the user is gone.
    */
   lock(id: number): Promise<LockedUser | null>;
+  /**
+   * Locks every enabled admin's row, in ascending id order (one statement over the
+   * users_role_disabled index), and returns their ids. A transaction that may remove an admin (demote,
+   * disable, delete) takes this lock FIRST, before the target user's row (see `lock`): the gap lock
+   * also holds back a concurrent promotion, so two such transactions run one after the other and the
+   * second counts what the first committed. That is what makes LAST_ADMIN race-safe.
+   */
+  lockEnabledAdmins(): Promise<number[]>;
   setPasswordHash(id: number, passwordHash: string): Promise<void>;
   setTokenVersion(id: number, tokenVersion: number): Promise<void>;
+  /** Applies `changes`; false when the new email is taken (the unique index decided). */
+  update(id: number, changes: UserChanges): Promise<boolean>;
+  /** Deletes the user; sessions, blocked tokens and provider links go with it (ON DELETE CASCADE). */
+  destroy(id: number): Promise<void>;
+  /**
+   * One page of users and the count of all that match. A prefix of the email is a range scan of the
+   * unique email index, a prefix of the name one of users_name (index merge of the two for `q`).
+   */
+  search(search: UserSearch): Promise<{ users: UserRecord[]; total: number }>;
 }
 
 /** The users repository, inside `transaction` when one is given. */
@@ -81,8 +131,14 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     async create(fields) {
       try {
-        const user = await User.create(fields, { transaction });
-        return user.get({ plain: true });
+        const user = (await User.create(fields, { transaction })).get({ plain: true });
+        // Columns the insert left to their defaults are absent from the instance: they are null.
+        return {
+          ...user,
+          emailVerified: user.emailVerified ?? null,
+          image: user.image ?? null,
+          disabledAt: user.disabledAt ?? null,
+        };
       } catch (error) {
         // Insert-and-catch, never check-then-insert: of concurrent signups of one email one inserts.
         if (error instanceof UniqueConstraintError) return null;
@@ -109,7 +165,7 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     lock: (id) =>
       User.findByPk(id, {
-        attributes: ['id', 'passwordHash', 'tokenVersion'],
+        attributes: ['id', 'email', 'name', 'passwordHash', 'tokenVersion', 'role', 'disabledAt'],
         raw: true,
         transaction,
         lock: Transaction.LOCK.UPDATE,
@@ -121,6 +177,59 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     async setTokenVersion(id, tokenVersion) {
       await User.update({ tokenVersion }, { where: { id }, transaction });
+    },
+
+    async lockEnabledAdmins() {
+      const admins = await User.findAll({
+        where: { role: 'admin', disabledAt: null },
+        attributes: ['id'],
+        order: [['id', 'ASC']],
+        raw: true,
+        transaction,
+        lock: Transaction.LOCK.UPDATE,
+      });
+      return admins.map((admin) => admin.id);
+    },
+
+    async update(id, changes) {
+      try {
+        await User.update(changes, { where: { id }, transaction });
+        return true;
+      } catch (error) {
+        // Update-and-catch: of two users given one email at once, the unique index keeps one.
+        if (error instanceof UniqueConstraintError) return false;
+        throw error;
+      }
+    },
+
+    async destroy(id) {
+      await User.destroy({ where: { id }, transaction });
+    },
+
+    async search({ emailOrNamePrefix, role, disabled, sort, offset, limit }) {
+      const where: WhereOptions<User>[] = [];
+      if (emailOrNamePrefix !== undefined) {
+        const pattern = likePrefix(emailOrNamePrefix);
+        where.push({ [Op.or]: [{ email: { [Op.like]: pattern } }, { name: { [Op.like]: pattern } }] });
+      }
+      if (role !== undefined) where.push({ role });
+      if (disabled !== undefined) where.push({ disabledAt: disabled ? { [Op.ne]: null } : null });
+      const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+      const column = SORT_COLUMNS[sort.replace(/^-/, '')] ?? 'id';
+      // The id breaks ties, so that pages never repeat or skip a user.
+      const order: Order =
+        column === 'id'
+          ? [['id', direction]]
+          : [
+              [column, direction],
+              ['id', direction],
+            ];
+      const filter = { [Op.and]: where };
+      const [users, total] = await Promise.all([
+        User.findAll({ where: filter, attributes: FIELDS, order, offset, limit, raw: true, transaction }),
+        User.count({ where: filter, transaction }),
+      ]);
+      return { users, total };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Database, LockedUser, Repositories } from '../repositories';
 import type { LogoutScope, PasswordChangeInput } from '../validators/auth.schemas';
+import { recordAudit, type RequestOrigin } from './audit.service';
 import type { Authenticated } from './auth.service';
 import { stillMatches, type PasswordHasher } from './password.service';
 import type { Revocations } from './revocations';
@@ -46,7 +47,7 @@ export function createAccountService({ database, passwords, sessions, revocation
      * `all`: every session and, through one token-version bump, every access token of the user.
      * The caches learn of each revocation only once it is committed.
      */
-    async logout({ token }: Authenticated, scope: LogoutScope): Promise<void> {
+    async logout({ token }: Authenticated, scope: LogoutScope, origin: RequestOrigin): Promise<void> {
       if (scope === 'current') {
         await database.inTransaction(async (transaction) => {
           await lockCaller(token.userId, transaction);
@@ -77,7 +78,15 @@ export function createAccountService({ database, passwords, sessions, revocation
         const user = await lockCaller(token.userId, transaction);
         const bumped = user.tokenVersion + 1;
         await transaction.users.setTokenVersion(user.id, bumped);
-        return [await sessions.endSessions({ userId: user.id }, 'logout_all', transaction), bumped] as const;
+        const ended = await sessions.endSessions({ userId: user.id }, 'logout_all', transaction);
+        const entry = {
+          actorId: user.id,
+          action: 'logout.all',
+          targetUserId: user.id,
+          changes: { sessions: ended.length },
+        } as const;
+        await recordAudit(transaction, entry, origin);
+        return [ended, bumped] as const;
       });
       revocations.announce({ reason: 'logout_all', userId: token.userId, tokenVersion, endedSessionIds: ended });
     },
@@ -100,7 +109,7 @@ export function createAccountService({ database, passwords, sessions, revocation
      * Changes the password and, in the same transaction, ends every other session. Of concurrent
      * changes that verified the same current password, one wins; the others find it changed.
      */
-    async changePassword({ token }: Authenticated, input: PasswordChangeInput): Promise<void> {
+    async changePassword({ token }: Authenticated, input: PasswordChangeInput, origin: RequestOrigin): Promise<void> {
       const user = await database.users.findById(token.userId);
       if (user === null) throw new AppError('USER_NOT_FOUND');
       const verifiedHash = user.passwordHash;
@@ -116,6 +125,11 @@ export function createAccountService({ database, passwords, sessions, revocation
           throw new AppError('PASSWORD_INCORRECT');
         }
         await transaction.users.setPasswordHash(locked.id, passwordHash);
+        await recordAudit(
+          transaction,
+          { actorId: locked.id, action: 'password.changed', targetUserId: locked.id },
+          origin,
+        );
         return sessions.endSessions(
           { userId: token.userId, exceptFamilyId: token.sessionId },
           'password_change',

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Database } from '../repositories';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
+import type { Outbox } from './outbox.service';
 import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import type { Revocations } from './revocations';
@@ -36,9 +37,19 @@ export interface AuthServiceDeps {
   cache: RevocationCache;
   /** Told after a revocation has been committed (here: a replayed refresh token ended its session). */
   revocations: Revocations;
+  /** Queues the `user.created` webhook event in the signup's transaction. */
+  outbox: Outbox;
 }
 
-export function createAuthService({ database, tokens, passwords, sessions, cache, revocations }: AuthServiceDeps) {
+export function createAuthService({
+  database,
+  tokens,
+  passwords,
+  sessions,
+  cache,
+  revocations,
+  outbox,
+}: AuthServiceDeps) {
   async function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): Promise<TokenPairDto> {
     const issued = await tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
@@ -58,6 +69,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
         const created = await transaction.users.create({ email: input.email, passwordHash, name: input.name });
         // Insert-and-check, never check-then-insert: the unique index decided between concurrent signups.
         if (created === null) throw new AppError('EMAIL_TAKEN');
+        await outbox.enqueue(transaction, 'user.created', created);
         return [created, await sessions.startSession(created.id, client, transaction)] as const;
       });
       return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
@@ -81,10 +93,14 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
       // every failure costs one bcrypt run and answers alike (no account enumeration by timing).
       const matches = await passwords.verify(input.password, verifiedHash);
       if (user === null || verifiedHash === null || !matches) throw new AppError('INVALID_CREDENTIALS');
+      // Only after the right password: without it, a disabled account answers like any other failure.
+      if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
       // Only now is the plain password known to be right: upgrade a hash made at an older cost.
       const upgradedHash = passwords.needsRehash(verifiedHash) ? await passwords.hash(input.password) : null;
       const session = await database.inTransaction(async (transaction) => {
         const locked = await transaction.users.lock(user.id);
+        // Disabled since the read above: the password was right, so the answer may say so.
+        if (locked !== null && locked.disabledAt !== null) throw new AppError('USER_DISABLED');
         const unrevoked =
           locked !== null &&
           locked.tokenVersion === user.tokenVersion &&

@@ -40,6 +40,20 @@ export async function purgeExpired(
   };
 }
 
+/**
+ * Deletes audit events older than `retentionDays` before `now`, in batches; returns how many. The
+ * only way an audit event ever leaves the table.
+ */
+export function purgeAuditEvents(
+  tables: Pick<Database, 'auditEvents'>,
+  retentionDays: number,
+  now: Date = new Date(),
+  batchSize: number = PURGE_BATCH_SIZE,
+): Promise<number> {
+  const before = new Date(now.getTime() - retentionDays * 86_400_000);
+  return deleteInBatches(() => tables.auditEvents.deleteOlderThan(before, batchSize), batchSize);
+}
+
 /** Repeats a limited DELETE until a batch comes back short; returns the total deleted. */
 async function deleteInBatches(deleteBatch: () => Promise<number>, batchSize: number): Promise<number> {
   let total = 0;

@@ -2,14 +2,16 @@ import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import type { RevocationReason } from '../models';
 import type { Database, Repositories, SessionFilter } from '../repositories';
+import { recordAudit } from './audit.service';
 import { newRandomId, newRefreshToken, readRefreshToken, secretMatches } from './refresh-token-codec';
 import { judgeRefresh } from './rotation-policy';
 import { toSessionList, type SessionDto } from './session-list';
 
-/** Where a login came from, for the session list. */
+/** Where a login came from, for the session list (and the request id, for the audit log). */
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
+  requestId?: string;
 }
 
 /** A refresh token just issued, and the session it belongs to. */
@@ -116,6 +118,8 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
         if (row === null || !secretMatches(presented.secret, row.refreshTokenHash)) {
           throw new AppError('REFRESH_TOKEN_INVALID');
         }
+        // Checked once the token is known to be genuine: a guess learns nothing of the account.
+        if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
         const now = new Date();
         const session = { userId: row.userId, familyId: row.familyId };
         switch (judgeRefresh(row, now, settings.refreshGraceSeconds)) {
@@ -128,6 +132,16 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
           case 'replayed':
             // Committed, not rolled back: the replay must end the session even though we answer 401.
             await endSessions(session, 'refresh_reuse', transaction);
+            await recordAudit(
+              transaction,
+              {
+                actorId: null,
+                action: 'refresh.reuse_detected',
+                targetUserId: row.userId,
+                changes: { session: row.familyId },
+              },
+              { requestId: client.requestId ?? null, ip: client.ip },
+            );
             return { kind: 'reused', sessionId: row.familyId, userId: row.userId };
           case 'revoked':
             throw new AppError('REFRESH_TOKEN_REVOKED');

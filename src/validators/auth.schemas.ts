@@ -7,7 +7,7 @@ const BCRYPT_MAX_BYTES = 72;
 
 // ASCII only: the users.email collation equates accented, full-width and zero-width variants with
 // the plain address, so Unicode spellings of one account would each get a fresh rate-limit counter.
-const email = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
+export const emailRule = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
 
 /**
  * A password of `minBytes`..72 UTF-8 bytes, checked as bytes since that is what bcrypt sees. The
@@ -32,6 +32,12 @@ function password(minBytes: number): Joi.StringSchema {
   );
 }
 
+/** A user's display name, as signup and the admin API accept it. */
+export const nameRule = Joi.string().trim().min(1).max(100);
+
+/** A new password, as signup and `--create-admin` accept it. */
+export const newPasswordRule = password(8);
+
 export interface SignupInput {
   email: string;
   password: string;
@@ -39,9 +45,9 @@ export interface SignupInput {
 }
 
 export const signupSchema = Joi.object<SignupInput, true>({
-  email: email.required(),
-  password: password(8).required(),
-  name: Joi.string().trim().min(1).max(100).required(),
+  email: emailRule.required(),
+  password: newPasswordRule.required(),
+  name: nameRule.required(),
 }).required();
 
 export interface LoginInput {
@@ -52,7 +58,7 @@ export interface LoginInput {
 // Login accepts any stored password length (the policy may have changed since signup), but still
 // refuses more than 72 bytes: bcrypt would otherwise accept "<password><anything>".
 export const loginSchema = Joi.object<LoginInput, true>({
-  email: email.required(),
+  email: emailRule.required(),
   password: password(1).required(),
 }).required();
 

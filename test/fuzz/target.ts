@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createHttpServer, type ServerTimeouts } from '../../src/http-server';
 import { createApp } from '../../src/server';
 import { silentLogger, testConfig } from '../support/config';
+import { loggedInAs } from '../support/admins';
 import { loggedInUser } from '../support/factories';
 import { profileRoutes, type RouteProfile } from './profiles';
 import { routesOf, type Route } from './routes';
@@ -40,7 +41,9 @@ export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<Fu
     identity: { userId: 0, sessionId: '', bystander: { userId: 0, sessionId: '' } },
     accessToken: '',
     async renewUser() {
-      const { user, accessToken, sessionId } = await loggedInUser();
+      // An admin, so that /admin routes are fuzzed past the role check (their parameters, bodies and
+      // refusals); an admin can neither delete nor disable itself, so the fuzz user survives them.
+      const { user, accessToken, sessionId } = await loggedInAs('admin');
       target.identity.userId = user.id;
       target.identity.sessionId = sessionId;
       target.accessToken = accessToken;

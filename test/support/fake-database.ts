@@ -1,5 +1,6 @@
 import type {
   AuthjsSessionRow,
+  AuditEventRow,
   BlockedTokenRow,
   Database,
   RefreshTokenRow,
@@ -16,6 +17,7 @@ export interface FakeTables {
   blockedTokens: Map<string, BlockedTokenRow>;
   /** Auth.js sessions by token hash: the one adapter table the services change (see endSessions). */
   authjsSessions: Map<string, AuthjsSessionRow>;
+  auditEvents: AuditEventRow[];
 }
 
 export interface FakeDatabase extends Database {
@@ -73,8 +75,11 @@ export function createFakeDatabase(): FakeDatabase {
     sessions: new Map(),
     blockedTokens: new Map(),
     authjsSessions: new Map(),
+    auditEvents: [],
   };
   let nextUserId = 1;
+  // What the admin API needs of MySQL (search, locks of many rows, the outbox) is for the API tests.
+  const mysqlOnly = (what: string) => () => Promise.reject(new Error(`${what}: not in the fake database`));
 
   const repositories: Repositories = {
     users: {
@@ -86,11 +91,24 @@ export function createFakeDatabase(): FakeDatabase {
         tables.users.set(user.id, user);
         return Promise.resolve(copy(user));
       },
-      lock(id) {
+      lock: (id) => Promise.resolve(copy(tables.users.get(id))),
+      lockEnabledAdmins: () =>
+        Promise.resolve(
+          [...tables.users.values()]
+            .filter((user) => user.role === 'admin' && user.disabledAt === null)
+            .map((user) => user.id)
+            .sort((a, b) => a - b),
+        ),
+      update(id, changes) {
         const user = tables.users.get(id);
-        if (user === undefined) return Promise.resolve(null);
-        return Promise.resolve({ id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion });
+        if (user !== undefined) Object.assign(user, changes);
+        return Promise.resolve(true);
       },
+      destroy(id) {
+        tables.users.delete(id);
+        return Promise.resolve();
+      },
+      search: mysqlOnly('users.search'),
       setPasswordHash(id, passwordHash) {
         const user = tables.users.get(id);
         if (user !== undefined) user.passwordHash = passwordHash;
@@ -152,6 +170,21 @@ export function createFakeDatabase(): FakeDatabase {
               .map((row) => [row.familyId, row.createdAt]),
           ),
         ),
+      countLive: (userId, now) =>
+        Promise.resolve(
+          [...tables.sessions.values()].filter(
+            (row) => row.userId === userId && row.revokedAt === null && row.expiresAt > now,
+          ).length,
+        ),
+      findLastLoginAt: (userId) =>
+        Promise.resolve(
+          [...tables.sessions.values()]
+            .filter((row) => row.userId === userId && row.parentId === null)
+            .reduce<Date | null>(
+              (latest, row) => (latest === null || row.createdAt > latest ? row.createdAt : latest),
+              null,
+            ),
+        ),
       deleteExpired(now, limit) {
         const expired = [...tables.sessions.values()].filter(
           (row) => row.expiresAt <= now && (row.parentId !== null || row.absoluteExpiresAt <= now),
@@ -206,9 +239,34 @@ export function createFakeDatabase(): FakeDatabase {
       },
     },
     // The services under unit test never touch these tables: the adapter's API tests cover them.
-    accounts: unfaked('accounts'),
+    accounts: {
+      find: mysqlOnly('accounts.find'),
+      insert: mysqlOnly('accounts.insert'),
+      delete: mysqlOnly('accounts.delete'),
+      findProviders: () => Promise.resolve([]),
+    },
     verificationTokens: unfaked('verificationTokens'),
     authenticators: unfaked('authenticators'),
+
+    auditEvents: {
+      insert(event) {
+        tables.auditEvents.push({
+          ...structuredClone(event),
+          id: tables.auditEvents.length + 1,
+          createdAt: new Date(),
+        });
+        return Promise.resolve();
+      },
+      list: mysqlOnly('auditEvents.list'),
+      deleteOlderThan: mysqlOnly('auditEvents.deleteOlderThan'),
+    },
+
+    webhookDeliveries: {
+      insert: mysqlOnly('webhookDeliveries.insert'),
+      claimDue: mysqlOnly('webhookDeliveries.claimDue'),
+      recordOutcome: mysqlOnly('webhookDeliveries.recordOutcome'),
+      listRecent: mysqlOnly('webhookDeliveries.listRecent'),
+    },
   };
 
   const database: FakeDatabase = {
@@ -231,6 +289,7 @@ export function createFakeDatabase(): FakeDatabase {
         restore(tables.sessions, before.sessions);
         restore(tables.blockedTokens, before.blockedTokens);
         restore(tables.authjsSessions, before.authjsSessions);
+        tables.auditEvents.splice(0, tables.auditEvents.length, ...before.auditEvents);
         database.rollbacks += 1;
         throw error;
       }

@@ -1,6 +1,7 @@
 import type { RevocationReason } from '../../src/models';
 import { createAccountService } from '../../src/services/account.service';
 import { createAuthService } from '../../src/services/auth.service';
+import { createOutbox } from '../../src/services/outbox.service';
 import { createPasswordHasher } from '../../src/services/password.service';
 import { createRevocationCache } from '../../src/services/revocation-cache';
 import { applyRevocation, type Revocations } from '../../src/services/revocations';
@@ -37,10 +38,13 @@ export function fakeServices(overrides: Record<string, string> = {}) {
     },
   };
   const tokens = createTokenService(config.jwt, createHmacKeyStore(config.jwt));
-  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations: announced });
+  // Webhooks off, as in the default configuration: nothing is queued.
+  const outbox = createOutbox(null);
+  const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations: announced, outbox });
   const account = createAccountService({ database, passwords, sessions, revocations: announced });
   return { database, passwords, auth, account, revocations };
 }
 
 export const CLIENT = { ip: '203.0.113.7', userAgent: 'unit-test/1.0' };
+export const ORIGIN = { requestId: 'unit-test-request', ip: '203.0.113.7' };
 export const PASSWORD = 'correct horse battery';

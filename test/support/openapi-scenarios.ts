@@ -5,6 +5,7 @@ import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail
 import { basicAuth, TEST_CLIENT } from './config';
 import { bearer, call, tokenFor, withValidBody, type OperationCall, type Scenario } from './openapi-call';
 import { ADAPTER_SCENARIOS, ADAPTER_SECRET_SCENARIO } from './openapi-adapter';
+import { ADMIN_SCENARIOS } from './openapi-admin-scenarios';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
 /**
@@ -193,4 +194,5 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
   },
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
   ...ADAPTER_SCENARIOS,
+  ...ADMIN_SCENARIOS,
 };

@@ -88,6 +88,8 @@ describe('jsonSchemaOf (Joi to the OpenAPI request side)', () => {
     ['a rule it does not know', Joi.string().hostname(), /rule "hostname"/],
     ['a type it does not know', Joi.object({ tags: Joi.array() }), /type "array"/],
     ['a date that is not ISO 8601', Joi.date(), /only Joi.date\(\).iso\(\)/],
+    ['a number rule it does not know', Joi.number().precision(2), /rule "precision"/],
+    ['a boolean with rules', Joi.boolean().truthy('yes'), /truthy|type "boolean"/],
     ['a custom rule without a description', Joi.string().custom((value: string) => value), /needs a description/],
     ['extra allowed values', Joi.string().max(3).allow(''), /\.allow\(\)/],
     ['a forbidden key', Joi.object({ a: Joi.string().forbidden() }), /presence "forbidden"/],
@@ -103,14 +105,38 @@ describe('jsonSchemaOf (Joi to the OpenAPI request side)', () => {
     ['upper-casing', Joi.string().uppercase(), /only lower-casing/],
     ['email options it does not know', Joi.string().email({ minDomainSegments: 3 }), /option minDomainSegments/],
     ['a preference that changes what passes', Joi.string().prefs({ convert: false }), /preference "convert"/],
-    ['a computed default', Joi.string().default(() => 'x'), /string default/],
-    ['object rules', Joi.object({ a: Joi.string() }).min(1), /object rules/],
+    ['a computed default', Joi.string().default(() => 'x'), /string or number default/],
+    ['object rules other than min', Joi.object({ a: Joi.string() }).max(1), /object rule "max"/],
   ];
   for (const [label, schema, message] of unsupported) {
     it(`throws at document build on ${label}`, () => {
       expect(() => jsonSchemaOf(schema)).to.throw(message);
     });
   }
+
+  it('translates integers with bounds and defaults, booleans, ISO dates and a minimum of keys', () => {
+    const schema = Joi.object({
+      limit: Joi.number().integer().min(1).max(100).default(20),
+      on: Joi.boolean(),
+      since: Joi.string().isoDate(),
+    }).min(1);
+    expect(jsonSchemaOf(schema)).to.deep.equal({
+      type: 'object',
+      required: [],
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+        on: { type: 'boolean' },
+        since: {
+          type: 'string',
+          minLength: 1,
+          format: 'date-time',
+          description: 'Read as an ISO 8601 date before it is checked.',
+        },
+      },
+    });
+  });
 
   it('converts every object schema in src/validators', () => {
     expect(objectSchemas.map(([name]) => name)).to.include.members(['signupSchema', 'sessionParamsSchema']);

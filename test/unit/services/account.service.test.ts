@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Authenticated } from '../../../src/services/auth.service';
 import { expectAppError } from '../../support/app-errors';
-import { CLIENT, fakeServices, PASSWORD } from '../../support/fake-services';
+import { CLIENT, fakeServices, ORIGIN, PASSWORD } from '../../support/fake-services';
 
 /** A user with two sessions; `first` and `second` are who each session authenticates as. */
 async function userWithTwoSessions(overrides: Record<string, string> = {}) {
@@ -23,7 +23,7 @@ describe('account service (fake database)', () => {
       const { auth, account, database, signup, login, first, rowsOf, revocations } = await userWithTwoSessions({
         REVOCATION_CACHE_TTL_MS: '60000',
       });
-      await account.logout(first, 'current');
+      await account.logout(first, 'current', ORIGIN);
       expect(database.tables.blockedTokens.get(first.token.jti)?.reason).to.equal('logout');
       expect(rowsOf(first).map((row) => row.reason)).to.deep.equal(['logout']);
       expect(revocations).to.deep.equal(['logout']);
@@ -33,9 +33,9 @@ describe('account service (fake database)', () => {
 
     it('current, twice with one token: TOKEN_REVOKED, and nothing more is written or counted', async () => {
       const { account, database, first, revocations } = await userWithTwoSessions();
-      await account.logout(first, 'current');
+      await account.logout(first, 'current', ORIGIN);
       const commits = database.commits;
-      await expectAppError(account.logout(first, 'current'), 'TOKEN_REVOKED');
+      await expectAppError(account.logout(first, 'current', ORIGIN), 'TOKEN_REVOKED');
       expect(database.commits).to.equal(commits);
       expect(database.tables.blockedTokens.size).to.equal(1);
       expect(revocations).to.deep.equal(['logout']);
@@ -43,7 +43,7 @@ describe('account service (fake database)', () => {
 
     it('others: ends every other session and keeps this one', async () => {
       const { auth, account, signup, login, first, second, rowsOf } = await userWithTwoSessions();
-      await account.logout(first, 'others');
+      await account.logout(first, 'others', ORIGIN);
       expect(rowsOf(second).map((row) => row.reason)).to.deep.equal(['logout_others']);
       expect(rowsOf(first).map((row) => row.revokedAt)).to.deep.equal([null]);
       await auth.authenticate(signup.access_token);
@@ -52,7 +52,7 @@ describe('account service (fake database)', () => {
 
     it('all: bumps the token version and ends every session', async () => {
       const { auth, account, database, signup, first, second, rowsOf } = await userWithTwoSessions();
-      await account.logout(first, 'all');
+      await account.logout(first, 'all', ORIGIN);
       expect(database.tables.users.get(first.user.id)?.tokenVersion).to.equal(1);
       expect([...rowsOf(first), ...rowsOf(second)].map((row) => row.reason)).to.deep.equal([
         'logout_all',
@@ -91,7 +91,7 @@ describe('account service (fake database)', () => {
   describe('changePassword', () => {
     it('changes the password and ends every other session; this one stays', async () => {
       const { account, auth, database, first, second, rowsOf } = await userWithTwoSessions();
-      await account.changePassword(first, { current_password: PASSWORD, new_password: 'a brand new password' });
+      await account.changePassword(first, { current_password: PASSWORD, new_password: 'a brand new password' }, ORIGIN);
       expect(rowsOf(second).map((row) => row.reason)).to.deep.equal(['password_change']);
       expect(rowsOf(first).map((row) => row.revokedAt)).to.deep.equal([null]);
       await auth.login({ email: first.user.email, password: 'a brand new password' }, CLIENT);
@@ -102,7 +102,7 @@ describe('account service (fake database)', () => {
       const { account, database, first, second, rowsOf } = await userWithTwoSessions();
       const before = database.tables.users.get(first.user.id)?.passwordHash;
       const input = { current_password: 'not my password', new_password: 'a brand new password' };
-      await expectAppError(account.changePassword(first, input), 'PASSWORD_INCORRECT');
+      await expectAppError(account.changePassword(first, input, ORIGIN), 'PASSWORD_INCORRECT');
       expect(database.tables.users.get(first.user.id)?.passwordHash).to.equal(before);
       expect(rowsOf(second).map((row) => row.revokedAt)).to.deep.equal([null]);
     });
@@ -115,7 +115,7 @@ describe('account service (fake database)', () => {
         if (user !== undefined) user.passwordHash = concurrentHash;
       };
       const input = { current_password: PASSWORD, new_password: 'a brand new password' };
-      await expectAppError(account.changePassword(first, input), 'PASSWORD_INCORRECT');
+      await expectAppError(account.changePassword(first, input, ORIGIN), 'PASSWORD_INCORRECT');
       expect(database.tables.users.get(first.user.id)?.passwordHash).to.equal(concurrentHash);
       expect(rowsOf(second).map((row) => row.revokedAt)).to.deep.equal([null]);
     });
@@ -125,7 +125,7 @@ describe('account service (fake database)', () => {
       const user = database.tables.users.get(first.user.id);
       if (user !== undefined) user.passwordHash = null;
       const input = { current_password: PASSWORD, new_password: 'a brand new password' };
-      await expectAppError(account.changePassword(first, input), 'PASSWORD_INCORRECT');
+      await expectAppError(account.changePassword(first, input, ORIGIN), 'PASSWORD_INCORRECT');
       expect(database.tables.users.get(first.user.id)?.passwordHash).to.equal(null);
     });
 
@@ -133,7 +133,7 @@ describe('account service (fake database)', () => {
       const { account, database, first } = await userWithTwoSessions();
       database.tables.users.delete(first.user.id);
       const input = { current_password: PASSWORD, new_password: 'a brand new password' };
-      await expectAppError(account.changePassword(first, input), 'USER_NOT_FOUND');
+      await expectAppError(account.changePassword(first, input, ORIGIN), 'USER_NOT_FOUND');
     });
   });
 });
