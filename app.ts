@@ -106,8 +106,9 @@ async function purge(config: Readonly<Config>): Promise<void> {
   try {
     const removed = await purgeExpired(createDatabase(sequelize));
     console.log(
-      `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s) ` +
-        `and ${removed.rateLimits} expired rate-limit row(s)`,
+      `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s), ` +
+        `${removed.rateLimits} expired rate-limit row(s), ${removed.authjsSessions} expired adapter session(s) ` +
+        `and ${removed.verificationTokens} expired verification token(s)`,
     );
     await retireKeys(config, sequelize);
   } finally {

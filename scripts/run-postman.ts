@@ -2,8 +2,9 @@
  * Runs postman/auth.postman_collection.json twice against real servers, each on a fresh database of its own
  * on the test MySQL server (`<test database>_postman` and `<test database>_postman_defaults`), each started as
  * `app.ts --create`, then `app.ts --server` on a free port:
- * - "every feature on": cookie mode over plain http, one CORS origin and a small per-account login limit, which
- *   the collection's "Cookie mode", "CORS" and "Rate limits" folders exercise. Nothing may be skipped.
+ * - "every feature on": cookie mode over plain http, one CORS origin, a small per-account login limit and an
+ *   AUTHJS_ADAPTER_SECRET, which the collection's "Cookie mode", "CORS", "Rate limits" and "Auth.js adapter"
+ *   folders exercise. Nothing may be skipped.
  * - "as npm start": no setting but the database and the port, in a directory without a .env, so `--create`
  *   writes the JWT secret there as `npm start` does. The requests that need a setting this server lacks report a
  *   skipped test naming it; nothing may fail. This keeps the collection usable against `npm start`.
@@ -29,6 +30,8 @@ const READY_TIMEOUT_MS = 20_000;
 const CORS_ORIGIN = 'http://app.example.test';
 /** Small, so the "Rate limits" folder reaches the limit in a few requests. */
 const LOGIN_FAILURES_PER_ACCOUNT = 3;
+/** The Auth.js adapter secret of the first run, shared by its server and the "Auth.js adapter" folder. */
+const ADAPTER_SECRET = randomBytes(32).toString('base64url');
 /** Far above what one run spends, so no other request of the collection is ever limited. */
 const GENEROUS_LIMIT = '1000';
 
@@ -81,6 +84,7 @@ const EVERY_FEATURE_ON: Mode = {
     RATE_LIMIT_REFRESH_PER_IP: GENEROUS_LIMIT,
     RATE_LIMIT_PASSWORD_PER_IP: GENEROUS_LIMIT,
     RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: GENEROUS_LIMIT,
+    AUTHJS_ADAPTER_SECRET: ADAPTER_SECRET,
     // Empty overrides .env and counts as unset: GET /metrics stays on the main port, whatever .env says.
     METRICS_ENABLED: 'true',
     METRICS_PORT: '',
@@ -89,6 +93,7 @@ const EVERY_FEATURE_ON: Mode = {
     { key: 'base_url', value: baseUrl },
     { key: 'cors_origin', value: CORS_ORIGIN },
     { key: 'login_failures_per_account', value: String(LOGIN_FAILURES_PER_ACCOUNT) },
+    { key: 'adapter_secret', value: ADAPTER_SECRET },
   ],
   allowsSkips: false,
 };

@@ -4,10 +4,12 @@ import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
 import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
+import { createAdapterController } from './controllers/adapter.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createDiscoveryController } from './controllers/discovery.controller';
 import { createIntrospectionController } from './controllers/introspection.controller';
 import { createHealthController } from './controllers/health.controller';
+import { createAdapterSecretCheck } from './middleware/adapter-secret';
 import { createAuthenticate } from './middleware/authenticate';
 import { createClientAuthentication } from './middleware/client-auth';
 import type { AppState } from './middleware/context';
@@ -23,6 +25,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDatabase } from './repositories';
+import { createAdapterRouter } from './routes/adapter.routes';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDiscoveryRouter } from './routes/discovery.routes';
 import { createIntrospectionRouter } from './routes/introspection.routes';
@@ -30,6 +33,7 @@ import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
 import { createAccountService } from './services/account.service';
+import { createAdapterService } from './services/adapter.service';
 import { createAuthService } from './services/auth.service';
 import { createDiscoveryService } from './services/discovery.service';
 import { createHealthService } from './services/health.service';
@@ -97,12 +101,21 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const account = createAccountService({ database, passwords, sessions, revocations });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
+  const limiter = createRateLimiter(config.rateLimits, limitStore);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     createAuthenticate(auth, cookies),
-    createRateLimits(createRateLimiter(config.rateLimits, limitStore)),
+    createRateLimits(limiter),
   );
+  // Off unless configured: then /adapter is unrouted, and answers 404 like any unknown path.
+  const adapter =
+    config.authjsAdapter === null
+      ? null
+      : createAdapterRouter(
+          createAdapterController(createAdapterService({ database, sessions, revocations })),
+          createAdapterSecretCheck(config.authjsAdapter.secret, limiter),
+        );
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
   // its own rate-limit key. maxIpsCount keeps the hops our proxies added, not what the client sent.
@@ -128,6 +141,10 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (adapter !== null) {
+    app.use(adapter.routes());
+    app.use(adapter.allowedMethods());
+  }
   app.use(health.routes());
   app.use(health.allowedMethods());
   const docs = createDocsRouter(buildOpenApiDocument());

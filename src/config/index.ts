@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { adapterSettings, ADAPTER_KEYS, type AdapterSettings } from './adapter';
 import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './database';
 import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
@@ -27,7 +28,8 @@ export interface Config
     KeySettings,
     SessionSettings,
     ObservabilitySettings,
-    RedisSettings {
+    RedisSettings,
+    AdapterSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
 }
@@ -48,6 +50,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
   { title: 'Redis', keys: REDIS_KEYS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
+  { title: 'Auth.js adapter', keys: ADAPTER_KEYS },
 ];
 
 const KEYS = {
@@ -60,6 +63,7 @@ const KEYS = {
   ...RATE_LIMIT_KEYS,
   ...REDIS_KEYS,
   ...OBSERVABILITY_KEYS,
+  ...ADAPTER_KEYS,
 };
 
 /** The validated environment, one property per key; its type comes from the declarations. */
@@ -100,5 +104,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     rateLimits: Object.freeze(rateLimitSettings(raw)),
     ...redisSettings(raw),
     ...observabilitySettings(raw),
+    ...adapterSettings(raw),
   });
 }

@@ -12,6 +12,8 @@ export interface RateLimitSettings {
   passwordPerIp: number;
   /** Wrong current passwords of one user in a row; a success resets the count. */
   passwordFailuresPerAccount: number;
+  /** Requests to /adapter with a missing or wrong X-Auth-Secret. */
+  adapterSecretFailuresPerIp: number;
 }
 
 /** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
@@ -42,6 +44,10 @@ export const RATE_LIMIT_KEYS = {
     5,
     'Wrong current passwords per user in a row (a success resets it).',
   ),
+  RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP: attemptsPerWindow(
+    20,
+    'Requests to /adapter with a missing or wrong X-Auth-Secret per client IP per window; past it, 429.',
+  ),
 };
 
 export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readonly<RateLimitSettings> {
@@ -53,5 +59,6 @@ export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readon
     refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
     passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
     passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+    adapterSecretFailuresPerIp: raw.RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP,
   };
 }

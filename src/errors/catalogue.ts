@@ -158,6 +158,13 @@ export const ERRORS = {
       ' without an `X-CSRF-Token` equal to the CSRF cookie.',
     clientAction: "Send the CSRF cookie's value (also returned as `csrf_token`) in the `X-CSRF-Token` header.",
   },
+  ADAPTER_SECRET_INVALID: {
+    status: 401,
+    message: 'The X-Auth-Secret header is missing or wrong.',
+    when: 'A request to `/adapter/…` without `X-Auth-Secret`, or with another value than `AUTHJS_ADAPTER_SECRET`.',
+    clientAction:
+      'Configure the adapter client with the same secret as the server; repeated failures from one IP end in 429 `RATE_LIMITED`.',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'No such route.',
@@ -172,6 +179,20 @@ export const ERRORS = {
       " sessions: unknown, already ended, or someone else's.",
     clientAction: 'Reload the list with `GET /auth/sessions`; the session may already be over.',
   },
+  ADAPTER_USER_NOT_FOUND: {
+    status: 404,
+    message: 'No user has this id.',
+    when:
+      '`/adapter`: `updateUser`, `linkAccount`, `createSession`, `updateSession` (moving it) or ' +
+      '`createAuthenticator` naming a user id that does not exist (deleted, or never created).',
+    clientAction: 'Treat the user as gone: sign the visitor out, or create the user first.',
+  },
+  AUTHENTICATOR_NOT_FOUND: {
+    status: 404,
+    message: 'No authenticator has this credential id.',
+    when: '`/adapter`: `updateAuthenticatorCounter` for a credential id nobody registered (or whose user was deleted).',
+    clientAction: 'Register the passkey again.',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'This method is not allowed on this route.',
@@ -181,8 +202,19 @@ export const ERRORS = {
   EMAIL_TAKEN: {
     status: 409,
     message: 'An account with this email already exists.',
-    when: 'The email exists, in any letter case; of concurrent signups with one email exactly one wins.',
+    when:
+      'The email exists, in any letter case; of concurrent signups with one email exactly one wins. ' +
+      'Also `/adapter` `createUser` and `updateUser` with the email of another user.',
     clientAction: 'Log in instead, or sign up with another email.',
+  },
+  ADAPTER_CONFLICT: {
+    status: 409,
+    message: 'This record already exists.',
+    when:
+      '`/adapter`: `linkAccount` of a provider account already linked (to any user), `createSession` ' +
+      'with a session token already in use, `createVerificationToken` with an identifier and token ' +
+      'already stored, `createAuthenticator` with a credential id already registered.',
+    clientAction: 'Use the existing record, or create a fresh token or id.',
   },
   REFRESH_CONFLICT: {
     status: 409,

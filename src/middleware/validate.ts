@@ -81,6 +81,13 @@ export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandle
   };
 }
 
+/** Wraps a controller that takes query parameters: 400 unless they match `schema`, as for a body. */
+export function withQuery<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler<T>) {
+  return async (ctx: AppContext): Promise<void> => {
+    await handler(ctx, validated(schema, ctx.query, 'query'));
+  };
+}
+
 /** The validated, normalised `value`, or 400 VALIDATION_FAILED with one detail per bad field. */
 function validated<T>(schema: Joi.ObjectSchema<T>, value: unknown, wholeValueName: string): T {
   const result = schema.validate(value, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });

@@ -22,8 +22,8 @@ export class Account extends Model<InferAttributes<Account>, InferCreationAttrib
   declare scope: string | null;
   declare idToken: string | null;
   declare sessionState: string | null;
-  /** Further string fields a provider added, kept as given. */
-  declare extra: Record<string, string> | null;
+  /** Further fields a provider added (strings, or numbers such as `expires_in`), kept as given. */
+  declare extra: Record<string, string | number | boolean | null> | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 

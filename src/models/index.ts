@@ -1,11 +1,14 @@
 import type { Sequelize } from 'sequelize';
 import { Account } from './account.model';
+import { Authenticator } from './authenticator.model';
+import { AuthjsSession } from './authjs-session.model';
 import { BlockedToken } from './blocked-token.model';
 import { Session } from './session.model';
 import { SigningKey } from './signing-key.model';
 import { User } from './user.model';
+import { VerificationToken } from './verification-token.model';
 
-export { Account, BlockedToken, Session, SigningKey, User };
+export { Account, Authenticator, AuthjsSession, BlockedToken, Session, SigningKey, User, VerificationToken };
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
@@ -17,12 +20,19 @@ export function initModels(sequelize: Sequelize): void {
   Session.initialise(sequelize);
   Account.initialise(sequelize);
   SigningKey.initialise(sequelize);
+  AuthjsSession.initialise(sequelize);
+  VerificationToken.initialise(sequelize);
+  Authenticator.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Session.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Account, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Account.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(AuthjsSession, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  AuthjsSession.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(Authenticator, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  Authenticator.belongsTo(User, { foreignKey: 'userId' });
 }
 
 /** The Sequelize instance the models were initialised on. */

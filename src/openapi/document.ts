@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
+import { adapterPaths } from './adapter.paths';
 import { authPaths } from './auth.paths';
 import { discoveryPaths } from './discovery.paths';
 import { introspectionPaths } from './introspection.paths';
@@ -42,11 +43,16 @@ export function buildOpenApiDocument(): OpenAPIObject {
       { name: 'account', description: 'What a signed-in user does to their sessions and password' },
       { name: 'introspection', description: 'For other services: is a token live (RFC 7662), revoke one (RFC 7009)' },
       { name: 'keys', description: 'For other services: the public keys that verify tokens, and where things are' },
+      {
+        name: 'adapter',
+        description:
+          'The database of an Auth.js app (docs/reference/authjs.md): only while AUTHJS_ADAPTER_SECRET is set, else 404',
+      },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...introspectionPaths, ...discoveryPaths, ...systemPaths },
+    paths: { ...authPaths, ...accountPaths, ...introspectionPaths, ...discoveryPaths, ...adapterPaths, ...systemPaths },
     components: {
       schemas,
       responses: sharedResponses,

@@ -7,8 +7,8 @@ import type { SchemaObject } from 'openapi3-ts/oas31';
 
 type Description = Record<string, unknown>;
 
-const NODE_KEYS = new Set(['type', 'flags', 'rules', 'allow', 'keys', 'preferences']);
-const FLAGS = new Set(['presence', 'description', 'only', 'default']);
+const NODE_KEYS = new Set(['type', 'flags', 'rules', 'allow', 'keys', 'preferences', 'patterns', 'matches']);
+const FLAGS = new Set(['presence', 'description', 'only', 'default', 'unknown', 'format']);
 // `messages` changes only the error text and `abortEarly` only how many errors are reported:
 // neither changes which values pass, so neither matters to the document.
 const PREFERENCES = new Set(['messages', 'abortEarly']);
@@ -135,8 +135,58 @@ function objectSchema(node: Description, where: string): SchemaObject {
     properties[key] = convert(child, `${where}.${key}`);
     if (presenceOf(recordAt(child, `${where}.${key}`), `${where}.${key}`) === 'required') required.push(key);
   }
-  // Joi refuses keys it was not told about (an object's `unknown` flag would allow them).
-  return { type: 'object', required, additionalProperties: false, properties };
+  const flags = recordAt(node.flags ?? {}, where);
+  const patterns = Array.isArray(node.patterns) ? node.patterns : [];
+  const patternProperties: Record<string, SchemaObject> = {};
+  for (const [index, raw] of patterns.entries()) {
+    const at = `${where} pattern ${index}`;
+    const { pattern } = patternOf(recordAt(raw, at), at);
+    patternProperties[pattern] = convert(recordAt(raw, at).rule, at);
+  }
+  return {
+    type: 'object',
+    required,
+    // Joi refuses keys it was not told about, unless its `unknown` flag allows them.
+    additionalProperties: flags.unknown === true,
+    properties,
+    ...(patterns.length > 0 ? { patternProperties } : {}),
+  };
+}
+
+function numberSchema(node: Description, where: string): SchemaObject {
+  const schema: SchemaObject = { type: 'number' };
+  for (const { name, args } of rulesOf(node, where)) {
+    if (name === 'integer') schema.type = 'integer';
+    else if (name === 'min') schema.minimum = numberArgument(args, 'limit', `${where} rule min`);
+    else if (name === 'max') schema.maximum = numberArgument(args, 'limit', `${where} rule max`);
+    else throw new Error(`${where}: the OpenAPI document cannot express Joi rule "${name}"`);
+  }
+  return schema;
+}
+
+function dateSchema(node: Description, where: string): SchemaObject {
+  if (recordAt(node.flags ?? {}, where).format !== 'iso' || rulesOf(node, where).length > 0) {
+    throw new Error(`${where}: only Joi.date().iso() is supported`);
+  }
+  return { type: 'string', format: 'date-time', description: 'ISO 8601.' };
+}
+
+function alternativesSchema(node: Description, where: string): SchemaObject {
+  const matches = Array.isArray(node.matches) ? node.matches : [];
+  return {
+    anyOf: matches.map((raw, index) =>
+      convert(recordAt(raw, `${where} match ${index}`).schema, `${where} match ${index}`),
+    ),
+  };
+}
+
+/** `.allow(null)` on its own: the value may also be null. */
+function allowsOnlyNull(node: Description, flags: Description): boolean {
+  return flags.only !== true && Array.isArray(node.allow) && node.allow.length === 1 && node.allow[0] === null;
+}
+
+function withNull(schema: SchemaObject): SchemaObject {
+  return { anyOf: [...(schema.anyOf ?? [schema]), { type: 'null' }] };
 }
 
 function presenceOf(node: Description, where: string): 'required' | 'optional' {
@@ -168,10 +218,17 @@ function convert(description: unknown, where: string): SchemaObject {
   let schema: SchemaObject;
   if (node.type === 'object') schema = objectSchema(node, where);
   else if (node.type === 'string') schema = stringSchema(node, where);
+  else if (node.type === 'number') schema = numberSchema(node, where);
+  else if (node.type === 'boolean') schema = { type: 'boolean' };
+  else if (node.type === 'date') schema = dateSchema(node, where);
+  else if (node.type === 'alternatives') schema = alternativesSchema(node, where);
   else throw new Error(`${where}: the OpenAPI document cannot express Joi type "${String(node.type)}"`);
 
-  const values = enumOf(node, flags, where);
-  if (values !== null) schema.enum = values;
+  if (allowsOnlyNull(node, flags)) schema = withNull(schema);
+  else {
+    const values = enumOf(node, flags, where);
+    if (values !== null) schema.enum = values;
+  }
   if (flags.default !== undefined) {
     if (typeof flags.default !== 'string') throw new Error(`${where}: only a string default is supported`);
     schema.default = flags.default;

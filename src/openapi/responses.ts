@@ -80,6 +80,11 @@ export const sharedResponses: Record<string, ResponseObject> = {
       },
     },
   ),
+  AdapterSecretInvalid: errorResponse(
+    'X-Auth-Secret is missing or is not AUTHJS_ADAPTER_SECRET (nothing was read or written). Past ' +
+      'RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP failures from one client IP in a window: 429 RATE_LIMITED.',
+    errorExamples({ ADAPTER_SECRET_INVALID: 'No X-Auth-Secret header' }),
+  ),
   PayloadTooLarge: errorResponse(
     'The body is over 16 KiB.',
     errorExamples({ PAYLOAD_TOO_LARGE: 'A body over 16 KiB' }),

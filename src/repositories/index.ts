@@ -1,16 +1,28 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { inTransaction } from '../db/transaction';
+import { createAccountsRepository, type AccountsRepository } from './accounts.repository';
+import { createAuthenticatorsRepository, type AuthenticatorsRepository } from './authenticators.repository';
+import { createAuthjsSessionsRepository, type AuthjsSessionsRepository } from './authjs-sessions.repository';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
 import { createSigningKeysRepository, type SigningKeysRepository } from './signing-keys.repository';
 import { createUsersRepository, type UsersRepository } from './users.repository';
+import {
+  createVerificationTokensRepository,
+  type VerificationTokensRepository,
+} from './verification-tokens.repository';
 
 /** Every table the services read and write, one repository each. */
 export interface Repositories {
   users: UsersRepository;
   sessions: SessionsRepository;
   blockedTokens: BlockedTokensRepository;
+  accounts: AccountsRepository;
+  /** Database sessions of Auth.js apps (see /adapter). */
+  authjsSessions: AuthjsSessionsRepository;
+  verificationTokens: VerificationTokensRepository;
+  authenticators: AuthenticatorsRepository;
 }
 
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
@@ -29,6 +41,10 @@ function createRepositories(transaction?: Transaction): Repositories {
     users: createUsersRepository(transaction),
     sessions: createSessionsRepository(transaction),
     blockedTokens: createBlockedTokensRepository(transaction),
+    accounts: createAccountsRepository(transaction),
+    authjsSessions: createAuthjsSessionsRepository(transaction),
+    verificationTokens: createVerificationTokensRepository(transaction),
+    authenticators: createAuthenticatorsRepository(transaction),
   };
 }
 
@@ -42,8 +58,12 @@ export function createDatabase(sequelize: Sequelize): Database {
   };
 }
 
+export type { AccountRecord, AccountsRepository, ProviderAccountKey } from './accounts.repository';
+export type { AuthenticatorRecord, AuthenticatorsRepository } from './authenticators.repository';
+export type { AuthjsSessionRow, AuthjsSessionsRepository } from './authjs-sessions.repository';
+export type { VerificationTokenRow, VerificationTokensRepository } from './verification-tokens.repository';
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
 export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
-export type { LockedUser, UserRecord, UsersRepository } from './users.repository';
+export type { LockedUser, UserProfile, UserRecord, UsersRepository } from './users.repository';

@@ -19,6 +19,9 @@ export interface UserRecord {
   createdAt: Date;
 }
 
+/** What an Auth.js app may set on a user (see /adapter). */
+export type UserProfile = Pick<UserRecord, 'email' | 'name' | 'emailVerified' | 'image'>;
+
 /** What a transaction may rely on once it holds the user row's lock. */
 export type LockedUser = Pick<UserRecord, 'id' | 'passwordHash' | 'tokenVersion'>;
 
@@ -41,7 +44,16 @@ export interface UsersRepository {
   /** `email` must already be normalised. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Inserts a user; null when the email is taken (the unique index decided, see signup). */
-  create(fields: Pick<UserRecord, 'email' | 'passwordHash' | 'name'>): Promise<UserRecord | null>;
+  create(
+    fields: Pick<UserRecord, 'email' | 'passwordHash' | 'name'> & Partial<Pick<UserRecord, 'emailVerified' | 'image'>>,
+  ): Promise<UserRecord | null>;
+  /**
+   * Changes the profile fields given; 'missing' when there is no such user, 'taken' when the new
+   * email belongs to another user (the unique index decided).
+   */
+  updateProfile(id: number, fields: Partial<UserProfile>): Promise<'updated' | 'missing' | 'taken'>;
+  /** Deletes the user; the database deletes its sessions, blocked tokens and accounts with it. */
+  delete(id: number): Promise<void>;
   /**
    * THE LOCK ORDER. Every transaction that changes a user's sessions, or reads them to decide a
    * change, takes its locks in one order: first the user row (this function: SELECT … FOR UPDATE),
@@ -76,6 +88,23 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
         if (error instanceof UniqueConstraintError) return null;
         throw error;
       }
+    },
+
+    async updateProfile(id, fields) {
+      try {
+        const [changed] = await User.update(fields, { where: { id }, transaction });
+        // MySQL counts changed rows only: setting the same values still found the user.
+        if (changed > 0) return 'updated';
+        const found = await User.findByPk(id, { attributes: ['id'], raw: true, transaction });
+        return found === null ? 'missing' : 'updated';
+      } catch (error) {
+        if (error instanceof UniqueConstraintError) return 'taken';
+        throw error;
+      }
+    },
+
+    async delete(id) {
+      await User.destroy({ where: { id }, transaction });
     },
 
     lock: (id) =>

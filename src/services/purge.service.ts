@@ -4,16 +4,22 @@ export interface PurgeResult {
   blockedTokens: number;
   sessions: number;
   rateLimits: number;
+  /** Auth.js sessions and email sign-in tokens past their expiry. */
+  authjsSessions: number;
+  verificationTokens: number;
 }
 
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
 const PURGE_BATCH_SIZE = 5000;
 
 /** The tables purged, each able to delete a batch of its expired rows. */
-export type PurgedTables = Pick<Database, 'blockedTokens' | 'sessions' | 'rateLimits'>;
+export type PurgedTables = Pick<
+  Database,
+  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens'
+>;
 
 /**
- * Deletes blocklist, refresh-token and rate-limit rows whose own expiry has passed, in batches,
+ * Deletes blocklist, refresh-token, rate-limit, Auth.js session and verification-token rows whose own expiry has passed, in batches,
  * and returns how many went. Such rows protect nothing: the token they describe is dead anyway
  * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
@@ -29,6 +35,8 @@ export async function purgeExpired(
     blockedTokens: await purge(tables.blockedTokens),
     sessions: await purge(tables.sessions),
     rateLimits: await purge(tables.rateLimits),
+    authjsSessions: await purge(tables.authjsSessions),
+    verificationTokens: await purge(tables.verificationTokens),
   };
 }
 

@@ -100,6 +100,7 @@ export function createRateLimiter(settings: RateLimitSettings, store: RateLimitS
     refreshPerIp: limiterFor('refreshPerIp'),
     passwordPerIp: limiterFor('passwordPerIp'),
     passwordFailuresPerAccount: limiterFor('passwordFailuresPerAccount'),
+    adapterSecretFailuresPerIp: limiterFor('adapterSecretFailuresPerIp'),
   };
 
   return {

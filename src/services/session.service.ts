@@ -71,8 +71,16 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
   /**
    * Ends the live rows of the matching sessions; returns the ids of the sessions it ended. The
    * caller holds the user's lock (see UsersRepository.lock), so the rows read here are all there are.
+   * When more than one named session ends (logout of others or all, a password change or reset, a
+   * deleted user), the user's Auth.js sessions end too, in the same transaction: revocation here
+   * reaches every app that signs this user in through /adapter.
    */
-  function endSessions(filter: SessionFilter, reason: RevocationReason, transaction: Repositories): Promise<string[]> {
+  async function endSessions(
+    filter: SessionFilter,
+    reason: RevocationReason,
+    transaction: Repositories,
+  ): Promise<string[]> {
+    if (filter.familyId === undefined) await transaction.authjsSessions.deleteByUser(filter.userId);
     return transaction.sessions.revokeLiveRows(filter, reason, new Date());
   }
 

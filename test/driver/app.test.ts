@@ -214,7 +214,8 @@ describe('driver (app.ts)', function () {
     const outcome = await run(['--purge'], cwd);
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(
-      'purged 1 expired blocked token(s), 0 expired session row(s) and 0 expired rate-limit row(s)',
+      'purged 1 expired blocked token(s), 0 expired session row(s), 0 expired rate-limit row(s), ' +
+        '0 expired adapter session(s) and 0 expired verification token(s)',
     );
   });
 
@@ -223,7 +224,13 @@ describe('driver (app.ts)', function () {
     const purgeLine = help.split('\n').find((line) => line.trimStart().startsWith('--purge')) ?? '';
     const reported = (await run(['--purge'], cwd)).stdout;
     const kinds = [...reported.matchAll(/\d+ expired ([a-z -]+?)\(s\)/g)].map((match) => match[1]);
-    expect(kinds).to.deep.equal(['blocked token', 'session row', 'rate-limit row']);
+    expect(kinds).to.deep.equal([
+      'blocked token',
+      'session row',
+      'rate-limit row',
+      'adapter session',
+      'verification token',
+    ]);
     for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
   });
 

@@ -7,6 +7,7 @@ import supertest from 'supertest';
 import { ERRORS } from '../../src/errors/catalogue';
 import { testSequelize } from '../support/database';
 import type { FuzzBody } from './bodies';
+import { ADAPTER_SECRET } from '../support/config';
 import { VALID_TOKEN } from './tokens';
 
 export interface FuzzRequest {
@@ -43,6 +44,9 @@ export async function send(server: Server, request: FuzzRequest, validToken: str
     .timeout(15_000)
     .ok(() => true)
     .responseType('blob');
+  // /adapter requests carry the secret, so that they reach validation and the handlers; the
+  // adapter-secret suite fuzzes the header itself.
+  if (request.path.startsWith('/adapter/')) test.set('X-Auth-Secret', ADAPTER_SECRET);
   for (const [name, value] of Object.entries(request.headers)) test.set(name, value);
   if (request.authorization !== null) {
     test.set('Authorization', request.authorization === VALID_TOKEN ? `Bearer ${validToken}` : request.authorization);
@@ -82,9 +86,12 @@ export function expectWellFormed(request: FuzzRequest, response: FuzzResponse): 
 
 /** Checksums of every table a request may write: equal checksums mean no row was touched. */
 export async function databaseSnapshot(): Promise<string> {
-  const rows = await testSequelize().query('CHECKSUM TABLE users, sessions, blocked_tokens', {
-    type: QueryTypes.SELECT,
-  });
+  const rows = await testSequelize().query(
+    'CHECKSUM TABLE users, sessions, blocked_tokens, accounts, authjs_sessions, verification_tokens, authenticators',
+    {
+      type: QueryTypes.SELECT,
+    },
+  );
   return JSON.stringify(rows);
 }
 

@@ -23,7 +23,11 @@ export const UNREACHED_RATE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_REFRESH_PER_IP: '1000000000',
   RATE_LIMIT_PASSWORD_PER_IP: '1000000000',
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: '1000000000',
+  RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP: '1000000000',
 };
+
+/** The Auth.js adapter secret of every test app: /adapter is on in tests (`AUTHJS_ADAPTER_SECRET: ''` turns it off). */
+export const ADAPTER_SECRET = randomBytes(32).toString('base64url');
 
 /** The test configuration: the test database, a random secret, cheap bcrypt, silent logs, no limits reached. */
 export function testConfig(overrides: Record<string, string> = {}): Readonly<Config> {
@@ -35,6 +39,7 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     BCRYPT_ROUNDS: '4',
     LOG_LEVEL: 'silent',
     ...UNREACHED_RATE_LIMITS,
+    AUTHJS_ADAPTER_SECRET: ADAPTER_SECRET,
     ...overrides,
   });
 }

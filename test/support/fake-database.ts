@@ -1,4 +1,5 @@
 import type {
+  AuthjsSessionRow,
   BlockedTokenRow,
   Database,
   RefreshTokenRow,
@@ -13,6 +14,8 @@ export interface FakeTables {
   users: Map<number, UserRecord>;
   sessions: Map<string, RefreshTokenRow>;
   blockedTokens: Map<string, BlockedTokenRow>;
+  /** Auth.js sessions by token hash: the one adapter table the services change (see endSessions). */
+  authjsSessions: Map<string, AuthjsSessionRow>;
 }
 
 export interface FakeDatabase extends Database {
@@ -47,6 +50,13 @@ const inFilter = (row: RefreshTokenRow, filter: SessionFilter): boolean =>
   (filter.familyId === undefined || row.familyId === filter.familyId) &&
   (filter.exceptFamilyId === undefined || row.familyId !== filter.exceptFamilyId);
 
+/** A repository whose every method rejects: a unit test that reaches it should use MySQL instead. */
+function unfaked(table: string): never {
+  return new Proxy({} as never, {
+    get: (_target, method) => () => Promise.reject(new Error(`the fake database has no ${table}.${String(method)}`)),
+  });
+}
+
 function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
   table.clear();
   for (const [key, row] of saved) table.set(key, row);
@@ -58,7 +68,12 @@ function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
  * what a service reads and writes, not how MySQL locks: that is for the API tests.
  */
 export function createFakeDatabase(): FakeDatabase {
-  const tables: FakeTables = { users: new Map(), sessions: new Map(), blockedTokens: new Map() };
+  const tables: FakeTables = {
+    users: new Map(),
+    sessions: new Map(),
+    blockedTokens: new Map(),
+    authjsSessions: new Map(),
+  };
   let nextUserId = 1;
 
   const repositories: Repositories = {
@@ -84,6 +99,16 @@ export function createFakeDatabase(): FakeDatabase {
       setTokenVersion(id, tokenVersion) {
         const user = tables.users.get(id);
         if (user !== undefined) user.tokenVersion = tokenVersion;
+        return Promise.resolve();
+      },
+      updateProfile(id, fields) {
+        const user = tables.users.get(id);
+        if (user === undefined) return Promise.resolve('missing');
+        Object.assign(user, fields);
+        return Promise.resolve('updated');
+      },
+      delete(id) {
+        tables.users.delete(id);
         return Promise.resolve();
       },
     },
@@ -151,6 +176,39 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve(expired.length);
       },
     },
+
+    authjsSessions: {
+      find: (hash) => Promise.resolve(copy(tables.authjsSessions.get(hash))),
+      insert(row) {
+        if (tables.authjsSessions.has(row.sessionTokenHash)) return Promise.resolve('taken');
+        tables.authjsSessions.set(row.sessionTokenHash, structuredClone(row));
+        return Promise.resolve('inserted');
+      },
+      update(hash, fields) {
+        const row = tables.authjsSessions.get(hash);
+        if (row !== undefined) Object.assign(row, fields);
+        return Promise.resolve(copy(row));
+      },
+      delete(hash) {
+        const row = copy(tables.authjsSessions.get(hash));
+        tables.authjsSessions.delete(hash);
+        return Promise.resolve(row);
+      },
+      deleteByUser(userId) {
+        const owned = [...tables.authjsSessions.values()].filter((row) => row.userId === userId);
+        for (const row of owned) tables.authjsSessions.delete(row.sessionTokenHash);
+        return Promise.resolve(owned.length);
+      },
+      deleteExpired(now, limit) {
+        const expired = [...tables.authjsSessions.values()].filter((row) => row.expires <= now).slice(0, limit);
+        for (const row of expired) tables.authjsSessions.delete(row.sessionTokenHash);
+        return Promise.resolve(expired.length);
+      },
+    },
+    // The services under unit test never touch these tables: the adapter's API tests cover them.
+    accounts: unfaked('accounts'),
+    verificationTokens: unfaked('verificationTokens'),
+    authenticators: unfaked('authenticators'),
   };
 
   const database: FakeDatabase = {
@@ -172,6 +230,7 @@ export function createFakeDatabase(): FakeDatabase {
         restore(tables.users, before.users);
         restore(tables.sessions, before.sessions);
         restore(tables.blockedTokens, before.blockedTokens);
+        restore(tables.authjsSessions, before.authjsSessions);
         database.rollbacks += 1;
         throw error;
       }

@@ -4,6 +4,7 @@ import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
 import { basicAuth, TEST_CLIENT } from './config';
 import { bearer, call, tokenFor, withValidBody, type OperationCall, type Scenario } from './openapi-call';
+import { ADAPTER_SCENARIOS, ADAPTER_SECRET_SCENARIO } from './openapi-adapter';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
 /**
@@ -49,6 +50,7 @@ export const SHARED_SCENARIOS: Record<string, Scenario> = {
     const token = await tokenFor(operation);
     return withDatabaseDown(async () => withValidBody(call(operation, token), operation));
   },
+  ADAPTER_SECRET_INVALID: ADAPTER_SECRET_SCENARIO,
   ...TRANSPORT_SCENARIOS,
 };
 
@@ -190,4 +192,5 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
     },
   },
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
+  ...ADAPTER_SCENARIOS,
 };

@@ -4,6 +4,15 @@ import { ConfigError, loadConfig } from '../../../src/config';
 const STRONG_SECRET = 'k7Qv2mZp9xLr4TnWb8YcJd3HsFg6AeRu';
 
 describe('loadConfig', () => {
+  it('turns the Auth.js adapter on only with AUTHJS_ADAPTER_SECRET of at least 32 bytes', () => {
+    expect(loadConfig({}).authjsAdapter).to.equal(null);
+    const secret = STRONG_SECRET;
+    expect(loadConfig({ AUTHJS_ADAPTER_SECRET: secret }).authjsAdapter).to.deep.equal({ secret });
+    expect(() => loadConfig({ AUTHJS_ADAPTER_SECRET: secret.slice(1) })).to.throw(
+      'AUTHJS_ADAPTER_SECRET must be at least 32 bytes',
+    );
+  });
+
   it('works with no configuration at all in development, with the documented defaults', () => {
     const config = loadConfig({});
     expect(config).to.deep.include({
@@ -157,6 +166,7 @@ describe('loadConfig', () => {
       refreshPerIp: 600,
       passwordPerIp: 20,
       passwordFailuresPerAccount: 5,
+      adapterSecretFailuresPerIp: 20,
     });
   });
 

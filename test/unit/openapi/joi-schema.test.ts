@@ -61,13 +61,35 @@ describe('jsonSchemaOf (Joi to the OpenAPI request side)', () => {
     expect(properties?.most).to.include({ maxLength: 9, description: 'At most 9 bytes of UTF-8.' });
   });
 
+  it('converts numbers, booleans, ISO dates, null allowed alone, unknown keys and key patterns', () => {
+    const schema = Joi.object({
+      count: Joi.number().integer().min(0).max(9),
+      ratio: Joi.number(),
+      flag: Joi.boolean(),
+      at: Joi.date().iso().allow(null),
+    })
+      .pattern(/^x_[a-z]+$/, Joi.alternatives().try(Joi.string().max(3), Joi.number()))
+      .unknown(true);
+    const converted = jsonSchemaOf(schema);
+    expect(converted.additionalProperties).to.equal(true);
+    expect(converted.properties).to.deep.equal({
+      count: { type: 'integer', minimum: 0, maximum: 9 },
+      ratio: { type: 'number' },
+      flag: { type: 'boolean' },
+      at: { anyOf: [{ type: 'string', format: 'date-time', description: 'ISO 8601.' }, { type: 'null' }] },
+    });
+    expect((converted as Record<string, unknown>).patternProperties).to.deep.equal({
+      '^x_[a-z]+$': { anyOf: [{ type: 'string', minLength: 1, maxLength: 3 }, { type: 'number' }] },
+    });
+  });
+
   // Each of these would be dropped or misstated by a converter that skips what it does not know.
   const unsupported: Array<[string, Joi.Schema, RegExp]> = [
     ['a rule it does not know', Joi.string().hostname(), /rule "hostname"/],
-    ['a type it does not know', Joi.object({ age: Joi.number() }), /type "number"/],
+    ['a type it does not know', Joi.object({ tags: Joi.array() }), /type "array"/],
+    ['a date that is not ISO 8601', Joi.date(), /only Joi.date\(\).iso\(\)/],
     ['a custom rule without a description', Joi.string().custom((value: string) => value), /needs a description/],
     ['extra allowed values', Joi.string().max(3).allow(''), /\.allow\(\)/],
-    ['an object that allows unknown keys', Joi.object({ a: Joi.string() }).unknown(true), /flag "unknown"/],
     ['a forbidden key', Joi.object({ a: Joi.string().forbidden() }), /presence "forbidden"/],
     ['a label', Joi.string().label('x'), /flag "label"/],
     [

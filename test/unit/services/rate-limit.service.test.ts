@@ -11,6 +11,7 @@ const SETTINGS: RateLimitSettings = {
   refreshPerIp: 2,
   passwordPerIp: 2,
   passwordFailuresPerAccount: 2,
+  adapterSecretFailuresPerIp: 2,
 };
 
 describe('clientKey', () => {

@@ -1,0 +1,229 @@
+import { AppError } from '../errors/app-error';
+import type { Database, ProviderAccountKey } from '../repositories';
+import type {
+  AdapterAccountInput,
+  AdapterSessionInput,
+  AdapterSessionUpdate,
+  AdapterUserInput,
+  AdapterUserUpdate,
+  AuthenticatorInput,
+  VerificationTokenInput,
+  VerificationTokenUse,
+} from '../validators/adapter.schemas';
+import {
+  toAccountDto,
+  toAccountRecord,
+  toAuthenticatorDto,
+  toUserDto,
+  tokenHash,
+  userIdOf,
+  type AdapterAccountDto,
+  type AdapterSessionDto,
+  type AdapterUserDto,
+  type AuthenticatorDto,
+  type VerificationTokenDto,
+} from './adapter-wire';
+import type { Revocations } from './revocations';
+import type { SessionService } from './session.service';
+
+export interface AdapterServiceDeps {
+  database: Database;
+  sessions: SessionService;
+  revocations: Revocations;
+}
+
+const sessionDto = (sessionToken: string, row: { userId: number; expires: Date }): AdapterSessionDto => ({
+  sessionToken,
+  userId: String(row.userId),
+  expires: row.expires.toISOString(),
+});
+
+/** The user id of a body, or 404: a reference to a user that is not ours cannot be stored. */
+function existingUserId(id: string): number {
+  const userId = userIdOf(id);
+  if (userId === null) throw new AppError('ADAPTER_USER_NOT_FOUND');
+  return userId;
+}
+
+/**
+ * The operations of an Auth.js adapter over our tables (see docs/reference/authjs.md): one users
+ * table for both worlds; an expected miss is null, as Auth.js expects of every adapter.
+ */
+export function createAdapterService({ database, sessions, revocations }: AdapterServiceDeps) {
+  async function findUser(id: string): Promise<AdapterUserDto | null> {
+    const userId = userIdOf(id);
+    const user = userId === null ? null : await database.users.findById(userId);
+    return user === null ? null : toUserDto(user);
+  }
+
+  /** The live session of a token, with its user; null when unknown, expired, or the user is disabled. */
+  async function liveSession(sessionToken: string) {
+    const row = await database.authjsSessions.find(tokenHash(sessionToken));
+    if (row === null || row.expires.getTime() <= Date.now()) return null;
+    const user = await database.users.findById(row.userId);
+    // A suspended user is signed out of every Auth.js app at once, like everywhere else.
+    if (user === null || user.disabledAt !== null) return null;
+    return { session: sessionDto(sessionToken, row), user: toUserDto(user) };
+  }
+
+  return {
+    /** Creates a user without a password (no password login); an id Auth.js sent is ignored. */
+    async createUser(input: AdapterUserInput): Promise<AdapterUserDto> {
+      const user = await database.users.create({
+        email: input.email,
+        name: input.name ?? null,
+        passwordHash: null,
+        emailVerified: input.emailVerified ?? null,
+        image: input.image ?? null,
+      });
+      if (user === null) throw new AppError('EMAIL_TAKEN');
+      return toUserDto(user);
+    },
+
+    getUser: findUser,
+
+    async getUserByEmail(email: string): Promise<AdapterUserDto | null> {
+      const user = await database.users.findByEmail(email);
+      return user === null ? null : toUserDto(user);
+    },
+
+    async updateUser(input: AdapterUserUpdate): Promise<AdapterUserDto> {
+      const userId = existingUserId(input.id);
+      const fields = {
+        ...(input.email === undefined ? {} : { email: input.email }),
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.emailVerified === undefined ? {} : { emailVerified: input.emailVerified }),
+        ...(input.image === undefined ? {} : { image: input.image }),
+      };
+      const outcome = await database.users.updateProfile(userId, fields);
+      if (outcome === 'taken') throw new AppError('EMAIL_TAKEN');
+      const user = outcome === 'missing' ? null : await database.users.findById(userId);
+      if (user === null) throw new AppError('ADAPTER_USER_NOT_FOUND');
+      return toUserDto(user);
+    },
+
+    /**
+     * Deletes the user with its accounts, sessions (ours and Auth.js's), tokens and passkeys; every
+     * cache learns at once that its sessions ended. Deleting a user that is not there does nothing.
+     */
+    async deleteUser(id: string): Promise<void> {
+      const userId = userIdOf(id);
+      if (userId === null) return;
+      const ended = await database.inTransaction(async (transaction) => {
+        if ((await transaction.users.lock(userId)) === null) return null;
+        const user = await transaction.users.findById(userId);
+        const endedSessionIds = await sessions.endSessions({ userId }, 'admin', transaction);
+        if (user !== null) await transaction.verificationTokens.deleteByIdentifier(user.email);
+        await transaction.users.delete(userId);
+        return endedSessionIds;
+      });
+      if (ended !== null) revocations.announce({ reason: 'admin', userId, endedSessionIds: ended });
+    },
+
+    async getUserByAccount(key: ProviderAccountKey): Promise<AdapterUserDto | null> {
+      const account = await database.accounts.find(key);
+      if (account === null) return null;
+      const user = await database.users.findById(account.userId);
+      return user === null ? null : toUserDto(user);
+    },
+
+    async linkAccount(input: AdapterAccountInput): Promise<AdapterAccountDto> {
+      const record = toAccountRecord(input, existingUserId(input.userId));
+      const outcome = await database.accounts.insert(record);
+      if (outcome === 'taken') throw new AppError('ADAPTER_CONFLICT');
+      if (outcome === 'missing') throw new AppError('ADAPTER_USER_NOT_FOUND');
+      return toAccountDto(record);
+    },
+
+    /** Removes the link; the user stays. */
+    async unlinkAccount(key: ProviderAccountKey): Promise<void> {
+      await database.accounts.delete(key);
+    },
+
+    async getAccount(key: ProviderAccountKey): Promise<AdapterAccountDto | null> {
+      const account = await database.accounts.find(key);
+      return account === null ? null : toAccountDto(account);
+    },
+
+    async createSession(input: AdapterSessionInput): Promise<AdapterSessionDto> {
+      const row = { sessionTokenHash: tokenHash(input.sessionToken), userId: existingUserId(input.userId) };
+      const outcome = await database.authjsSessions.insert({ ...row, expires: input.expires });
+      if (outcome === 'taken') throw new AppError('ADAPTER_CONFLICT');
+      if (outcome === 'missing') throw new AppError('ADAPTER_USER_NOT_FOUND');
+      return sessionDto(input.sessionToken, { userId: row.userId, expires: input.expires });
+    },
+
+    /** The session alone (the original client's route): null as for getSessionAndUser. */
+    async getSession(sessionToken: string): Promise<AdapterSessionDto | null> {
+      return (await liveSession(sessionToken))?.session ?? null;
+    },
+
+    getSessionAndUser: liveSession,
+
+    async updateSession(input: AdapterSessionUpdate): Promise<AdapterSessionDto | null> {
+      const fields = {
+        ...(input.userId === undefined ? {} : { userId: existingUserId(input.userId) }),
+        ...(input.expires === undefined ? {} : { expires: input.expires }),
+      };
+      const row = await database.authjsSessions.update(tokenHash(input.sessionToken), fields);
+      if (row === 'missing') throw new AppError('ADAPTER_USER_NOT_FOUND');
+      return row === null ? null : sessionDto(input.sessionToken, row);
+    },
+
+    async deleteSession(sessionToken: string): Promise<void> {
+      await database.authjsSessions.delete(tokenHash(sessionToken));
+    },
+
+    async createVerificationToken(input: VerificationTokenInput): Promise<VerificationTokenDto> {
+      const row = { identifier: input.identifier, tokenHash: tokenHash(input.token), expires: input.expires };
+      if ((await database.verificationTokens.insert(row)) !== 'inserted') throw new AppError('ADAPTER_CONFLICT');
+      return { identifier: input.identifier, token: input.token, expires: input.expires.toISOString() };
+    },
+
+    /** The token, once: it is deleted as it is read. An expired one still comes back: Auth.js says so. */
+    async useVerificationToken(input: VerificationTokenUse): Promise<VerificationTokenDto | null> {
+      const row = await database.verificationTokens.take(input.identifier, tokenHash(input.token));
+      return row === null
+        ? null
+        : { identifier: row.identifier, token: input.token, expires: row.expires.toISOString() };
+    },
+
+    async createAuthenticator(input: AuthenticatorInput): Promise<AuthenticatorDto> {
+      const record = {
+        credentialId: input.credentialID,
+        userId: existingUserId(input.userId),
+        providerAccountId: input.providerAccountId,
+        credentialPublicKey: input.credentialPublicKey,
+        counter: input.counter,
+        credentialDeviceType: input.credentialDeviceType,
+        credentialBackedUp: input.credentialBackedUp,
+        transports: input.transports ?? null,
+      };
+      const outcome = await database.authenticators.insert(record);
+      if (outcome === 'taken') throw new AppError('ADAPTER_CONFLICT');
+      if (outcome === 'missing') throw new AppError('ADAPTER_USER_NOT_FOUND');
+      return toAuthenticatorDto(record);
+    },
+
+    async getAuthenticator(credentialId: string): Promise<AuthenticatorDto | null> {
+      const record = await database.authenticators.find(credentialId);
+      return record === null ? null : toAuthenticatorDto(record);
+    },
+
+    async listAuthenticatorsByUserId(id: string): Promise<AuthenticatorDto[]> {
+      const userId = userIdOf(id);
+      return userId === null ? [] : (await database.authenticators.findByUser(userId)).map(toAuthenticatorDto);
+    },
+
+    async updateAuthenticatorCounter(credentialId: string, counter: number): Promise<AuthenticatorDto> {
+      if (!(await database.authenticators.setCounter(credentialId, counter))) {
+        throw new AppError('AUTHENTICATOR_NOT_FOUND');
+      }
+      const record = await database.authenticators.find(credentialId);
+      if (record === null) throw new AppError('AUTHENTICATOR_NOT_FOUND');
+      return toAuthenticatorDto(record);
+    },
+  };
+}
+
+export type AdapterService = ReturnType<typeof createAdapterService>;
