@@ -4,9 +4,9 @@ import { createVerifier } from '../clients/verify/src';
 import { createFixtures, type Fixtures } from './fixtures';
 import { measureScenario, type ScenarioResult } from './load';
 import type { BenchOptions } from './options';
-import { APP, runToCompletion, stopProcess } from './processes';
+import { stopProcess } from './processes';
 import * as scenarios from './scenarios';
-import { startServer } from './servers';
+import { recreateDatabase, startServer } from './servers';
 
 const ALGORITHMS = ['RS256', 'ES256'] as const;
 const ISSUER = 'https://auth.bench.example';
@@ -33,11 +33,13 @@ async function verifierRate(fixtures: Fixtures): Promise<number> {
 }
 
 /**
+ * Runs last: it recreates the bench database for each algorithm.
  * `GET /auth/user` with RS256 and ES256 keys from the signing_keys table (made by `--create`),
  * next to HS256, and the in-process rate of clients/verify's verify() against each server's JWKS.
  */
 export async function measureAsymmetric(
   env: NodeJS.ProcessEnv,
+  databaseUrl: string,
   options: BenchOptions,
   hs256User: ScenarioResult,
 ): Promise<{ results: ScenarioResult[]; summary: KeysSummary }> {
@@ -51,8 +53,8 @@ export async function measureAsymmetric(
       JWT_ISSUER: ISSUER,
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
-    // `--create` generates the algorithm's first key (the other algorithm's key only verifies).
-    await runToCompletion(`app.js --create (${algorithm})`, [APP, '--create'], keyEnv);
+    // A fresh database per algorithm: `--create` generates its first key, the fixtures sign up again.
+    await recreateDatabase(keyEnv, databaseUrl);
     const server = await startServer(keyEnv);
     try {
       const fixtures = await createFixtures(server.baseUrl);

@@ -92,8 +92,6 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   const refreshSpread = await measure(scenarios.refreshSpreadScenario(fixtures, databaseUrl, options.connections));
   await stopProcess(server.process);
 
-  const keys = await measureAsymmetric(env, options, user);
-
   const workers = await measureWorkers(env, fixtures, options, user);
   const redis = await measureWithRedis(env, fixtures, options, { login, user, ceiling });
   let millionRows: BenchReport['millionRows'] = null;
@@ -110,6 +108,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
     };
     extra.push(measured.user, measured.duringPurge);
   }
+  const keys = await measureAsymmetric(env, databaseUrl, options, user);
   return {
     command,
     machine,

@@ -13,7 +13,9 @@ const RUNS = 200;
 function expectOurs(label: string, response: RawResponse): void {
   expect(response.status, label).to.be.below(500);
   expect(headerOf(response, 'X-Request-Id'), label).to.be.a('string').and.not.equal('');
-  expect(headerOf(response, 'Cache-Control'), label).to.equal('no-store');
+  // The published key metadata is meant to be cached, no longer than KEYS_REFRESH_SECONDS; nothing else.
+  const publicMetadata = response.status === 200 && /^(GET|HEAD) \/\.well-known\//.test(label);
+  expect(headerOf(response, 'Cache-Control'), label).to.match(publicMetadata ? /^public, max-age=\d+$/ : /^no-store$/);
   expect(headerOf(response, 'X-Content-Type-Options'), label).to.equal('nosniff');
   if (response.status < 400) return;
   expect(headerOf(response, 'Content-Type'), label).to.match(/^application\/json/);

@@ -43,7 +43,6 @@ describe('revocation messages', () => {
         blockedTokens: LOGOUT.blockedTokens,
         endedSessionIds: ['s1'],
         tokenVersion: 3,
-        disabled: false,
       },
     });
   });
