@@ -12,6 +12,10 @@ export interface RateLimitSettings {
   passwordPerIp: number;
   /** Wrong current passwords of one user in a row; a success resets the count. */
   passwordFailuresPerAccount: number;
+  /** Starts of an OpenID sign-in (each costs a row and, at the callback, a call to the provider). */
+  oidcLoginPerIp: number;
+  /** Exchanges of one-time sign-in codes, right or wrong. */
+  oidcExchangePerIp: number;
 }
 
 /** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
@@ -42,6 +46,8 @@ export const RATE_LIMIT_KEYS = {
     5,
     'Wrong current passwords per user in a row (a success resets it).',
   ),
+  RATE_LIMIT_OIDC_LOGIN_PER_IP: attemptsPerWindow(100, 'OpenID sign-in starts per client IP per window.'),
+  RATE_LIMIT_OIDC_EXCHANGE_PER_IP: attemptsPerWindow(100, 'One-time sign-in code exchanges per client IP per window.'),
 };
 
 export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readonly<RateLimitSettings> {
@@ -53,5 +59,7 @@ export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readon
     refreshPerIp: raw.RATE_LIMIT_REFRESH_PER_IP,
     passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
     passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
+    oidcLoginPerIp: raw.RATE_LIMIT_OIDC_LOGIN_PER_IP,
+    oidcExchangePerIp: raw.RATE_LIMIT_OIDC_EXCHANGE_PER_IP,
   };
 }

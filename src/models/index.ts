@@ -1,10 +1,12 @@
 import type { Sequelize } from 'sequelize';
 import { Account } from './account.model';
 import { BlockedToken } from './blocked-token.model';
+import { OidcCode } from './oidc-code.model';
+import { OidcLogin } from './oidc-login.model';
 import { Session } from './session.model';
 import { User } from './user.model';
 
-export { Account, BlockedToken, Session, User };
+export { Account, BlockedToken, OidcCode, OidcLogin, Session, User };
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
@@ -15,12 +17,16 @@ export function initModels(sequelize: Sequelize): void {
   BlockedToken.initialise(sequelize);
   Session.initialise(sequelize);
   Account.initialise(sequelize);
+  OidcLogin.initialise(sequelize);
+  OidcCode.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Session.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Account, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Account.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(OidcCode, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  OidcCode.belongsTo(User, { foreignKey: 'userId' });
 }
 
 /** The Sequelize instance the models were initialised on. */

@@ -1,6 +1,9 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { inTransaction } from '../db/transaction';
+import { createAccountsRepository, type AccountsRepository } from './accounts.repository';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
+import { createOidcCodesRepository, type OidcCodesRepository } from './oidc-codes.repository';
+import { createOidcLoginsRepository, type OidcLoginsRepository } from './oidc-logins.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
 import { createUsersRepository, type UsersRepository } from './users.repository';
@@ -10,6 +13,9 @@ export interface Repositories {
   users: UsersRepository;
   sessions: SessionsRepository;
   blockedTokens: BlockedTokensRepository;
+  accounts: AccountsRepository;
+  oidcLogins: OidcLoginsRepository;
+  oidcCodes: OidcCodesRepository;
 }
 
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
@@ -27,6 +33,9 @@ function createRepositories(transaction?: Transaction): Repositories {
     users: createUsersRepository(transaction),
     sessions: createSessionsRepository(transaction),
     blockedTokens: createBlockedTokensRepository(transaction),
+    accounts: createAccountsRepository(transaction),
+    oidcLogins: createOidcLoginsRepository(transaction),
+    oidcCodes: createOidcCodesRepository(transaction),
   };
 }
 
@@ -39,6 +48,9 @@ export function createDatabase(sequelize: Sequelize): Database {
   };
 }
 
+export type { AccountLink, AccountsRepository } from './accounts.repository';
+export type { OidcCodeRow, OidcCodesRepository } from './oidc-codes.repository';
+export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repository';
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';

@@ -41,7 +41,9 @@ export interface UsersRepository {
   /** `email` must already be normalised. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Inserts a user; null when the email is taken (the unique index decided, see signup). */
-  create(fields: Pick<UserRecord, 'email' | 'passwordHash' | 'name'>): Promise<UserRecord | null>;
+  create(
+    fields: Pick<UserRecord, 'email' | 'passwordHash' | 'name'> & Partial<Pick<UserRecord, 'emailVerified'>>,
+  ): Promise<UserRecord | null>;
   /**
    * THE LOCK ORDER. Every transaction that changes a user's sessions, or reads them to decide a
    * change, takes its locks in one order: first the user row (this function: SELECT … FOR UPDATE),

@@ -100,6 +100,8 @@ export function createRateLimiter(settings: RateLimitSettings, store: RateLimitS
     refreshPerIp: limiterFor('refreshPerIp'),
     passwordPerIp: limiterFor('passwordPerIp'),
     passwordFailuresPerAccount: limiterFor('passwordFailuresPerAccount'),
+    oidcLoginPerIp: limiterFor('oidcLoginPerIp'),
+    oidcExchangePerIp: limiterFor('oidcExchangePerIp'),
   };
 
   return {

@@ -16,6 +16,8 @@ export const UNREACHED_RATE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_REFRESH_PER_IP: '1000000000',
   RATE_LIMIT_PASSWORD_PER_IP: '1000000000',
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: '1000000000',
+  RATE_LIMIT_OIDC_LOGIN_PER_IP: '1000000000',
+  RATE_LIMIT_OIDC_EXCHANGE_PER_IP: '1000000000',
 };
 
 /** The test configuration: the test database, a random secret, cheap bcrypt, silent logs, no limits reached. */

@@ -1,6 +1,9 @@
 import type {
+  AccountLink,
   BlockedTokenRow,
   Database,
+  OidcCodeRow,
+  OidcLoginRow,
   RefreshTokenRow,
   Repositories,
   SessionFilter,
@@ -12,6 +15,10 @@ export interface FakeTables {
   users: Map<number, UserRecord>;
   sessions: Map<string, RefreshTokenRow>;
   blockedTokens: Map<string, BlockedTokenRow>;
+  /** By `provider provider-account-id`. */
+  accounts: Map<string, AccountLink>;
+  oidcLogins: Map<string, OidcLoginRow>;
+  oidcCodes: Map<string, OidcCodeRow>;
 }
 
 export interface FakeDatabase extends Database {
@@ -46,6 +53,19 @@ const inFilter = (row: RefreshTokenRow, filter: SessionFilter): boolean =>
   (filter.familyId === undefined || row.familyId === filter.familyId) &&
   (filter.exceptFamilyId === undefined || row.familyId !== filter.exceptFamilyId);
 
+/** Deletes and returns a row: the single-use reads of the OIDC tables. */
+function take<V>(table: Map<string, V>, key: string): Promise<V | null> {
+  const row = copy(table.get(key));
+  table.delete(key);
+  return Promise.resolve(row);
+}
+
+function deleteExpiredRows<V extends { expiresAt: Date }>(table: Map<string, V>, now: Date, limit: number) {
+  const expired = [...table].filter(([, row]) => row.expiresAt <= now).slice(0, limit);
+  for (const [key] of expired) table.delete(key);
+  return Promise.resolve(expired.length);
+}
+
 function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
   table.clear();
   for (const [key, row] of saved) table.set(key, row);
@@ -57,7 +77,14 @@ function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
  * what a service reads and writes, not how MySQL locks: that is for the API tests.
  */
 export function createFakeDatabase(): FakeDatabase {
-  const tables: FakeTables = { users: new Map(), sessions: new Map(), blockedTokens: new Map() };
+  const tables: FakeTables = {
+    users: new Map(),
+    sessions: new Map(),
+    blockedTokens: new Map(),
+    accounts: new Map(),
+    oidcLogins: new Map(),
+    oidcCodes: new Map(),
+  };
   let nextUserId = 1;
 
   const repositories: Repositories = {
@@ -149,6 +176,41 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve(expired.length);
       },
     },
+
+    accounts: {
+      findByProviderAccount: (provider, id) => Promise.resolve(copy(tables.accounts.get(`${provider} ${id}`))),
+      listForUser: (userId) =>
+        Promise.resolve([...tables.accounts.values()].filter((link) => link.userId === userId).map((link) => structuredClone(link))),
+      insert(link) {
+        const key = `${link.provider} ${link.providerAccountId}`;
+        if (tables.accounts.has(key)) return Promise.resolve(false);
+        tables.accounts.set(key, { ...link, createdAt: new Date() });
+        return Promise.resolve(true);
+      },
+      deleteForUser(userId, provider) {
+        const links = [...tables.accounts].filter(([, link]) => link.userId === userId && link.provider === provider);
+        for (const [key] of links) tables.accounts.delete(key);
+        return Promise.resolve(links.length);
+      },
+    },
+
+    oidcLogins: {
+      insert(row) {
+        tables.oidcLogins.set(row.idHash, structuredClone(row));
+        return Promise.resolve();
+      },
+      take: (idHash) => take(tables.oidcLogins, idHash),
+      deleteExpired: (now, limit) => deleteExpiredRows(tables.oidcLogins, now, limit),
+    },
+
+    oidcCodes: {
+      insert(row) {
+        tables.oidcCodes.set(row.codeHash, structuredClone(row));
+        return Promise.resolve();
+      },
+      take: (codeHash) => take(tables.oidcCodes, codeHash),
+      deleteExpired: (now, limit) => deleteExpiredRows(tables.oidcCodes, now, limit),
+    },
   };
 
   const database: FakeDatabase = {
@@ -169,6 +231,9 @@ export function createFakeDatabase(): FakeDatabase {
         restore(tables.users, before.users);
         restore(tables.sessions, before.sessions);
         restore(tables.blockedTokens, before.blockedTokens);
+        restore(tables.accounts, before.accounts);
+        restore(tables.oidcLogins, before.oidcLogins);
+        restore(tables.oidcCodes, before.oidcCodes);
         database.rollbacks += 1;
         throw error;
       }

@@ -157,6 +157,8 @@ describe('loadConfig', () => {
       refreshPerIp: 600,
       passwordPerIp: 20,
       passwordFailuresPerAccount: 5,
+      oidcLoginPerIp: 100,
+      oidcExchangePerIp: 100,
     });
   });
 

@@ -11,6 +11,8 @@ const SETTINGS: RateLimitSettings = {
   refreshPerIp: 2,
   passwordPerIp: 2,
   passwordFailuresPerAccount: 2,
+  oidcLoginPerIp: 2,
+  oidcExchangePerIp: 2,
 };
 
 describe('clientKey', () => {
