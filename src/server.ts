@@ -6,6 +6,8 @@ import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createHealthController } from './controllers/health.controller';
+import { createOidcController } from './controllers/oidc.controller';
+import { createBindingCookie } from './middleware/binding-cookie';
 import { createAuthenticate } from './middleware/authenticate';
 import type { AppState } from './middleware/context';
 import { createCookieTransport } from './middleware/cookie-transport';
@@ -24,9 +26,13 @@ import { createAuthRouter } from './routes/auth.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
+import { createOidcRouter } from './routes/oidc.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
 import { createHealthService } from './services/health.service';
+import { createLinkedAccountsService } from './services/linked-accounts.service';
+import { createOidcService } from './services/oidc.service';
+import { createOidcProviders } from './services/oidc-providers';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
@@ -77,11 +83,19 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const account = createAccountService({ database, passwords, sessions, revocations });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
+  const authenticate = createAuthenticate(auth, cookies);
+  const limits = createRateLimits(createRateLimiter(config.rateLimits, limitStore));
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
-    createAuthenticate(auth, cookies),
-    createRateLimits(createRateLimiter(config.rateLimits, limitStore)),
+    authenticate,
+    limits,
+  );
+  const oidc = createOidcService({ database, providers: createOidcProviders(config.oidc), settings: config.oidc, auth });
+  const oidcRouter = createOidcRouter(
+    createOidcController(oidc, createLinkedAccountsService(database), cookies, createBindingCookie(config.cookies), logger),
+    authenticate,
+    limits,
   );
 
   // X-Forwarded-For only when configured: otherwise any client could pick its own IP, and so
@@ -99,6 +113,8 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(oidcRouter.routes());
+  app.use(oidcRouter.allowedMethods());
   app.use(health.routes());
   app.use(health.allowedMethods());
   const docs = createDocsRouter(buildOpenApiDocument());

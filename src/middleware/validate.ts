@@ -54,6 +54,21 @@ export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandle
   };
 }
 
+/**
+ * Wraps a controller that takes path parameters and a query string: each validated by its schema
+ * (400 as for a body; a parameter repeated in the query is an array, which a string rule refuses).
+ */
+export function withParamsAndQuery<P, Q>(
+  paramsSchema: Joi.ObjectSchema<P>,
+  querySchema: Joi.ObjectSchema<Q>,
+  handler: ParamsHandler<P & Q>,
+) {
+  return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
+    const params = validated(paramsSchema, ctx.params, 'params');
+    await handler(ctx, { ...validated(querySchema, { ...ctx.query }, 'query'), ...params });
+  };
+}
+
 /** The validated, normalised `value`, or 400 VALIDATION_FAILED with one detail per bad field. */
 function validated<T>(schema: Joi.ObjectSchema<T>, value: unknown, wholeValueName: string): T {
   const result = schema.validate(value, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });

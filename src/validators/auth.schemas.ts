@@ -7,7 +7,7 @@ const BCRYPT_MAX_BYTES = 72;
 
 // ASCII only: the users.email collation equates accented, full-width and zero-width variants with
 // the plain address, so Unicode spellings of one account would each get a fresh rate-limit counter.
-const email = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
+export const email = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
 
 /**
  * A password of `minBytes`..72 UTF-8 bytes, checked as bytes since that is what bcrypt sees. The
