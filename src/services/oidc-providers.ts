@@ -54,6 +54,9 @@ function lazyDiscovery(settings: OidcProviderConfig): () => Promise<openid.Confi
         },
       );
       discovered.timeout = PROVIDER_TIMEOUT_SECONDS;
+      // Verify the ID token's signature too (against the provider's JWKS): TLS to the token endpoint
+      // alone would do by OpenID Connect Core 3.1.3.7, but a proxy or a misconfigured client would not.
+      openid.enableNonRepudiationChecks(discovered);
       configuration = discovered;
       failures = 0;
       return discovered;

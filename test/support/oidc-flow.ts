@@ -22,7 +22,11 @@ export interface OidcApp {
 /** The keys of one provider `name` at `issuer`, registered with the test client. */
 export function providerKeys(name: string, issuer: string): Record<string, string> {
   const prefix = `OIDC_${name.toUpperCase()}`;
-  return { [`${prefix}_ISSUER`]: issuer, [`${prefix}_CLIENT_ID`]: TEST_CLIENT.id, [`${prefix}_CLIENT_SECRET`]: TEST_CLIENT.secret };
+  return {
+    [`${prefix}_ISSUER`]: issuer,
+    [`${prefix}_CLIENT_ID`]: TEST_CLIENT.id,
+    [`${prefix}_CLIENT_SECRET`]: TEST_CLIENT.secret,
+  };
 }
 
 export async function startOidcApp(): Promise<OidcApp> {

@@ -155,5 +155,10 @@ export async function visit(
   const setCookies = response.headers.getSetCookie();
   jar.store(setCookies);
   const location = response.headers.get('location') ?? '';
-  return { status: response.status, location: location === '' ? '' : new URL(location, url).href, text: await response.text(), setCookies };
+  return {
+    status: response.status,
+    location: location === '' ? '' : new URL(location, url).href,
+    text: await response.text(),
+    setCookies,
+  };
 }
