@@ -3,13 +3,7 @@ import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './databa
 import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
-import {
-  oidcSettings,
-  OIDC_KEYS,
-  OIDC_PROVIDER_KEY_PATTERNS,
-  providerKeysOf,
-  type OidcSettings,
-} from './oidc';
+import { oidcSettings, OIDC_KEYS, OIDC_PROVIDER_KEY_PATTERNS, providerKeysOf, type OidcSettings } from './oidc';
 import { observabilitySettings, OBSERVABILITY_KEYS, type ObservabilitySettings } from './observability';
 import { rateLimitSettings, RATE_LIMIT_KEYS, type RateLimitSettings } from './rate-limits';
 import { redisSettings, REDIS_KEYS, type RedisSettings } from './redis';

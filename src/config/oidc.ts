@@ -74,7 +74,9 @@ function isOrigin(value: string): boolean {
 const httpsInProduction = (schema: Joi.StringSchema): Joi.StringSchema =>
   schema.when('NODE_ENV', {
     is: 'production',
-    then: Joi.string().pattern(/^https:\/\//, { name: 'https://…' }),
+    then: Joi.string()
+      .pattern(/^https:\/\//, { name: 'https://…' })
+      .messages({ 'string.pattern.name': '{{#label}} must be an https:// URL in production' }),
   });
 
 const whenProvidersListed = { is: Joi.array().min(1), then: Joi.required() } as const;
@@ -84,7 +86,7 @@ export const OIDC_KEYS = {
   OIDC_PROVIDERS: withDefault(
     providerNames.description(
       'Comma-separated names (lower-case letters and digits) of the OpenID providers users may sign in with; ' +
-        'each needs its OIDC_<NAME>_… keys. Empty: no OpenID sign-in.',
+        'each needs its `OIDC_<NAME>_…` keys. Empty: no OpenID sign-in.',
     ),
     [],
   ),
@@ -97,14 +99,14 @@ export const OIDC_KEYS = {
       .when('OIDC_PROVIDERS', whenProvidersListed)
       .description(
         "This server's external origin (https://auth.example.com): the redirect URI registered at each provider is " +
-          '<PUBLIC_URL>/auth/oidc/<name>/callback. Required with OIDC_PROVIDERS.',
+          '`<PUBLIC_URL>/auth/oidc/<name>/callback`. Required with OIDC_PROVIDERS.',
       ),
   ),
   OIDC_REDIRECT_ALLOWLIST: optional(
     redirectAllowlist
       .when('OIDC_PROVIDERS', whenProvidersListed)
       .description(
-        'Comma-separated front-end URLs, matched exactly, that may receive the result of a sign-in (?code= or ?error=). ' +
+        'Comma-separated front-end URLs, matched exactly, that may receive the result of a sign-in (`?code=` or `?error=`). ' +
           'Required with OIDC_PROVIDERS.',
       ),
   ),
@@ -123,7 +125,9 @@ export const OIDC_PROVIDER_KEYS = {
       ),
   ),
   CLIENT_ID: optional(Joi.string().max(255).required().description('The client id the provider gave this server.')),
-  CLIENT_SECRET: secret(Joi.string().max(1024).required().description('The client secret the provider gave this server.')),
+  CLIENT_SECRET: secret(
+    Joi.string().max(1024).required().description('The client secret the provider gave this server.'),
+  ),
   SCOPES: withDefault(
     Joi.string()
       .pattern(/(^| )openid( |$)/, { name: 'openid …' })
@@ -168,7 +172,8 @@ export function oidcSettings(
   raw: ValuesOf<typeof OIDC_KEYS>,
   providerValues: Readonly<Record<string, unknown>>,
 ): Readonly<OidcSettings> {
-  const text = (name: string, suffix: ProviderKeySuffix): string => String(providerValues[providerKeyName(name, suffix)]);
+  const text = (name: string, suffix: ProviderKeySuffix): string =>
+    String(providerValues[providerKeyName(name, suffix)]);
   const providers = raw.OIDC_PROVIDERS.map((name) =>
     Object.freeze({
       name,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { Account, OidcCode, OidcLogin, User } from '../../src/models';
 import { NAMES } from '../support/cookies';
-import { createUser, PASSWORD, uniqueEmail } from '../support/factories';
+import { createUser, PASSWORD } from '../support/factories';
 import { Browser, FRONT_END, providerKeys, startOidcApp, type OidcApp } from '../support/oidc-flow';
 import { freePort, startTestProvider, type TestProvider } from '../support/oidc-provider';
 
