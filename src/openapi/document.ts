@@ -4,6 +4,7 @@ import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
 import { authPaths } from './auth.paths';
+import { oidcPaths } from './oidc.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
 import { systemPaths } from './system.paths';
@@ -37,12 +38,13 @@ export function buildOpenApiDocument(): OpenAPIObject {
     servers: [{ url: '/' }],
     tags: [
       { name: 'auth', description: 'Accounts and token pairs' },
-      { name: 'account', description: 'What a signed-in user does to their sessions and password' },
+      { name: 'account', description: 'What a signed-in user does to their sessions, password and linked providers' },
+      { name: 'oidc', description: 'Sign-in with an OpenID Connect provider (docs/reference/oidc.md)' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...systemPaths },
+    paths: { ...authPaths, ...accountPaths, ...oidcPaths, ...systemPaths },
     components: {
       schemas,
       responses: sharedResponses,

@@ -3,6 +3,7 @@ import { Session } from '../../src/models';
 import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
 import { bearer, call, tokenFor, withValidBody, type Scenario } from './openapi-call';
+import { OIDC_SCENARIOS } from './openapi-oidc';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
 /**
@@ -154,4 +155,5 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
     },
   },
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
+  ...OIDC_SCENARIOS,
 };
