@@ -82,7 +82,7 @@ export function expectWellFormed(request: FuzzRequest, response: FuzzResponse): 
 
 /** Checksums of every table a request may write: equal checksums mean no row was touched. */
 export async function databaseSnapshot(): Promise<string> {
-  const rows = await testSequelize().query('CHECKSUM TABLE users, sessions, blocked_tokens', {
+  const rows = await testSequelize().query('CHECKSUM TABLE users, sessions, blocked_tokens, accounts, oidc_codes', {
     type: QueryTypes.SELECT,
   });
   return JSON.stringify(rows);
