@@ -80,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
   const environment = readEnvironment();
   // Cluster workers re-run this file: only the primary warns, once.
   if (cluster.isPrimary) {
-    for (const warning of unknownKeyWarnings(environment, configKeysFor(environment))) console.error(`warning: ${warning}`);
+    for (const warning of unknownKeyWarnings(environment, configKeysFor(environment)))
+      console.error(`warning: ${warning}`);
   }
   let config: Readonly<Config>;
   try {

@@ -91,9 +91,20 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     authenticate,
     limits,
   );
-  const oidc = createOidcService({ database, providers: createOidcProviders(config.oidc), settings: config.oidc, auth });
+  const oidc = createOidcService({
+    database,
+    providers: createOidcProviders(config.oidc),
+    settings: config.oidc,
+    auth,
+  });
   const oidcRouter = createOidcRouter(
-    createOidcController(oidc, createLinkedAccountsService(database), cookies, createBindingCookie(config.cookies), logger),
+    createOidcController(
+      oidc,
+      createLinkedAccountsService(database),
+      cookies,
+      createBindingCookie(config.cookies),
+      logger,
+    ),
     authenticate,
     limits,
   );

@@ -29,8 +29,9 @@ export function createOidcController(
   logger: Logger,
 ) {
   /** Every failed sign-in step is logged with its code and the request id (never a code, state or token). */
-  const logFailure = (ctx: AppContext, code: ErrorCode, provider: string | null) =>
+  const logFailure = (ctx: AppContext, code: ErrorCode, provider: string | null): void => {
     logger.warn({ requestId: ctx.state.requestId, code, provider }, 'oidc sign-in failed');
+  };
 
   async function logged(ctx: AppContext, provider: string | null, step: () => Promise<void>): Promise<void> {
     try {

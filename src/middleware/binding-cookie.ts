@@ -21,9 +21,13 @@ export function createBindingCookie(config: Pick<CookieConfig, 'secure'>) {
 
   return {
     name,
-    set: (ctx: AppContext, value: string): void => write(ctx, value, BINDING_TTL_SECONDS),
+    set(ctx: AppContext, value: string): void {
+      write(ctx, value, BINDING_TTL_SECONDS);
+    },
     /** Expires the cookie: the binding is used up either way. */
-    clear: (ctx: AppContext): void => write(ctx, '', 0),
+    clear(ctx: AppContext): void {
+      write(ctx, '', 0);
+    },
     read(ctx: AppContext): string | null {
       const header = ctx.get('Cookie');
       const value = header === '' ? undefined : parseCookie(header)[name];

@@ -15,7 +15,11 @@ export function createLinkedAccountsService(database: Database) {
     /** The caller's linked providers, oldest first. */
     async list(userId: number): Promise<LinkedAccountDto[]> {
       const links = await database.accounts.listForUser(userId);
-      return links.map((link) => ({ provider: link.provider, type: link.type, linked_at: link.createdAt.toISOString() }));
+      return links.map((link) => ({
+        provider: link.provider,
+        type: link.type,
+        linked_at: link.createdAt.toISOString(),
+      }));
     },
 
     /**

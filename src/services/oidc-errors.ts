@@ -44,7 +44,9 @@ export function oidcFailureOf(error: unknown): OidcFailure | null {
     return { code: error.code, providerError: error.details?.[0]?.message ?? null };
   }
   if (error instanceof openid.AuthorizationResponseError) {
-    return error.error === 'access_denied' ? { code: 'OIDC_ACCESS_DENIED', providerError: null } : providerError(error.error);
+    return error.error === 'access_denied'
+      ? { code: 'OIDC_ACCESS_DENIED', providerError: null }
+      : providerError(error.error);
   }
   if (error instanceof openid.ResponseBodyError) return providerError(error.error);
   // fetch fails with a TypeError when the provider cannot be reached.

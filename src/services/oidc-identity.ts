@@ -25,8 +25,8 @@ function usable(user: UserRecord | null): number {
 /** The provider's email as users.email holds emails, or null when it is missing or not one. */
 function normalisedEmail(email: string | null): string | null {
   if (email === null) return null;
-  const { value, error } = emailRule.validate(email);
-  return error === undefined ? value : null;
+  const result = emailRule.validate(email);
+  return result.error === undefined && typeof result.value === 'string' ? result.value : null;
 }
 
 async function resolve(transaction: Repositories, identity: ProviderIdentity): Promise<number> {

@@ -50,6 +50,7 @@ function lazyDiscovery(settings: OidcProviderConfig): () => Promise<openid.Confi
         {
           timeout: PROVIDER_TIMEOUT_SECONDS,
           // Plain-HTTP issuers pass configuration only outside production (local providers, tests).
+          // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only to stand out, for this very case.
           execute: settings.issuer.protocol === 'http:' ? [openid.allowInsecureRequests] : [],
         },
       );

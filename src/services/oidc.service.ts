@@ -26,8 +26,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Where the browser goes after the callback, with `?code=` or `?error=`. */
 export type CallbackOutcome =
-  | { redirectTo: string; code: string; failure: null }
-  | { redirectTo: string; code: null; failure: OidcFailure };
+  { redirectTo: string; code: string; failure: null } | { redirectTo: string; code: null; failure: OidcFailure };
 
 export interface OidcServiceDeps {
   database: Database;
@@ -77,7 +76,9 @@ export function createOidcService({ database, providers, settings, auth }: OidcS
     if (claims === undefined) throw new AppError('OIDC_ID_TOKEN_INVALID');
     // Userinfo only when the ID token lacks the email, checked to be about the same subject.
     const profile =
-      typeof claims.email === 'string' ? claims : await openid.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+      typeof claims.email === 'string'
+        ? claims
+        : await openid.fetchUserInfo(configuration, tokens.access_token, claims.sub);
     return {
       provider: provider.settings.name,
       subject: claims.sub,
@@ -137,7 +138,9 @@ export function createOidcService({ database, providers, settings, auth }: OidcS
     async completeLogin(providerName: string, binding: string | null, query: string): Promise<CallbackOutcome> {
       const provider = providerNamed(providerName);
       const bound =
-        binding === null ? null : await database.inTransaction((transaction) => transaction.oidcLogins.take(sha256(binding)));
+        binding === null
+          ? null
+          : await database.inTransaction((transaction) => transaction.oidcLogins.take(sha256(binding)));
       if (bound === null) throw new AppError('OIDC_STATE_INVALID');
       // The allowlist may have changed since the sign-in started: it is checked again.
       const redirectTo = allowedRedirect(bound.redirectTo);

@@ -180,7 +180,9 @@ export function createFakeDatabase(): FakeDatabase {
     accounts: {
       findByProviderAccount: (provider, id) => Promise.resolve(copy(tables.accounts.get(`${provider} ${id}`))),
       listForUser: (userId) =>
-        Promise.resolve([...tables.accounts.values()].filter((link) => link.userId === userId).map((link) => structuredClone(link))),
+        Promise.resolve(
+          [...tables.accounts.values()].filter((link) => link.userId === userId).map((link) => structuredClone(link)),
+        ),
       insert(link) {
         const key = `${link.provider} ${link.providerAccountId}`;
         if (tables.accounts.has(key)) return Promise.resolve(false);

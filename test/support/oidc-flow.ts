@@ -30,8 +30,16 @@ export function providerKeys(name: string, issuer: string): Record<string, strin
 }
 
 export async function startOidcApp(): Promise<OidcApp> {
-  let handle: http.RequestListener = (_request, response) => response.end();
-  const server = http.createServer((request, response) => handle(request, response));
+  /** The app the server hands requests to: swapped once the app exists, since it needs the port. */
+  let handle: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void = (
+    _request,
+    response,
+  ) => {
+    response.end();
+  };
+  const server = http.createServer((request, response) => {
+    void handle(request, response);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

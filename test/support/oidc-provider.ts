@@ -43,8 +43,16 @@ export async function freePort(): Promise<number> {
 
 /** Starts a provider whose client `test-client` may redirect to `redirectUris` (on `port`, else a free one). */
 export async function startTestProvider(redirectUris: string[], port = 0): Promise<TestProvider> {
-  let handle: http.RequestListener = (_request, response) => response.end();
-  const server = http.createServer((request, response) => handle(request, response));
+  /** The app the server hands requests to: swapped once the app exists, since it needs the port. */
+  let handle: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void> | void = (
+    _request,
+    response,
+  ) => {
+    response.end();
+  };
+  const server = http.createServer((request, response) => {
+    void handle(request, response);
+  });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
