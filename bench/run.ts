@@ -88,6 +88,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   const login = await measure(scenarios.loginScenario(fixtures));
   const signup = await measure(scenarios.signupScenario(fixtures));
   const refresh = await measure(scenarios.refreshScenario(fixtures, options.connections));
+  const refreshSpread = await measure(scenarios.refreshSpreadScenario(fixtures, databaseUrl, options.connections));
   await stopProcess(server.process);
 
   const workers = await measureWorkers(env, fixtures, options, user);
@@ -110,7 +111,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
     command,
     machine,
     options,
-    scenarios: [bare, ping, user, revoked, login, signup, refresh, ...extra],
+    scenarios: [bare, ping, user, revoked, login, signup, refresh, refreshSpread, ...extra],
     bareKoaRequestsPerSecond: bare.requestsPerSecond,
     bcrypt: {
       ...ceiling,
@@ -151,9 +152,16 @@ async function main(argv: string[]): Promise<number> {
       );
     });
   };
-  process.once('SIGINT', () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
+  // Stopped from a terminal, by `kill` or by a closed session: the servers and auth_bench go too.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => {
+      void cleanUp().finally(() => process.exit(code));
+    });
+  }
   try {
     const report = await bench(options, command, databaseUrl);
     const markdown = toMarkdown(report);

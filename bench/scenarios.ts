@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type autocannon from 'autocannon';
 import { loginMany, readTokenPair, type Fixtures } from './fixtures';
 import type { Scenario } from './load';
+import { createSpreadSessions } from './spread-sessions';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -84,6 +85,47 @@ export function refreshScenario(fixtures: Fixtures, connections: number): Scenar
           setupRequest: (base) => ({ ...base, body: JSON.stringify({ refresh_token: chains[chain] }) }),
           onResponse: (status, body) => {
             if (status === 200) chains[chain] = readTokenPair(JSON.parse(body)).refreshToken;
+          },
+        };
+        client.setRequests([request]);
+      };
+      return { url: `${fixtures.baseUrl}/auth/refresh`, method: 'POST', headers: JSON_HEADERS, setupClient };
+    },
+  };
+}
+
+/** How many users the spread refresh scenario's chains belong to. */
+export const SPREAD_USERS = 1000;
+
+/**
+ * Refresh chains spread over SPREAD_USERS users, one session each: refreshes rarely wait for one
+ * another's user lock, unlike refreshScenario, where every chain belongs to one user. Each
+ * connection takes its share of the chains in turn and follows each (fresh sessions per run, as in
+ * refreshScenario).
+ */
+export function refreshSpreadScenario(fixtures: Fixtures, databaseUrl: string, connections: number): Scenario {
+  return {
+    name: `POST /auth/refresh, ${SPREAD_USERS} users`,
+    expectedStatus: 200,
+    warmup: false,
+    async prepare() {
+      const chains = await createSpreadSessions(databaseUrl, SPREAD_USERS);
+      let nextConnection = 0;
+      const setupClient = (client: autocannon.Client): void => {
+        const own = chains
+          .map((_, index) => index)
+          .filter((index) => index % connections === nextConnection % connections);
+        nextConnection += 1;
+        let turn = 0;
+        let current = own[0] ?? 0;
+        const request: autocannon.Request = {
+          setupRequest: (base) => {
+            current = own[turn % own.length] ?? 0;
+            turn += 1;
+            return { ...base, body: JSON.stringify({ refresh_token: chains[current] }) };
+          },
+          onResponse: (status, body) => {
+            if (status === 200) chains[current] = readTokenPair(JSON.parse(body)).refreshToken;
           },
         };
         client.setRequests([request]);

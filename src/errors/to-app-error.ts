@@ -26,6 +26,20 @@ function isLostConnection(error: unknown): boolean {
   return typeof cause === 'object' && cause !== null && 'fatal' in cause && cause.fatal === true;
 }
 
+/** ER_UNKNOWN_COM_ERROR: what a Galera node answers while it is not part of the primary component. */
+const ER_UNKNOWN_COM_ERROR = 1047;
+
+/**
+ * A Galera node that lost quorum, or is still joining, refuses every statement with "WSREP has not
+ * yet prepared node for application use" until it is synced again: out of reach for now, like a
+ * lost connection, not a fault of the request.
+ */
+function isUnreadyClusterNode(error: unknown): boolean {
+  if (!(error instanceof DatabaseError)) return false;
+  const cause: unknown = error.parent;
+  return typeof cause === 'object' && cause !== null && 'errno' in cause && cause.errno === ER_UNKNOWN_COM_ERROR;
+}
+
 const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'BAD_REQUEST',
   404: 'NOT_FOUND',
@@ -38,7 +52,10 @@ const BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
 const RULES: ReadonlyArray<readonly [(error: unknown) => boolean, ErrorCode]> = [
   [(error) => error instanceof TokenExpiredError, 'TOKEN_EXPIRED'],
   [(error) => error instanceof NotBeforeError || error instanceof JsonWebTokenError, 'TOKEN_INVALID'],
-  [(error) => error instanceof ConnectionError || isLostConnection(error), 'SERVICE_UNAVAILABLE'],
+  [
+    (error) => error instanceof ConnectionError || isLostConnection(error) || isUnreadyClusterNode(error),
+    'SERVICE_UNAVAILABLE',
+  ],
   // co-body marks JSON.parse failures (and forbidden __proto__ keys) as 400 SyntaxErrors.
   [(error) => error instanceof SyntaxError && httpFields(error).status === 400, 'INVALID_JSON'],
   // A corrupt gzip/deflate (Z_*) or brotli (ERR__ERROR_*) body fails inside zlib, which knows nothing of HTTP.

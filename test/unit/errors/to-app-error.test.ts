@@ -73,6 +73,12 @@ describe('toAppError', () => {
       503,
     ],
     [
+      'a Galera node outside the primary component',
+      mysqlError('WSREP has not yet prepared node for application use', { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047 }),
+      'SERVICE_UNAVAILABLE',
+      503,
+    ],
+    [
       'an SQL error',
       mysqlError('You have an error in your SQL syntax', { code: 'ER_PARSE_ERROR' }),
       'INTERNAL_ERROR',
