@@ -101,11 +101,11 @@ describe('OpenID Connect sign-in against a real provider', () => {
     it('signs a returning identity in as the same user, creating nothing', async () => {
       const person = provider.addAccount();
       const first = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
-      const usersBefore = await User.count();
       const second = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
       expect(second.status).to.equal(200);
       expect(second.body.user.id).to.equal(first.body.user.id);
-      expect(await User.count()).to.equal(usersBefore);
+      expect(await User.count({ where: { email: person.email } })).to.equal(1);
+      expect(await Account.count({ where: { providerAccountId: person.sub } })).to.equal(1);
     });
 
     it('links a new identity to the existing user of its email when the provider verified it', async () => {
@@ -197,11 +197,11 @@ describe('OpenID Connect sign-in against a real provider', () => {
     it('OIDC_EMAIL_UNVERIFIED for an unverified email of an existing user: no user, no account created', async () => {
       const { user } = await createUser();
       const person = provider.addAccount({ email: user.email, emailVerified: false });
-      const usersBefore = await User.count();
       const result = await new Browser(app).signIn(person);
       expect(result.searchParams.get('error')).to.equal('OIDC_EMAIL_UNVERIFIED');
       expect(await Account.count({ where: { providerAccountId: person.sub } })).to.equal(0);
-      expect(await User.count()).to.equal(usersBefore);
+      expect(await Account.count({ where: { userId: user.id } })).to.equal(0);
+      expect(await User.count({ where: { email: user.email } })).to.equal(1);
     });
 
     it('OIDC_ACCESS_DENIED for a disabled user, who gets no code', async () => {
@@ -299,6 +299,19 @@ describe('OpenID Connect sign-in against a real provider', () => {
       await OidcCode.update({ expiresAt: new Date(Date.now() - 1) }, { where: {} });
       expect((await exchange(code)).body.error.code).to.equal('OIDC_CODE_INVALID');
       expect((await exchange('never-issued')).body.error.code).to.equal('OIDC_CODE_INVALID');
+    });
+
+    it('401 OIDC_CODE_INVALID when the user was disabled or deleted after the callback', async () => {
+      for (const change of ['disable', 'delete'] as const) {
+        const person = provider.addAccount();
+        const code = (await new Browser(app).signIn(person)).searchParams.get('code') ?? '';
+        const user = await User.findOne({ where: { email: person.email } });
+        if (change === 'disable') await user?.update({ disabledAt: new Date() });
+        else await user?.destroy();
+        const answer = await exchange(code);
+        expect(answer.status, change).to.equal(401);
+        expect(answer.body.error.code, change).to.equal('OIDC_CODE_INVALID');
+      }
     });
 
     it('gives one session for concurrent exchanges of one code', async () => {
