@@ -1,18 +1,36 @@
 import cluster from 'node:cluster';
 import { parseInvocation, USAGE, UsageError, type Invocation } from './src/cli';
 import { runCluster } from './src/cluster';
-import { configKeysFor, ConfigError, loadConfig, type Config } from './src/config';
+import {
+  configKeysFor,
+  ConfigError,
+  isAsymmetric,
+  loadConfig,
+  type AsymmetricAlgorithm,
+  type Config,
+} from './src/config';
 import { readEnvironment, writeGeneratedSecret } from './src/config/env-file';
 import { unknownKeyWarnings } from './src/config/unknown-keys';
 import { createDatabaseIfMissing } from './src/db/database';
 import { describeDatabaseError, isDatabaseError } from './src/db/describe-error';
 import { createMigrator } from './src/db/migrator';
+import { connectRedis } from './src/db/redis';
 import { createSequelize } from './src/db/sequelize';
 import { StartupError } from './src/listen';
 import { createLogger } from './src/logger';
 import { createDatabase } from './src/repositories';
 import { serve } from './src/serve';
+import { addSigningKey, ensureSigningKey, overlapSeconds, retireSupersededKeys } from './src/services/key-rotation';
 import { purgeExpired } from './src/services/purge.service';
+import { publishRevocation } from './src/services/revocations';
+
+/** The algorithm and encryption key when signing keys live in the signing_keys table; null otherwise. */
+function tableKeyAlgorithm(config: Readonly<Config>): { algorithm: AsymmetricAlgorithm; encryptionKey: Buffer } | null {
+  const { algorithm } = config.jwt;
+  const { encryptionKey, privateKeyFile } = config.keys;
+  if (!isAsymmetric(algorithm) || privateKeyFile !== null || encryptionKey === null) return null;
+  return { algorithm, encryptionKey };
+}
 
 async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
   const { database } = config.database;
@@ -26,6 +44,19 @@ async function create(config: Readonly<Config>, seed: boolean): Promise<void> {
   try {
     const applied = await createMigrator(sequelize, 'migrations').up();
     console.log(applied.length === 0 ? 'no pending migrations' : `applied ${applied.map((m) => m.name).join(', ')}`);
+    const keyTable = tableKeyAlgorithm(config);
+    if (keyTable !== null) {
+      const kid = await ensureSigningKey(
+        createDatabase(sequelize).signingKeys,
+        keyTable.algorithm,
+        keyTable.encryptionKey,
+      );
+      console.log(
+        kid === null
+          ? `a ${keyTable.algorithm} signing key exists`
+          : `generated ${keyTable.algorithm} signing key ${kid}`,
+      );
+    }
     if (seed) {
       const seeded = await createMigrator(sequelize, 'seeders').up();
       console.log(`ran seeders ${seeded.map((m) => m.name).join(', ')}`);
@@ -51,6 +82,25 @@ async function drop(config: Readonly<Config>, force: boolean): Promise<boolean> 
   return true;
 }
 
+/** Retires superseded keys, and tells every server over Redis (else they see it at their next re-read). */
+async function retireKeys(config: Readonly<Config>, sequelize: ReturnType<typeof createSequelize>): Promise<void> {
+  const keyTable = tableKeyAlgorithm(config);
+  if (keyTable === null) return;
+  const retired = await retireSupersededKeys(
+    createDatabase(sequelize).signingKeys,
+    keyTable.algorithm,
+    overlapSeconds(config),
+  );
+  console.log(retired.length === 0 ? 'no signing key to retire' : `retired signing key(s) ${retired.join(', ')}`);
+  if (retired.length === 0 || config.redis === null) return;
+  const redis = connectRedis(config.redis, createLogger(config));
+  try {
+    await publishRevocation(redis, { reason: 'key_retired', userId: null, retiredKeyIds: retired });
+  } finally {
+    redis.close();
+  }
+}
+
 async function purge(config: Readonly<Config>): Promise<void> {
   const sequelize = createSequelize(config);
   try {
@@ -59,9 +109,29 @@ async function purge(config: Readonly<Config>): Promise<void> {
       `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s) ` +
         `and ${removed.rateLimits} expired rate-limit row(s)`,
     );
+    await retireKeys(config, sequelize);
   } finally {
     await sequelize.close();
   }
+}
+
+async function rotateKeys(config: Readonly<Config>): Promise<boolean> {
+  const keyTable = tableKeyAlgorithm(config);
+  if (keyTable === null) {
+    console.error('error: --rotate-keys needs JWT_ALGORITHM=RS256 or ES256 with keys in the signing_keys table');
+    return false;
+  }
+  const sequelize = createSequelize(config, { watchQueries: false });
+  try {
+    const kid = await addSigningKey(createDatabase(sequelize).signingKeys, keyTable.algorithm, keyTable.encryptionKey);
+    console.log(
+      `added ${keyTable.algorithm} signing key ${kid}: servers sign with it within ${config.keys.refreshSeconds}s; ` +
+        `\`--purge\` retires the previous one ${overlapSeconds(config)}s from now`,
+    );
+  } finally {
+    await sequelize.close();
+  }
+  return true;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -95,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'create') await create(config, invocation.seed);
     if (invocation.command === 'drop') return (await drop(config, invocation.force)) ? 0 : 1;
     if (invocation.command === 'purge') await purge(config);
+    if (invocation.command === 'rotate-keys') return (await rotateKeys(config)) ? 0 : 1;
     if (invocation.command === 'server') {
       const logger = createLogger(config);
       // Workers re-run this file with the same flags; only the primary forks.

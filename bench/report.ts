@@ -6,6 +6,7 @@ import type { ScenarioResult } from './load';
 import type { MillionRowsResult } from './million';
 import type { BenchOptions } from './options';
 import { ROOT } from './processes';
+import type { KeysSummary } from './keys';
 import type { RedisSummary } from './redis';
 
 export interface MachineFacts {
@@ -27,6 +28,7 @@ export interface BenchReport {
   bareKoaRequestsPerSecond: number;
   bcrypt: BcryptCeiling & { loginRatio: number; signupRatio: number };
   workers: { available: false } | { available: true; workers: number; ratioToOneWorker: number };
+  keys: KeysSummary;
   redis: RedisSummary;
   millionRows: (MillionRowsResult & { userRatioToEmptyTable: number; p99WithoutPurgeMs: number }) | null;
   elapsedSeconds: number;
@@ -58,7 +60,7 @@ function row(result: ScenarioResult, bareKoa: number): string {
 }
 
 function notes(report: BenchReport): string[] {
-  const { bcrypt, workers, redis, millionRows } = report;
+  const { bcrypt, workers, keys, redis, millionRows } = report;
   const lines = [
     `bcrypt ceiling: ${perSecond(bcrypt.comparesPerSecond)} compares/s at cost ${bcrypt.rounds} ` +
       `(${bcrypt.concurrency} in flight, ${bcrypt.threadPoolSize} libuv threads, own process); ` +
@@ -66,6 +68,10 @@ function notes(report: BenchReport): string[] {
     workers.available
       ? `workers: \`--workers ${workers.workers}\` serves \`GET /auth/user\` at ${ratio(workers.ratioToOneWorker)} of one process`
       : 'workers: not available (`app.js --help` does not mention `--workers`)',
+    `asymmetric keys: \`GET /auth/user\` with RS256 at ${ratio(keys.userRatioToHs256.RS256)} and ES256 at ` +
+      `${ratio(keys.userRatioToHs256.ES256)} of HS256 (verification results cached per token); clients/verify ` +
+      `verify() ${perSecond(keys.verifierPerSecond.RS256)}/s (RS256) and ${perSecond(keys.verifierPerSecond.ES256)}/s ` +
+      '(ES256) in the bench process, the signature checked on every call',
     redis.available
       ? `Redis (REDIS_URL=redis://127.0.0.1:6379): login with the Redis limiter at ${ratio(redis.loginRatioToMysqlLimiter)} ` +
         `of login with the MySQL limiter and ${ratio(redis.loginRatioToBcrypt)} of the bcrypt ceiling; ` +

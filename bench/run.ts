@@ -12,6 +12,7 @@ import { measureScenario, waitForServerIdle, type Scenario, type ScenarioResult 
 import { measureMillionRows } from './million';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
 import { APP, stopAll, stopProcess } from './processes';
+import { measureAsymmetric } from './keys';
 import { measureWithRedis } from './redis';
 import { toMarkdown, updateBenchmarksPage, writeResults, type BenchReport, type MachineFacts } from './report';
 import * as scenarios from './scenarios';
@@ -91,6 +92,8 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   const refreshSpread = await measure(scenarios.refreshSpreadScenario(fixtures, databaseUrl, options.connections));
   await stopProcess(server.process);
 
+  const keys = await measureAsymmetric(env, options, user);
+
   const workers = await measureWorkers(env, fixtures, options, user);
   const redis = await measureWithRedis(env, fixtures, options, { login, user, ceiling });
   let millionRows: BenchReport['millionRows'] = null;
@@ -111,7 +114,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
     command,
     machine,
     options,
-    scenarios: [bare, ping, user, revoked, login, signup, refresh, refreshSpread, ...extra],
+    scenarios: [bare, ping, user, ...keys.results, revoked, login, signup, refresh, refreshSpread, ...extra],
     bareKoaRequestsPerSecond: bare.requestsPerSecond,
     bcrypt: {
       ...ceiling,
@@ -119,6 +122,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
       signupRatio: signup.requestsPerSecond / ceiling.comparesPerSecond,
     },
     workers: workers.summary,
+    keys: keys.summary,
     redis: redis.summary,
     millionRows,
     elapsedSeconds: (Date.now() - started) / 1000,

@@ -6,19 +6,22 @@ export const USAGE = `Usage: node app <command> [options]
 
 Commands (exactly one):
   --create      create the database if missing and run pending migrations
-                (development: also writes a fresh JWT_SECRET to .env if none is set)
+                (development: also writes a fresh JWT_SECRET to .env if none is set;
+                RS256/ES256: also generates the first signing key if there is none)
     --seed      with --create: also add the demo users
   --drop        undo every migration: drops this server's tables, keeps the database itself and
                 an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
-  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches
+  --purge       delete expired blocked tokens, session rows and rate-limit rows, in batches;
+                retire signing keys whose tokens have all expired
+  --rotate-keys add a new signing key (RS256/ES256); servers sign with it within KEYS_REFRESH_SECONDS
   --server      serve HTTP on HOST:PORT until SIGINT/SIGTERM
     --workers N with --server: N processes on one port (node:cluster); auto = one per core
   --help        print this help
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
-export type Command = 'create' | 'drop' | 'purge' | 'server' | 'help';
+export type Command = 'create' | 'drop' | 'purge' | 'rotate-keys' | 'server' | 'help';
 
 export interface Invocation {
   command: Command;
@@ -37,6 +40,7 @@ const OPTIONS = {
   seed: { type: 'boolean' },
   drop: { type: 'boolean' },
   purge: { type: 'boolean' },
+  'rotate-keys': { type: 'boolean' },
   force: { type: 'boolean' },
   server: { type: 'boolean' },
   workers: { type: 'string' },
@@ -79,8 +83,12 @@ export function parseInvocation(argv: string[]): Invocation {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const commands = (['create', 'drop', 'purge', 'server', 'help'] as const).filter((name) => values[name] === true);
-  if (commands.length !== 1) throw new UsageError('give exactly one of --create, --drop, --purge, --server, --help');
+  const commands = (['create', 'drop', 'purge', 'rotate-keys', 'server', 'help'] as const).filter(
+    (name) => values[name] === true,
+  );
+  if (commands.length !== 1) {
+    throw new UsageError('give exactly one of --create, --drop, --purge, --rotate-keys, --server, --help');
+  }
   const [command] = commands as [Command];
   if (values.seed === true && command !== 'create') throw new UsageError('--seed only goes with --create');
   if (values.force === true && command !== 'drop') throw new UsageError('--force only goes with --drop');

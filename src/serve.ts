@@ -4,7 +4,8 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { AggregatorRegistry } from 'prom-client';
-import type { Config } from './config';
+import { isAsymmetric, type Config } from './config';
+import { isDatabaseError } from './db/describe-error';
 import { createMigrator } from './db/migrator';
 import { connectRedis } from './db/redis';
 import { createSequelize } from './db/sequelize';
@@ -14,6 +15,7 @@ import { listenForScrapes, metricsTarget } from './metrics/metrics-server';
 import { processMetricsRegistry, type Metrics } from './metrics/metrics';
 import { createDatabase } from './repositories';
 import { appMetrics, createApp } from './server';
+import { createKeyStore, type KeyStore } from './services/keys.service';
 import { purgeExpired } from './services/purge.service';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -75,12 +77,24 @@ function schedulePurge(intervalSeconds: number, sequelize: Sequelize, logger: Lo
   }, intervalSeconds * 1000).unref();
 }
 
+/** The key store, its keys loaded: a server with nothing to sign with, or keys it cannot decrypt, does not start. */
+async function loadKeys(config: Readonly<Config>, sequelize: Sequelize, logger: Logger): Promise<KeyStore> {
+  try {
+    const keys = createKeyStore(config, createDatabase(sequelize).signingKeys, logger);
+    await keys.ready();
+    return keys;
+  } catch (error) {
+    if (isDatabaseError(error)) throw error;
+    throw new StartupError(`signing keys: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /**
  * Serves until SIGINT/SIGTERM, then shuts down cleanly. Refuses to start without a secret or with
  * pending migrations, so a server never runs against a schema it does not know.
  */
 export async function serve(config: Readonly<Config>, logger: Logger): Promise<void> {
-  if (config.jwt.secret === null) {
+  if (!isAsymmetric(config.jwt.algorithm) && config.jwt.secret === null) {
     throw new StartupError('JWT_SECRET is not set: run `node app --create` to generate one into .env, or set it');
   }
   const sequelize = createSequelize(config);
@@ -94,7 +108,8 @@ export async function serve(config: Readonly<Config>, logger: Logger): Promise<v
     }
     // In a cluster without METRICS_PORT a scrape would reach one random worker: no metrics at all.
     const metrics = cluster.isWorker && config.metrics.port === null ? null : appMetrics({ config, logger, sequelize });
-    const server = createHttpServer(createApp({ config, logger, metrics, sequelize, redis }).callback());
+    const keys = await loadKeys(config, sequelize, logger);
+    const server = createHttpServer(createApp({ config, logger, metrics, sequelize, redis, keys }).callback());
     const { port } = await listenOn(server, { host: config.host, port: config.port, hostKey: 'HOST', portKey: 'PORT' });
     logger.info({ url: `http://${config.host}:${port}` }, 'listening');
     const metricsServer = metrics === null ? null : await exposeMetrics(config, metrics, logger);

@@ -5,10 +5,13 @@ import type { Config } from './config';
 import type { RedisConnections } from './db/redis';
 import { createAccountController } from './controllers/account.controller';
 import { createAuthController } from './controllers/auth.controller';
+import { createDiscoveryController } from './controllers/discovery.controller';
+import { createIntrospectionController } from './controllers/introspection.controller';
 import { createHealthController } from './controllers/health.controller';
 import { createOidcController } from './controllers/oidc.controller';
 import { createBindingCookie } from './middleware/binding-cookie';
 import { createAuthenticate } from './middleware/authenticate';
+import { createClientAuthentication } from './middleware/client-auth';
 import type { AppState } from './middleware/context';
 import { createCookieTransport } from './middleware/cookie-transport';
 import { createCors } from './middleware/cors';
@@ -23,13 +26,18 @@ import { boundSequelize } from './models';
 import { buildOpenApiDocument } from './openapi/document';
 import { createDatabase } from './repositories';
 import { createAuthRouter } from './routes/auth.routes';
+import { createDiscoveryRouter } from './routes/discovery.routes';
+import { createIntrospectionRouter } from './routes/introspection.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
 import { createOidcRouter } from './routes/oidc.routes';
 import { createAccountService } from './services/account.service';
 import { createAuthService } from './services/auth.service';
+import { createDiscoveryService } from './services/discovery.service';
 import { createHealthService } from './services/health.service';
+import { createIntrospectionService } from './services/introspection.service';
+import { createKeyStore, type KeyStore } from './services/keys.service';
 import { createLinkedAccountsService } from './services/linked-accounts.service';
 import { createOidcService } from './services/oidc.service';
 import { createOidcProviders } from './services/oidc-providers';
@@ -50,6 +58,8 @@ export interface AppDependencies {
   sequelize?: Sequelize;
   /** Connections to the configured Redis (REDIS_URL), opened and closed by the caller; none by default. */
   redis?: RedisConnections | null;
+  /** The signing and verification keys, loaded by the caller (serve waits for them); by default from config. */
+  keys?: KeyStore;
 }
 
 /** The app's instruments: those given, else a fresh set; none when METRICS_ENABLED=false. */
@@ -77,9 +87,19 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     },
     { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
   );
-  const tokens = createTokenService(config.jwt);
-  const revocations = createRevocations({ cache, metrics, redis, logger });
+  const keys = dependencies.keys ?? createKeyStore(config, database.signingKeys, logger);
+  const tokens = createTokenService(config.jwt, keys);
+  const revocations = createRevocations({ cache, metrics, redis, logger, keys });
   const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations });
+  const introspection = createIntrospectionService({
+    database,
+    auth,
+    tokens,
+    sessions,
+    cache,
+    revocations,
+    jwt: config.jwt,
+  });
   const account = createAccountService({ database, passwords, sessions, revocations });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
@@ -121,6 +141,15 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   app.use(checkHeaderFields);
   const cors = createCors(config);
   if (cors !== null) app.use(cors);
+  const introspectionRouter = createIntrospectionRouter(
+    createIntrospectionController(introspection),
+    createClientAuthentication(config.introspectionClients),
+  );
+  app.use(introspectionRouter.routes());
+  app.use(introspectionRouter.allowedMethods());
+  const discovery = createDiscoveryRouter(createDiscoveryController(createDiscoveryService(config, keys)));
+  app.use(discovery.routes());
+  app.use(discovery.allowedMethods());
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
   app.use(router.routes());
   app.use(router.allowedMethods());

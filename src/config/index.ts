@@ -3,6 +3,7 @@ import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './databa
 import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
+import { keySettings, KEY_KEYS, type KeySettings } from './keys';
 import { oidcSettings, OIDC_KEYS, OIDC_PROVIDER_KEY_PATTERNS, providerKeysOf, type OidcSettings } from './oidc';
 import { observabilitySettings, OBSERVABILITY_KEYS, type ObservabilitySettings } from './observability';
 import { rateLimitSettings, RATE_LIMIT_KEYS, type RateLimitSettings } from './rate-limits';
@@ -13,17 +14,19 @@ import { tokenSettings, TOKEN_KEYS, type TokenSettings } from './tokens';
 export { parseDatabaseUrl, type DatabaseLocation } from './database';
 export type { NodeEnv } from './environment';
 export type { CookieConfig } from './http';
+export type { IntrospectionClient } from './keys';
 export type { LogLevel } from './observability';
 export type { OidcProviderConfig } from './oidc';
 export type { RateLimitSettings } from './rate-limits';
 export type { RedisSettings } from './redis';
-export type { JwtAlgorithm } from './tokens';
+export { isAsymmetric, type AsymmetricAlgorithm, type JwtAlgorithm } from './tokens';
 
 export interface Config
   extends
     HttpSettings,
     DatabaseSettings,
     TokenSettings,
+    KeySettings,
     SessionSettings,
     ObservabilitySettings,
     RedisSettings,
@@ -45,6 +48,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'HTTP, cookies and CORS', keys: HTTP_KEYS },
   { title: 'Database', keys: DATABASE_KEYS },
   { title: 'Tokens and passwords', keys: TOKEN_KEYS },
+  { title: 'Signing keys and introspection', keys: KEY_KEYS },
   { title: 'Sessions', keys: SESSION_KEYS },
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
   { title: 'Redis', keys: REDIS_KEYS },
@@ -57,6 +61,7 @@ const KEYS = {
   ...HTTP_KEYS,
   ...DATABASE_KEYS,
   ...TOKEN_KEYS,
+  ...KEY_KEYS,
   ...SESSION_KEYS,
   ...RATE_LIMIT_KEYS,
   ...REDIS_KEYS,
@@ -106,6 +111,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     ...httpSettings(raw),
     ...databaseSettings(raw),
     ...tokenSettings(raw),
+    ...keySettings(raw),
     ...sessionSettings(raw),
     rateLimits: Object.freeze(rateLimitSettings(raw)),
     ...redisSettings(raw),

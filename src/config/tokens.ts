@@ -1,8 +1,15 @@
 import Joi from 'joi';
 import { optional, secret, withDefault, type ValuesOf } from './declare';
 
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+/** The algorithms signed with a private key other services verify through the JWKS. */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
+export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+
+export function isAsymmetric(algorithm: JwtAlgorithm): algorithm is AsymmetricAlgorithm {
+  return (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(algorithm);
+}
 
 export interface TokenSettings {
   jwt: {
@@ -35,23 +42,40 @@ const jwtSecret = Joi.string()
 export const TOKEN_KEYS = {
   JWT_SECRET: secret(
     jwtSecret
-      .when('NODE_ENV', { is: 'production', then: Joi.required() })
+      .when('JWT_ALGORITHM', {
+        is: Joi.valid(...ASYMMETRIC_ALGORITHMS),
+        otherwise: Joi.when('NODE_ENV', { is: 'production', then: Joi.required() }),
+      })
       .description(
         `HMAC key for access tokens: at least ${MIN_SECRET_BYTES} bytes, not a repetition of a few characters. ` +
-          'Required in production, from your secret store; `node app --create` generates one into .env in development.',
+          'Required in production with an HS algorithm, from your secret store; `node app --create` generates ' +
+          'one into .env in development. Not used with RS256 or ES256.',
       ),
   ),
   JWT_ALGORITHM: withDefault(
     Joi.string<JwtAlgorithm>()
       .valid(...JWT_ALGORITHMS)
-      .description('The only algorithm tokens are signed and accepted with; any other is rejected.'),
+      .description(
+        'The algorithm tokens are signed with. HS*: one shared secret, only this server verifies. ' +
+          'RS256/ES256: keys in the signing_keys table (or JWT_PRIVATE_KEY_FILE), public keys at ' +
+          '/.well-known/jwks.json for other services. A token is verified only with the algorithm of the key its `kid` names.',
+      ),
     'HS256',
   ),
   JWT_EXPIRES_IN_SECONDS: withDefault(
     Joi.number().integer().min(30).max(86_400).unit('seconds').description('Access-token lifetime.'),
     900,
   ),
-  JWT_ISSUER: optional(Joi.string().max(255).description('`iss` claim to issue and require; unset: none.')),
+  JWT_ISSUER: optional(
+    Joi.string()
+      .max(255)
+      // Services that verify our tokens themselves must be able to tell them from anyone else's.
+      .when('JWT_ALGORITHM', { is: Joi.valid(...ASYMMETRIC_ALGORITHMS), then: Joi.required() })
+      .description(
+        '`iss` claim to issue and require, and the `issuer` of /.well-known/openid-configuration (an https URL ' +
+          'there); required with RS256/ES256; unset: none.',
+      ),
+  ),
   JWT_AUDIENCE: optional(Joi.string().max(255).description('`aud` claim to issue and require; unset: none.')),
   JWT_CLOCK_TOLERANCE_SECONDS: withDefault(
     Joi.number()

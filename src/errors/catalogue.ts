@@ -64,6 +64,15 @@ export const ERRORS = {
       'Log in, then send the access token as `Authorization: Bearer <token>` (or, in ' +
       'cookie mode, log in with `X-Auth-Transport: cookie` so the cookies are set).',
   },
+  CLIENT_UNAUTHENTICATED: {
+    status: 401,
+    message: 'Client authentication failed: send HTTP Basic credentials of a client in INTROSPECTION_CLIENTS.',
+    when:
+      '`POST /auth/introspect` or `POST /auth/revoke` without `Authorization: Basic`, or with an id and ' +
+      'secret that are not one of `INTROSPECTION_CLIENTS` (with `WWW-Authenticate: Basic`).',
+    clientAction:
+      'Send `Authorization: Basic base64(client_id:client_secret)` with the credentials the operator gave your service.',
+  },
   INVALID_CREDENTIALS: {
     status: 401,
     message: 'Email or password is incorrect.',
@@ -79,7 +88,8 @@ export const ERRORS = {
       'configured, a missing, mistyped or out-of-range `sub`/`jti`/`sid`/`ver`/`iat`/`exp`, a wrong ' +
       '`iss`/`aud`, or `nbf` in the future; anything but three segments of canonical base64url whose ' +
       'header and payload are UTF-8 JSON objects, or a token over 8 KiB; a header with `crit`, `jku`, ' +
-      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT` (with `WWW-Authenticate: Bearer error="invalid_token"`); ' +
+      '`jwk`, `x5u` or `x5c`, or a `typ` other than `JWT`; a `kid` that names no key in use (unknown, ' +
+      'retired, or not a string), or an `alg` other than that key\'s (with `WWW-Authenticate: Bearer error="invalid_token"`); ' +
       'a refresh token sent as the access token (the message says so).',
     clientAction: 'Do not retry with this token: get a new pair with `POST /auth/refresh`, or log in again.',
   },
@@ -197,7 +207,9 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'The request body must be application/json.',
-    when: 'A body that is not `application/json`, or an unknown `Content-Encoding`.',
+    when:
+      'A body that is not `application/json` (nor `application/x-www-form-urlencoded` on `POST /auth/introspect` ' +
+      'and `POST /auth/revoke`), or an unknown `Content-Encoding`.',
     clientAction: 'Send JSON with `Content-Type: application/json`, uncompressed or as gzip, deflate or br.',
   },
   RATE_LIMITED: {
@@ -341,6 +353,8 @@ export const CASE_MESSAGES = {
   refreshTokenAsAccessToken:
     'This is a refresh token, not an access token: exchange it at POST /auth/refresh, ' +
     'then send the access_token it returns as Authorization: Bearer <access token>.',
+  /** UNSUPPORTED_MEDIA_TYPE on the routes that also read forms (introspection, revocation). */
+  formOrJsonBody: 'The request body must be application/x-www-form-urlencoded or application/json.',
   /** BAD_REQUEST for an X-Auth-Transport other than "cookie". */
   authTransportInvalid: 'X-Auth-Transport must be "cookie" or absent.',
   /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */

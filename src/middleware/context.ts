@@ -6,6 +6,8 @@ import type { ClientInfo } from '../services/session.service';
 export interface AppState {
   requestId: string;
   auth?: Authenticated;
+  /** The introspection client of POST /auth/introspect and /auth/revoke (see client-auth.ts). */
+  clientId?: string;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -1,6 +1,7 @@
 import coBody from 'co-body';
 import type Joi from 'joi';
 import { AppError } from '../errors/app-error';
+import { CASE_MESSAGES } from '../errors/catalogue';
 import type { AppContext } from './context';
 
 // 16 KiB is far above any valid request.
@@ -41,6 +42,32 @@ export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
 export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
     const body = await readJsonBody(ctx);
+    await handler(ctx, validated(schema, body === null ? {} : body.json, 'body'));
+  };
+}
+
+/**
+ * Like withBody, for the OAuth routes (RFC 7662, RFC 7009) whose clients send
+ * `application/x-www-form-urlencoded`: a form body is read as one too; JSON as withBody reads it.
+ */
+export function withFormBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
+  return async (ctx: AppContext): Promise<void> => {
+    if (typeof ctx.request.is('application/x-www-form-urlencoded') === 'string') {
+      // co-body decodes the compressions withBody accepts and stops past the same limit; repeated or
+      // bracketed names make arrays or objects, which validation then refuses.
+      const form: unknown = await coBody.form(ctx, { limit: BODY_LIMIT });
+      await handler(ctx, validated(schema, form, 'body'));
+      return;
+    }
+    let body: { json: unknown } | null;
+    try {
+      body = await readJsonBody(ctx);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNSUPPORTED_MEDIA_TYPE') {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: CASE_MESSAGES.formOrJsonBody });
+      }
+      throw error;
+    }
     await handler(ctx, validated(schema, body === null ? {} : body.json, 'body'));
   };
 }

@@ -2,7 +2,16 @@ import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, t
 
 /** Why a token or session was revoked, so an operator can see why it died. */
 export type RevocationReason =
-  'logout' | 'logout_others' | 'logout_all' | 'password_change' | 'refresh_reuse' | 'admin';
+  | 'logout'
+  | 'logout_others'
+  | 'logout_all'
+  | 'password_change'
+  | 'refresh_reuse'
+  | 'admin'
+  /** POST /auth/revoke by an introspection client (RFC 7009). */
+  | 'client_revocation'
+  /** Signing keys retired by `--purge`: every token they signed is refused. */
+  | 'key_retired';
 
 export class BlockedToken extends Model<InferAttributes<BlockedToken>, InferCreationAttributes<BlockedToken>> {
   declare jti: string;

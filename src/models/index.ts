@@ -4,9 +4,10 @@ import { BlockedToken } from './blocked-token.model';
 import { OidcCode } from './oidc-code.model';
 import { OidcLogin } from './oidc-login.model';
 import { Session } from './session.model';
+import { SigningKey } from './signing-key.model';
 import { User } from './user.model';
 
-export { Account, BlockedToken, OidcCode, OidcLogin, Session, User };
+export { Account, BlockedToken, OidcCode, OidcLogin, Session, SigningKey, User };
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export type { Role } from './user.model';
@@ -17,6 +18,7 @@ export function initModels(sequelize: Sequelize): void {
   BlockedToken.initialise(sequelize);
   Session.initialise(sequelize);
   Account.initialise(sequelize);
+  SigningKey.initialise(sequelize);
   OidcLogin.initialise(sequelize);
   OidcCode.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });

@@ -4,6 +4,8 @@ import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { projectRoot } from '../db/migrator';
 import { accountPaths } from './account.paths';
 import { authPaths } from './auth.paths';
+import { discoveryPaths } from './discovery.paths';
+import { introspectionPaths } from './introspection.paths';
 import { oidcPaths } from './oidc.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
@@ -39,12 +41,14 @@ export function buildOpenApiDocument(): OpenAPIObject {
     tags: [
       { name: 'auth', description: 'Accounts and token pairs' },
       { name: 'account', description: 'What a signed-in user does to their sessions, password and linked providers' },
+      { name: 'introspection', description: 'For other services: is a token live (RFC 7662), revoke one (RFC 7009)' },
+      { name: 'keys', description: 'For other services: the public keys that verify tokens, and where things are' },
       { name: 'oidc', description: 'Sign-in with an OpenID Connect provider (docs/reference/oidc.md)' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
     ],
-    paths: { ...authPaths, ...accountPaths, ...oidcPaths, ...systemPaths },
+    paths: { ...authPaths, ...accountPaths, ...oidcPaths, ...introspectionPaths, ...discoveryPaths, ...systemPaths },
     components: {
       schemas,
       responses: sharedResponses,
@@ -57,9 +61,15 @@ export function buildOpenApiDocument(): OpenAPIObject {
             'An access token from login, signup or refresh, signed with JWT_ALGORITHM (HS256 by default). ' +
             'Refused with 401 TOKEN_INVALID: anything but three segments of base64url UTF-8 JSON objects, ' +
             'a token over 8 KiB, a header with crit, jku, jwk, x5u or x5c, or a typ other than JWT. ' +
+            'Refused with 401 TOKEN_INVALID too: a kid that names no key in use, or an alg other than that key’s. ' +
             'Refused with 401 TOKEN_REVOKED: a sid that is not a live session of its sub.',
         },
         cookieAuth,
+        clientBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'A client of INTROSPECTION_CLIENTS: its id and secret, each form-urlencoded (RFC 6749 §2.3.1).',
+        },
       },
     },
   };

@@ -52,3 +52,14 @@ function parameters<T>(schema: Joi.ObjectSchema<T>, examples: T, location: 'path
     };
   });
 }
+
+/**
+ * A body read by `withFormBody`: form-encoded as OAuth clients send it (RFC 7662, RFC 7009), or
+ * JSON, both derived from `schema`, with the same `valid` example.
+ */
+export function formOrJsonBody<T>(schema: Joi.ObjectSchema<T>, example: T): RequestBodyObject {
+  assertAccepted(schema, example);
+  const bodySchema = jsonSchemaOf(schema);
+  const media = { schema: bodySchema, examples: { valid: { value: example } } };
+  return { required: true, content: { 'application/x-www-form-urlencoded': media, 'application/json': media } };
+}

@@ -6,6 +6,7 @@ import { createOidcCodesRepository, type OidcCodesRepository } from './oidc-code
 import { createOidcLoginsRepository, type OidcLoginsRepository } from './oidc-logins.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
+import { createSigningKeysRepository, type SigningKeysRepository } from './signing-keys.repository';
 import { createUsersRepository, type UsersRepository } from './users.repository';
 
 /** Every table the services read and write, one repository each. */
@@ -21,6 +22,7 @@ export interface Repositories {
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
 export interface Database extends Repositories {
   rateLimits: RateLimitsRepository;
+  signingKeys: SigningKeysRepository;
   /**
    * Runs `work` in one transaction, with repositories bound to it; a deadlock runs it again (see
    * inTransaction), so `work` only touches them: caches learn of its changes after this resolves.
@@ -44,6 +46,7 @@ export function createDatabase(sequelize: Sequelize): Database {
   return {
     ...createRepositories(),
     rateLimits: createRateLimitsRepository(sequelize),
+    signingKeys: createSigningKeysRepository(),
     inTransaction: (work) => inTransaction(sequelize, (transaction) => work(createRepositories(transaction))),
   };
 }
@@ -54,4 +57,5 @@ export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repositor
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
+export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 export type { LockedUser, UserRecord, UsersRepository } from './users.repository';

@@ -34,6 +34,8 @@ export interface SessionsRepository {
   insert(row: RefreshTokenRow): Promise<void>;
   /** The owner of a row, by a plain read: no session row may be locked before its user. */
   findOwnerId(rowId: string): Promise<number | null>;
+  /** The row by a plain read, for a check that changes nothing (introspection). */
+  findRow(rowId: string): Promise<RefreshTokenRow | null>;
   /** The row, locked (the caller holds its user's lock). */
   lockRow(rowId: string): Promise<RefreshTokenRow | null>;
   /** Retires a row that was just exchanged for its successor. */
@@ -68,6 +70,8 @@ export function createSessionsRepository(transaction?: Transaction): SessionsRep
       const row = await Session.findByPk(rowId, { attributes: ['userId'], raw: true, transaction });
       return row === null ? null : row.userId;
     },
+
+    findRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction }),
 
     lockRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction, lock: Transaction.LOCK.UPDATE }),
 

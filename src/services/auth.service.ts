@@ -40,8 +40,8 @@ export interface AuthServiceDeps {
 }
 
 export function createAuthService({ database, tokens, passwords, sessions, cache, revocations }: AuthServiceDeps) {
-  function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): TokenPairDto {
-    const issued = tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
+  async function tokenPair(session: IssuedRefreshToken, userId: number, tokenVersion: number): Promise<TokenPairDto> {
+    const issued = await tokens.issueAccessToken({ userId, sessionId: session.sessionId, tokenVersion });
     return {
       access_token: issued.accessToken,
       token_type: 'Bearer',
@@ -61,7 +61,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
         if (created === null) throw new AppError('EMAIL_TAKEN');
         return [created, await sessions.startSession(created.id, client, transaction)] as const;
       });
-      return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
+      return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
     },
 
     /**
@@ -97,7 +97,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
         }
         return sessions.startSession(user.id, client, transaction);
       });
-      return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
+      return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
     },
 
     /**
@@ -119,7 +119,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
         if (user === null || user.disabledAt !== null) throw new AppError(refusal);
         return [user, await sessions.startSession(user.id, client, transaction)] as const;
       });
-      return { user: toUserDto(user), ...tokenPair(session, user.id, user.tokenVersion) };
+      return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
     },
 
     /** Rotates a refresh token into a new pair; see SessionService.rotate for races and reuse. */
@@ -137,7 +137,7 @@ export function createAuthService({ database, tokens, passwords, sessions, cache
      * the three lookups in parallel. Order of answers: no user, then any kind of revocation.
      */
     async authenticate(accessToken: string): Promise<Authenticated> {
-      const token = tokens.verifyAccessToken(accessToken);
+      const token = await tokens.verifyAccessToken(accessToken);
       const [blocked, sessionLive, record] = await Promise.all([
         cache.isTokenBlocked(token.jti),
         // The session is looked up with the token's user: a `sid` of another user's session is no live

@@ -6,6 +6,8 @@ import type { UserDto } from './user.service';
 export interface AuthUser {
   user: UserDto;
   tokenVersion: number;
+  /** True while an admin or moderator has suspended the user (users.disabled_at set). */
+  disabled: boolean;
 }
 
 /** Where the cache reads the truth from on a miss: the database, or a fake in unit tests. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RedisConnections } from '../db/redis';
 import type { Metrics } from '../metrics/metrics';
 import type { RevocationReason } from '../models';
+import type { KeyStore } from './keys.service';
 import type { RevocationCache } from './revocation-cache';
 
 /**
@@ -13,13 +14,16 @@ import type { RevocationCache } from './revocation-cache';
  */
 export interface Revocation {
   reason: RevocationReason;
-  userId: number;
+  /** null for a revocation of no one user (signing keys retired). */
+  userId: number | null;
   /** Access tokens put on the blocklist, each with its expiry. */
   blockedTokens?: readonly { jti: string; expiresAt: Date }[];
   /** Sessions (refresh-token families) of `userId` that ended. */
   endedSessionIds?: readonly string[];
   /** The user's new token version: every access token below it is revoked. */
   tokenVersion?: number;
+  /** Signing keys retired: every token whose kid names one is refused. */
+  retiredKeyIds?: readonly string[];
 }
 
 export interface Revocations {
@@ -36,10 +40,11 @@ interface RevocationMessage {
   publishedAt: number;
   /** A string, not our RevocationReason: a newer instance may send a reason this one does not know. */
   reason: string;
-  userId: number;
+  userId: number | null;
   blockedTokens: { jti: string; expiresAt: number }[];
   endedSessionIds: string[];
   tokenVersion: number | null;
+  retiredKeyIds: string[];
 }
 
 // The channel is shared: anything on it is checked before it can touch the cache.
@@ -47,13 +52,15 @@ const messageSchema = Joi.object<RevocationMessage>({
   origin: Joi.string().max(64).required(),
   publishedAt: Joi.number().integer().min(0).required(),
   reason: Joi.string().max(32).required(),
-  userId: Joi.number().integer().min(1).required(),
+  userId: Joi.number().integer().min(1).allow(null).required(),
   blockedTokens: Joi.array()
     .max(1000)
     .items(Joi.object({ jti: Joi.string().max(255).required(), expiresAt: Joi.number().integer().required() }))
     .required(),
   endedSessionIds: Joi.array().max(100_000).items(Joi.string().max(64)).required(),
   tokenVersion: Joi.number().integer().min(0).allow(null).required(),
+  // Optional: instances of an older release publish messages without it.
+  retiredKeyIds: Joi.array().max(100).items(Joi.string().max(64)).default([]),
 })
   .unknown(true)
   .prefs({ convert: false });
@@ -63,6 +70,7 @@ export type RevocationEffects = Omit<Revocation, 'reason'>;
 
 /** Applies a revocation to a cache; applying one twice changes nothing (revocation only moves one way). */
 export function applyRevocation(cache: RevocationCache, revocation: RevocationEffects): void {
+  if (revocation.userId === null) return;
   for (const { jti, expiresAt } of revocation.blockedTokens ?? []) cache.markTokenBlocked(jti, expiresAt);
   if (revocation.tokenVersion !== undefined) cache.markTokenVersion(revocation.userId, revocation.tokenVersion);
   if (revocation.endedSessionIds !== undefined && revocation.endedSessionIds.length > 0) {
@@ -83,6 +91,7 @@ export function encodeRevocation(revocation: Revocation, origin: string, publish
     })),
     endedSessionIds: [...(revocation.endedSessionIds ?? [])],
     tokenVersion: revocation.tokenVersion ?? null,
+    retiredKeyIds: [...(revocation.retiredKeyIds ?? [])],
   };
   return JSON.stringify(message);
 }
@@ -108,6 +117,7 @@ export function decodeRevocation(
       blockedTokens: value.blockedTokens.map(({ jti, expiresAt }) => ({ jti, expiresAt: new Date(expiresAt) })),
       endedSessionIds: value.endedSessionIds,
       ...(value.tokenVersion === null ? {} : { tokenVersion: value.tokenVersion }),
+      ...(value.retiredKeyIds.length === 0 ? {} : { retiredKeyIds: value.retiredKeyIds }),
     },
   };
 }
@@ -118,6 +128,8 @@ export interface RevocationsDependencies {
   /** null: no fan-out; other instances see a revocation within their cache's TTL. */
   redis: RedisConnections | null;
   logger: Logger;
+  /** Told of signing keys retired, so it refuses their tokens at once; none in tests of the cache alone. */
+  keys?: Pick<KeyStore, 'forgetKeys'>;
 }
 
 /**
@@ -125,8 +137,12 @@ export interface RevocationsDependencies {
  * on one channel after its commit, and every instance applies what it receives to its cache.
  * MySQL stays the truth: a message lost, or Redis down, leaves the cache's TTL as the bound.
  */
-export function createRevocations({ cache, metrics, redis, logger }: RevocationsDependencies): Revocations {
+export function createRevocations({ cache, metrics, redis, logger, keys }: RevocationsDependencies): Revocations {
   const origin = randomUUID();
+  const apply = (revocation: RevocationEffects): void => {
+    applyRevocation(cache, revocation);
+    if (revocation.retiredKeyIds !== undefined) keys?.forgetKeys(revocation.retiredKeyIds);
+  };
   const channel = redis?.name('revocations') ?? null;
 
   if (redis !== null && channel !== null) {
@@ -141,7 +157,7 @@ export function createRevocations({ cache, metrics, redis, logger }: Revocations
         logger.warn({ channel }, 'ignored a malformed revocation message');
         return;
       }
-      applyRevocation(cache, message.revocation);
+      apply(message.revocation);
       metrics?.countFanout('applied');
       metrics?.observeFanoutLag(Math.max(0, Date.now() - message.publishedAt) / 1000);
     });
@@ -152,7 +168,7 @@ export function createRevocations({ cache, metrics, redis, logger }: Revocations
 
   return {
     announce(revocation) {
-      applyRevocation(cache, revocation);
+      apply(revocation);
       metrics?.countRevocation(revocation.reason);
       if (redis === null || channel === null) return;
       // Not awaited: the answer never waits for Redis; a lost message falls back to the TTL bound.
@@ -165,4 +181,12 @@ export function createRevocations({ cache, metrics, redis, logger }: Revocations
       );
     },
   };
+}
+
+/**
+ * Publishes one revocation from a process that serves nothing (`node app --purge`): no cache of
+ * its own to apply it to; every server applies it on receipt. Resolves once Redis has it.
+ */
+export async function publishRevocation(redis: RedisConnections, revocation: Revocation): Promise<void> {
+  await redis.commands.publish(redis.name('revocations'), encodeRevocation(revocation, randomUUID(), Date.now()));
 }

@@ -1,9 +1,10 @@
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import jwt, { type VerifyOptions } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../errors/to-app-error';
+import type { KeyStore } from './keys.service';
 
 /** What a verified access token says, with every claim checked for presence and type. */
 export interface AccessTokenClaims {
@@ -30,8 +31,8 @@ export interface AccessTokenSubject {
 }
 
 export interface TokenService {
-  issueAccessToken(subject: AccessTokenSubject): IssuedAccessToken;
-  verifyAccessToken(token: string): AccessTokenClaims;
+  issueAccessToken(subject: AccessTokenSubject): Promise<IssuedAccessToken>;
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
 }
 
 const DECIMAL_ID = /^[1-9][0-9]{0,15}$/;
@@ -44,7 +45,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 /** Ours stay far below this even with a 255-character issuer and audience: longer is never decoded. */
 const MAX_TOKEN_LENGTH = 8192;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** Header parameters that name or carry a key, or a URL to fetch one from: we have one key and fetch nothing. */
+/** Header parameters that carry a key, or a URL to fetch one from: keys come from our store by `kid`, nothing is fetched. */
 const KEY_SOURCE_PARAMETERS = ['jku', 'jwk', 'x5u', 'x5c'] as const;
 // ignoreBOM keeps a byte-order mark in the text, where JSON.parse refuses it, instead of dropping it.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -75,15 +76,24 @@ function isAcceptableHeader(header: JsonObject): boolean {
   // RFC 8725 §2.9 and §3.10: a key or key URL chosen by the sender is never trusted nor fetched.
   if (KEY_SOURCE_PARAMETERS.some((name) => Object.hasOwn(header, name))) return false;
   // RFC 8725 §3.11: explicit typing; jsonwebtoken writes `typ: "JWT"`, and no other kind of JWT passes.
+  if (Object.hasOwn(header, 'kid') && typeof header.kid !== 'string') return false;
   return !Object.hasOwn(header, 'typ') || header.typ === 'JWT';
+}
+
+interface TokenStructure {
+  /** The key id the header names; null when it names none (HMAC tokens issued before kids). */
+  kid: string | null;
+  alg: unknown;
+  payload: JsonObject;
 }
 
 /**
  * Our own reading of the compact serialisation (RFC 7515 §5.2) before jsonwebtoken sees the token:
  * the library parses header and payload before the signature and throws plain SyntaxErrors and
- * TypeErrors on bytes a client chose. Returns the payload, whose claims count once the signature checks out.
+ * TypeErrors on bytes a client chose. Returns the header's kid and alg, and the payload, whose claims
+ * count once the signature checks out.
  */
-function readStructure(token: string): JsonObject {
+function readStructure(token: string): TokenStructure {
   const segments = token.length <= MAX_TOKEN_LENGTH ? token.split('.') : [];
   if (segments.length !== 3) throw new AppError('TOKEN_INVALID');
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
@@ -92,7 +102,7 @@ function readStructure(token: string): JsonObject {
   if (header === null || payload === null || !BASE64URL.test(signatureSegment) || !isAcceptableHeader(header)) {
     throw new AppError('TOKEN_INVALID');
   }
-  return payload;
+  return { kid: typeof header.kid === 'string' ? header.kid : null, alg: header.alg, payload };
 }
 
 /** A whole number of seconds between 1970 and the year 9999 (JavaScript Dates go further, MySQL not). */
@@ -128,35 +138,40 @@ function readClaims(payload: JsonObject): AccessTokenClaims {
   };
 }
 
+interface VerifiedToken {
+  claims: AccessTokenClaims;
+  kid: string | null;
+}
+
 /**
- * Signs and verifies access tokens. The secret becomes a KeyObject once, here, not per request.
+ * Signs access tokens with the store's signing key, its `kid` in the header, and verifies them with
+ * the key their `kid` names, and with that key's algorithm only (keys are KeyObjects made once).
  */
-export function createTokenService(jwtConfig: Config['jwt']): TokenService {
-  if (jwtConfig.secret === null) throw new Error('JWT_SECRET is not configured');
-  const key: KeyObject = createSecretKey(Buffer.from(jwtConfig.secret, 'utf8'));
+export function createTokenService(jwtConfig: Config['jwt'], keys: KeyStore): TokenService {
   const issuerAudience = {
     ...(jwtConfig.issuer === null ? {} : { issuer: jwtConfig.issuer }),
     ...(jwtConfig.audience === null ? {} : { audience: jwtConfig.audience }),
   };
-  const verifyOptions: VerifyOptions & { complete: false } = {
-    // Pinning the list is what stops `alg: none` and algorithm-confusion tokens.
-    algorithms: [jwtConfig.algorithm],
+  const verifyOptions = {
     clockTolerance: jwtConfig.clockToleranceSeconds,
     complete: false,
     ...issuerAudience,
-  };
+  } as const satisfies VerifyOptions;
 
   // A token string's signature and claims never change, only the clock moves: a token verified
-  // once needs only its expiry re-checked. A tampered token is a different string, so a miss.
+  // once needs only its expiry, and its key still being usable, re-checked. A tampered token is a
+  // different string, so a miss.
   const toleranceMs = jwtConfig.clockToleranceSeconds * 1000;
-  const verified = new LRUCache<string, AccessTokenClaims>({ max: VERIFIED_TOKENS_MAX });
+  const verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_MAX });
 
   return {
-    issueAccessToken({ userId, sessionId, tokenVersion }) {
+    async issueAccessToken({ userId, sessionId, tokenVersion }) {
+      const signing = await keys.signingKey();
       // 128 random bits: two logins in the same second still get different tokens.
       const jti = randomBytes(16).toString('base64url');
-      const accessToken = jwt.sign({ sid: sessionId, ver: tokenVersion }, key, {
-        algorithm: jwtConfig.algorithm,
+      const accessToken = jwt.sign({ sid: sessionId, ver: tokenVersion }, signing.privateKey, {
+        algorithm: signing.algorithm,
+        keyid: signing.kid,
         expiresIn: jwtConfig.expiresInSeconds,
         subject: String(userId),
         jwtid: jti,
@@ -165,15 +180,22 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
       return { accessToken, expiresInSeconds: jwtConfig.expiresInSeconds, jti };
     },
 
-    verifyAccessToken(token) {
+    async verifyAccessToken(token) {
+      await keys.refreshed();
       const known = verified.get(token);
       if (known !== undefined) {
-        if (Date.now() >= known.expiresAt.getTime() + toleranceMs) throw new AppError('TOKEN_EXPIRED');
-        return known;
+        // A key retired since is refused even for a token verified before.
+        if (!keys.isUsable(known.kid)) throw new AppError('TOKEN_INVALID');
+        if (Date.now() >= known.claims.expiresAt.getTime() + toleranceMs) throw new AppError('TOKEN_EXPIRED');
+        return known.claims;
       }
-      const payload = readStructure(token);
+      const { kid, alg, payload } = readStructure(token);
+      // The key comes from our store by kid, never from the token; its algorithm is the only one
+      // accepted: an RS256 public key used as an HS256 secret, or `alg: none`, fails here.
+      const key = await keys.verificationKey(kid);
+      if (key === null || alg !== key.algorithm) throw new AppError('TOKEN_INVALID');
       try {
-        jwt.verify(token, key, verifyOptions);
+        jwt.verify(token, key.publicKey, { ...verifyOptions, algorithms: [key.algorithm] });
       } catch (error) {
         // Besides our key, made at startup, jwt.verify reads only the client's bytes: an error that is
         // not one of its own (toAppError maps those) still says the token is bad, never a 500.
@@ -181,7 +203,7 @@ export function createTokenService(jwtConfig: Config['jwt']): TokenService {
         throw mapped.status === 401 ? mapped : new AppError('TOKEN_INVALID', { cause: error });
       }
       const claims = readClaims(payload);
-      verified.set(token, claims, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });
+      verified.set(token, { claims, kid }, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });
       return claims;
     },
   };

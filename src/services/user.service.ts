@@ -25,5 +25,7 @@ export function toUserDto(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'role
 /** Loads what authentication needs of a user: the public profile and the token version. */
 export async function findAuthUser(users: Pick<UsersRepository, 'findById'>, id: number): Promise<AuthUser | null> {
   const user = await users.findById(id);
-  return user === null ? null : { user: toUserDto(user), tokenVersion: user.tokenVersion };
+  return user === null
+    ? null
+    : { user: toUserDto(user), tokenVersion: user.tokenVersion, disabled: user.disabledAt !== null };
 }

@@ -5,7 +5,8 @@ import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { BlockedToken } from '../../src/models';
 import { createApp } from '../../src/server';
-import { testConfig } from '../support/config';
+import { hmacKeyId } from '../../src/services/key-material';
+import { TEST_SECRET, testConfig } from '../support/config';
 import { COOKIE_MODE, cookieHeader, NAMES } from '../support/cookies';
 import { loggedInUser, signBytes, signSegments } from '../support/factories';
 
@@ -157,21 +158,33 @@ describe('access tokens that are not a valid signed JSON object of our claims', 
   });
 
   describe('what it still accepts', () => {
-    it('its own tokens, whose header is exactly {"alg":"HS256","typ":"JWT"}', async () => {
+    it('its own tokens, whose header is exactly {"alg":"HS256","typ":"JWT","kid":<derived from the secret>}', async () => {
       const { user, accessToken } = await loggedInUser();
       const [header = ''] = accessToken.split('.');
-      expect(Buffer.from(header, 'base64url').toString()).to.equal(HS256_JWT);
+      expect(Buffer.from(header, 'base64url').toString()).to.equal(
+        JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: hmacKeyId(TEST_SECRET) }),
+      );
       const { agent } = appKeepingErrorLogs();
       const response = await agent.get('/auth/user').set('Authorization', `Bearer ${accessToken}`);
       expect(response.status).to.equal(200);
       expect(response.body.user.id).to.equal(user.id);
     });
 
-    it('a signed token without typ, or with a header parameter it ignores (kid)', async () => {
+    it('a signed token without typ, or without kid (issued before kids), or with the kid of the secret', async () => {
       const { agent } = appKeepingErrorLogs();
-      for (const header of ['{"alg":"HS256"}', '{"alg":"HS256","typ":"JWT","kid":"any"}']) {
+      const kid = hmacKeyId(TEST_SECRET);
+      for (const header of ['{"alg":"HS256"}', '{"alg":"HS256","typ":"JWT"}', `{"alg":"HS256","kid":"${kid}"}`]) {
         const response = await agent.get('/auth/user').set('Authorization', `Bearer ${signBytes(header, liveJson())}`);
         expect(response.status, header).to.equal(200);
+      }
+    });
+
+    it('but not a kid that names no key, even correctly signed', async () => {
+      const { agent } = appKeepingErrorLogs();
+      for (const header of ['{"alg":"HS256","typ":"JWT","kid":"any"}', '{"alg":"HS256","kid":7}']) {
+        const response = await agent.get('/auth/user').set('Authorization', `Bearer ${signBytes(header, liveJson())}`);
+        expect(response.status, header).to.equal(401);
+        expect(response.body, header).to.deep.equal(TOKEN_INVALID);
       }
     });
   });

@@ -29,6 +29,11 @@ describe('Fuzzing: invalid requests', () => {
     });
     expect(byName.get('DELETE /auth/sessions/:id')).to.include({ isProtected: true, takesBody: false });
     expect(byName.get('GET /health/live')).to.include({ isProtected: false, takesBody: false });
+    for (const clientRoute of ['POST /auth/introspect', 'POST /auth/revoke']) {
+      expect(byName.get(clientRoute), clientRoute).to.include({ isProtected: false, takesBody: true });
+      expect(byName.get(clientRoute)?.clientCredentials, clientRoute).to.match(/^Basic /);
+      expect(byName.get(clientRoute)?.requiredFields, clientRoute).to.deep.equal(['token']);
+    }
   });
 
   it('refuses each with a 4xx catalogue error, never a 2xx, and writes nothing', async function () {

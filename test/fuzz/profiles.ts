@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { basicAuth, TEST_CLIENT } from '../support/config';
 import { loggedInUser } from '../support/factories';
 import { send, type FuzzRequest } from './client';
 import { type Route } from './routes';
@@ -9,8 +10,13 @@ export interface RouteProfile {
   method: string;
   /** A concrete path for probing (params filled with a harmless value). */
   path: string;
-  /** Answers 401 without an Authorization header. */
+  /** Answers 401 without an Authorization header, asking for a Bearer token. */
   isProtected: boolean;
+  /**
+   * The Authorization header of an introspection client, for a route that answers 401 with
+   * `WWW-Authenticate: Basic` without one (POST /auth/introspect, /auth/revoke); null for others.
+   */
+  clientCredentials: string | null;
   /** Parses a JSON body (answers 400 INVALID_JSON to a broken one). */
   takesBody: boolean;
   /** Fields reported missing for `{}`. */
@@ -59,13 +65,17 @@ export async function profileRoutes(server: Server, routes: readonly Route[]): P
         method,
         path: route.pattern.replace(/:\w+/g, 'probe'),
         isProtected: false,
+        clientCredentials: null,
         takesBody: false,
         requiredFields: [],
         rejectsUnknownKeys: false,
         refusedValues: {},
       };
-      profile.isProtected = (await probe(null, null)).status === 401;
-      const auth = profile.isProtected ? `Bearer ${accessToken}` : null;
+      const anonymous = await probe(null, null);
+      const asksForClient = anonymous.status === 401 && anonymous.wwwAuthenticate.startsWith('Basic');
+      profile.isProtected = anonymous.status === 401 && !asksForClient;
+      profile.clientCredentials = asksForClient ? basicAuth(TEST_CLIENT.id, TEST_CLIENT.secret) : null;
+      const auth = profile.isProtected ? `Bearer ${accessToken}` : profile.clientCredentials;
       // The error code itself, not the text: /openapi.json lists every code, INVALID_JSON included.
       const broken = await probe(auth, '{');
       profile.takesBody = broken.status === 400 && broken.text.includes('"code":"INVALID_JSON"');

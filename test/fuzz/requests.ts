@@ -133,7 +133,11 @@ export function invalidRequest(
     fc.record({
       method: fc.constant(profile.method),
       path: concretePath(profile.route),
-      authorization: profile.isProtected ? fc.constant(VALID_TOKEN) : invalidAuthorization(identity),
+      authorization: profile.isProtected
+        ? fc.constant(VALID_TOKEN)
+        : profile.clientCredentials === null
+          ? invalidAuthorization(identity)
+          : fc.constant(profile.clientCredentials),
       headers: hostileHeaders,
       body: invalidBody(profile),
     }),

@@ -5,6 +5,13 @@ import { loadConfig, type Config } from '../../src/config';
 /** One secret for the whole run, so tokens signed by helpers verify in every app instance. */
 export const TEST_SECRET = randomBytes(48).toString('base64url');
 
+/** The introspection client every test app knows (INTROSPECTION_CLIENTS). */
+export const TEST_CLIENT = { id: 'resource-server', secret: randomBytes(32).toString('base64url') };
+
+/** `Authorization: Basic …` of a client id and secret. */
+export const basicAuth = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
 /**
  * Limits no suite reaches: the tests log in hundreds of times from 127.0.0.1, and their counters
  * share one table for the whole run. The rate-limit tests set low limits of their own.
@@ -26,6 +33,7 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
     ...process.env,
     NODE_ENV: 'test',
     JWT_SECRET: TEST_SECRET,
+    INTROSPECTION_CLIENTS: `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`,
     BCRYPT_ROUNDS: '4',
     LOG_LEVEL: 'silent',
     ...UNREACHED_RATE_LIMITS,

@@ -9,6 +9,7 @@ import type {
   SessionFilter,
   UserRecord,
 } from '../../src/repositories';
+import { createFakeSigningKeys } from './fake-signing-keys';
 
 /** The rows of the fake, by primary key; tests read them to assert what a service wrote. */
 export interface FakeTables {
@@ -121,6 +122,7 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve();
       },
       findOwnerId: (rowId) => Promise.resolve(tables.sessions.get(rowId)?.userId ?? null),
+      findRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
       lockRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
       markRotated(rowId, at) {
         const row = tables.sessions.get(rowId);
@@ -222,6 +224,7 @@ export function createFakeDatabase(): FakeDatabase {
     rollbacks: 0,
     commitsBefore: null,
     rateLimits: { deleteExpired: () => Promise.resolve(0) },
+    signingKeys: createFakeSigningKeys(),
     async inTransaction(work) {
       database.commitsBefore?.();
       const before = structuredClone(tables);

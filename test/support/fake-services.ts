@@ -4,6 +4,7 @@ import { createAuthService } from '../../src/services/auth.service';
 import { createPasswordHasher } from '../../src/services/password.service';
 import { createRevocationCache } from '../../src/services/revocation-cache';
 import { applyRevocation, type Revocations } from '../../src/services/revocations';
+import { createHmacKeyStore } from '../../src/services/keys.service';
 import { createSessionService } from '../../src/services/session.service';
 import { createTokenService } from '../../src/services/token.service';
 import { findAuthUser } from '../../src/services/user.service';
@@ -35,7 +36,7 @@ export function fakeServices(overrides: Record<string, string> = {}) {
       revocations.push(revocation.reason);
     },
   };
-  const tokens = createTokenService(config.jwt);
+  const tokens = createTokenService(config.jwt, createHmacKeyStore(config.jwt));
   const auth = createAuthService({ database, tokens, passwords, sessions, cache, revocations: announced });
   const account = createAccountService({ database, passwords, sessions, revocations: announced });
   return { database, passwords, auth, account, revocations };

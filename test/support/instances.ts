@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_SECRET, UNREACHED_RATE_LIMITS } from './config';
+import { TEST_CLIENT, TEST_SECRET, UNREACHED_RATE_LIMITS } from './config';
 import { createUser } from './factories';
 import { sampleValue } from './metrics';
 import { startAppServer, type RunningServer } from './processes';
@@ -11,6 +11,7 @@ export async function startInstances(count: number, env: Record<string, string>)
     ...process.env,
     NODE_ENV: 'test',
     JWT_SECRET: TEST_SECRET,
+    INTROSPECTION_CLIENTS: `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`,
     BCRYPT_ROUNDS: '4',
     PURGE_INTERVAL_SECONDS: '0',
     ...UNREACHED_RATE_LIMITS,

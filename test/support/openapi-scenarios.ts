@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Session } from '../../src/models';
 import { testSequelize, withDatabaseDown } from './database';
 import { api, createUser, decode, loggedInUser, PASSWORD, signToken, uniqueEmail } from './factories';
-import { bearer, call, tokenFor, withValidBody, type Scenario } from './openapi-call';
+import { basicAuth, TEST_CLIENT } from './config';
+import { bearer, call, tokenFor, withValidBody, type OperationCall, type Scenario } from './openapi-call';
 import { OIDC_SCENARIOS } from './openapi-oidc';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
@@ -58,6 +59,29 @@ async function refreshable(overrides: Record<string, string> = {}) {
   const { refreshToken } = await loggedInUser();
   return { app, refreshToken, refresh: (token: string) => app.post('/auth/refresh').send({ refresh_token: token }) };
 }
+
+/** A request to an introspection route as the test client (HTTP Basic). */
+const asClient = (operation: OperationCall) =>
+  call(operation).set('Authorization', basicAuth(TEST_CLIENT.id, TEST_CLIENT.secret));
+
+/** The errors POST /auth/introspect and POST /auth/revoke share, past client authentication. */
+const CLIENT_ROUTE_ERRORS: Record<string, Scenario> = {
+  CLIENT_UNAUTHENTICATED: (operation) =>
+    call(operation).set('Authorization', basicAuth(TEST_CLIENT.id, 'a wrong secret')).send({ token: 'x' }),
+  VALIDATION_FAILED: (operation) => asClient(operation).type('form').send('token_type_hint=access_token'),
+  INVALID_JSON: (operation) => asClient(operation).set('Content-Type', 'application/json').send('{"token":'),
+  BAD_REQUEST: (operation) =>
+    asClient(operation).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"token":"x"}'),
+  PAYLOAD_TOO_LARGE: (operation) =>
+    asClient(operation)
+      .type('form')
+      .send({ token: 'x'.repeat(17 * 1024) }),
+  UNSUPPORTED_MEDIA_TYPE: (operation) => asClient(operation).type('text').send('token=x'),
+  SERVICE_UNAVAILABLE: async (operation) => {
+    const { refreshToken } = await loggedInUser();
+    return withDatabaseDown(async () => asClient(operation).send({ token: refreshToken }));
+  },
+};
 
 /** Scenarios of one operation's own examples, by `METHOD /path` then example name. */
 export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
@@ -138,6 +162,18 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
         new_password: 'a new one!',
       }),
   },
+  'POST /auth/introspect': {
+    activeAccessToken: async (operation) => asClient(operation).send({ token: (await loggedInUser()).accessToken }),
+    activeRefreshToken: async (operation) =>
+      asClient(operation)
+        .type('form')
+        .send({ token: (await loggedInUser()).refreshToken, token_type_hint: 'refresh_token' }),
+    inactive: (operation) => asClient(operation).type('form').send({ token: 'not-a-token' }),
+    ...CLIENT_ROUTE_ERRORS,
+  },
+  'POST /auth/revoke': CLIENT_ROUTE_ERRORS,
+  'GET /.well-known/jwks.json': { hmac: (operation) => call(operation) },
+  'GET /.well-known/openid-configuration': { metadata: (operation) => call(operation) },
   'GET /health/live': { live: (operation) => call(operation) },
   'GET /health/ready': {
     ready: (operation) => call(operation),

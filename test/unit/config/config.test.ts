@@ -57,7 +57,7 @@ describe('loadConfig', () => {
 
   it('names every bad key in one error', () => {
     const attempt = () =>
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x/y', BCRYPT_ROUNDS: '4', JWT_ALGORITHM: 'RS256' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x/y', BCRYPT_ROUNDS: '4', JWT_ALGORITHM: 'EdDSA' });
     expect(attempt).to.throw(ConfigError);
     try {
       attempt();

@@ -5,6 +5,7 @@ import { createRevocationCache, type AuthUser, type RevocationSource } from '../
 const USER: AuthUser = {
   user: { id: 1, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
   tokenVersion: 0,
+  disabled: false,
 };
 
 /** A source whose answers the test sets, counting how often it is asked. */

@@ -12,6 +12,7 @@ import { silentLogger } from '../../support/config';
 const USER = {
   user: { id: 7, email: 'a@example.com', name: 'A', role: 'user' as const, registered_on: '2026-01-01T00:00:00.000Z' },
   tokenVersion: 0,
+  disabled: false,
 };
 
 /** A source that says everything is valid: whatever the cache refuses, a revocation told it. */
@@ -42,6 +43,7 @@ describe('revocation messages', () => {
         blockedTokens: LOGOUT.blockedTokens,
         endedSessionIds: ['s1'],
         tokenVersion: 3,
+        disabled: false,
       },
     });
   });
