@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { parseInvocation, USAGE, UsageError, type Invocation } from './src/cli';
 import { runCluster } from './src/cluster';
 import {
-  CONFIG_KEYS,
+  configKeysFor,
   ConfigError,
   isAsymmetric,
   loadConfig,
@@ -181,7 +181,8 @@ async function main(argv: string[]): Promise<number> {
   const environment = readEnvironment();
   // Cluster workers re-run this file: only the primary warns, once.
   if (cluster.isPrimary) {
-    for (const warning of unknownKeyWarnings(environment, CONFIG_KEYS)) console.error(`warning: ${warning}`);
+    for (const warning of unknownKeyWarnings(environment, configKeysFor(environment)))
+      console.error(`warning: ${warning}`);
   }
   let config: Readonly<Config>;
   try {

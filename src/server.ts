@@ -11,6 +11,8 @@ import { createDiscoveryController } from './controllers/discovery.controller';
 import { createIntrospectionController } from './controllers/introspection.controller';
 import { createHealthController } from './controllers/health.controller';
 import { createAdapterSecretCheck } from './middleware/adapter-secret';
+import { createOidcController } from './controllers/oidc.controller';
+import { createBindingCookie } from './middleware/binding-cookie';
 import { createAuthenticate } from './middleware/authenticate';
 import { createClientAuthentication } from './middleware/client-auth';
 import type { AppState } from './middleware/context';
@@ -34,6 +36,7 @@ import { createIntrospectionRouter } from './routes/introspection.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
 import { createMetricsRouter } from './routes/metrics.routes';
+import { createOidcRouter } from './routes/oidc.routes';
 import { createAccountService } from './services/account.service';
 import { createAdapterService } from './services/adapter.service';
 import { createAdminService } from './services/admin.service';
@@ -43,6 +46,9 @@ import { createHealthService } from './services/health.service';
 import { createIntrospectionService } from './services/introspection.service';
 import { createKeyStore, type KeyStore } from './services/keys.service';
 import { createOutbox } from './services/outbox.service';
+import { createLinkedAccountsService } from './services/linked-accounts.service';
+import { createOidcService } from './services/oidc.service';
+import { createOidcProviders } from './services/oidc-providers';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
 import { createRevocationCache } from './services/revocation-cache';
@@ -109,11 +115,29 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const cookies = createCookieTransport(config.cookies);
   const limiter = createRateLimiter(config.rateLimits, limitStore);
   const authenticate = createAuthenticate(auth, cookies);
+  const limits = createRateLimits(limiter);
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
     authenticate,
-    createRateLimits(limiter),
+    limits,
+  );
+  const oidc = createOidcService({
+    database,
+    providers: createOidcProviders(config.oidc),
+    settings: config.oidc,
+    auth,
+  });
+  const oidcRouter = createOidcRouter(
+    createOidcController(
+      oidc,
+      createLinkedAccountsService(database),
+      cookies,
+      createBindingCookie(config.cookies),
+      logger,
+    ),
+    authenticate,
+    limits,
   );
   const adminRouter = createAdminRouter(createAdminController(admin), authenticate);
   // Off unless configured: then /adapter is unrouted, and answers 404 like any unknown path.
@@ -155,6 +179,8 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     app.use(adapter.routes());
     app.use(adapter.allowedMethods());
   }
+  app.use(oidcRouter.routes());
+  app.use(oidcRouter.allowedMethods());
   app.use(health.routes());
   app.use(health.allowedMethods());
   const docs = createDocsRouter(buildOpenApiDocument());

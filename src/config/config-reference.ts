@@ -123,11 +123,19 @@ export function keyFacts(name: string, declaration: ConfigKey<unknown>): KeyFact
   };
 }
 
-const sections = (): Array<{ title: string; keys: KeyFacts[] }> =>
+const factsOf = (keys: Readonly<Record<string, ConfigKey<unknown>>> = {}): KeyFacts[] =>
+  Object.entries(keys).map(([name, declaration]) => keyFacts(name, declaration));
+
+const sections = (): Array<{ title: string; keys: KeyFacts[]; patternKeys: KeyFacts[] }> =>
   CONFIG_SECTIONS.map((section) => ({
     title: section.title,
-    keys: Object.entries(section.keys).map(([name, declaration]) => keyFacts(name, declaration)),
+    keys: factsOf(section.keys),
+    patternKeys: factsOf(section.patternKeys),
   }));
+
+const PATTERN_NOTE =
+  'Keys with `<NAME>` exist once per name listed in the key they are named after, upper-cased ' +
+  '(`OIDC_PROVIDERS=google` reads `OIDC_GOOGLE_ISSUER`).';
 
 /** A Markdown table cell: a `|` would end the cell early. */
 const cell = (text: string): string => text.replaceAll('|', '\\|');
@@ -151,7 +159,7 @@ export function renderConfigurationReference(): string {
       '| key | default | accepts | unit | meaning |',
       '| --- | --- | --- | --- | --- |',
     );
-    for (const key of section.keys) {
+    for (const key of [...section.keys, ...section.patternKeys]) {
       const defaultText = envValue(key.defaultValue) === '' ? 'none' : `\`${envValue(key.defaultValue)}\``;
       const meaning = key.secret
         ? `${key.description} A secret: keep it out of every file you commit.`
@@ -159,6 +167,9 @@ export function renderConfigurationReference(): string {
       lines.push(
         `| \`${key.name}\` | ${cell(defaultText)} | ${cell(key.constraints)} | ${key.unit ?? ''} | ${cell(meaning)} |`,
       );
+    }
+    if (section.patternKeys.length > 0) {
+      lines.push('', PATTERN_NOTE);
     }
   }
   lines.push('');
@@ -179,6 +190,12 @@ export function renderEnvExample(): string {
       lines.push(`# ${key.description}`, `# ${key.constraints}${unit}`);
       // No default secrets: an example file is copied and committed, so a secret in it is public.
       lines.push(`${key.name}=${key.secret ? '' : envValue(key.defaultValue)}`);
+    }
+    if (section.patternKeys.length > 0) lines.push(`# ${PATTERN_NOTE}`);
+    for (const key of section.patternKeys) {
+      const unit = key.unit === null ? '' : ` (${key.unit})`;
+      lines.push(`# ${key.description}`, `# ${key.constraints}${unit}`);
+      lines.push(`# ${key.name}=${key.secret ? '' : envValue(key.defaultValue)}`);
     }
   }
   lines.push('');

@@ -6,6 +6,7 @@ import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
 import { keySettings, KEY_KEYS, type KeySettings } from './keys';
+import { oidcSettings, OIDC_KEYS, OIDC_PROVIDER_KEY_PATTERNS, providerKeysOf, type OidcSettings } from './oidc';
 import { observabilitySettings, OBSERVABILITY_KEYS, type ObservabilitySettings } from './observability';
 import { rateLimitSettings, RATE_LIMIT_KEYS, type RateLimitSettings } from './rate-limits';
 import { redisSettings, REDIS_KEYS, type RedisSettings } from './redis';
@@ -17,6 +18,7 @@ export type { NodeEnv } from './environment';
 export type { CookieConfig } from './http';
 export type { IntrospectionClient } from './keys';
 export type { LogLevel } from './observability';
+export type { OidcProviderConfig } from './oidc';
 export type { RateLimitSettings } from './rate-limits';
 export type { RedisSettings } from './redis';
 export { isAsymmetric, type AsymmetricAlgorithm, type JwtAlgorithm } from './tokens';
@@ -31,7 +33,8 @@ export interface Config
     ObservabilitySettings,
     RedisSettings,
     AdapterSettings,
-    AdminSettings {
+    AdminSettings,
+    OidcSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
 }
@@ -39,6 +42,8 @@ export interface Config
 export interface ConfigSection {
   title: string;
   keys: Readonly<Record<string, ConfigKey<unknown>>>;
+  /** Keys named after a value of another key (`OIDC_<NAME>_ISSUER`), under their pattern names. */
+  patternKeys?: Readonly<Record<string, ConfigKey<unknown>>>;
 }
 
 /** Every key the server reads, by section, in the order .env.example and the reference list them. */
@@ -51,6 +56,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Sessions', keys: SESSION_KEYS },
   { title: 'Rate limits', keys: RATE_LIMIT_KEYS },
   { title: 'Redis', keys: REDIS_KEYS },
+  { title: 'OpenID Connect sign-in', keys: OIDC_KEYS, patternKeys: OIDC_PROVIDER_KEY_PATTERNS },
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
   { title: 'Auth.js adapter', keys: ADAPTER_KEYS },
   { title: 'Admin, audit log and webhooks', keys: ADMIN_KEYS },
@@ -65,6 +71,7 @@ const KEYS = {
   ...SESSION_KEYS,
   ...RATE_LIMIT_KEYS,
   ...REDIS_KEYS,
+  ...OIDC_KEYS,
   ...OBSERVABILITY_KEYS,
   ...ADAPTER_KEYS,
   ...ADMIN_KEYS,
@@ -73,14 +80,23 @@ const KEYS = {
 /** The validated environment, one property per key; its type comes from the declarations. */
 type RawConfig = ValuesOf<typeof KEYS>;
 
-/** Every key the server reads. */
+/** Every key the server reads whatever the environment (see configKeysFor for the per-provider ones). */
 export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(KEYS));
 
-const schema = Joi.object<RawConfig>(
-  Object.fromEntries(Object.entries(KEYS).map(([name, declaration]) => [name, declaration.schema])),
-)
-  .unknown(true)
-  .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
+/** Every key the server reads from `env`: the fixed ones, and those of each provider OIDC_PROVIDERS lists. */
+export function configKeysFor(env: Readonly<Record<string, unknown>>): string[] {
+  return [...CONFIG_KEYS, ...Object.keys(providerKeysOf(env))];
+}
+
+/** The rules for `env`: fixed keys plus the keys its OIDC_PROVIDERS calls for, so one pass names every bad key. */
+function schemaFor(env: Readonly<Record<string, unknown>>) {
+  const declarations = { ...KEYS, ...providerKeysOf(env) };
+  return Joi.object<RawConfig>(
+    Object.fromEntries(Object.entries(declarations).map(([name, declaration]) => [name, declaration.schema])),
+  )
+    .unknown(true)
+    .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -93,7 +109,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Readonly<Config> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = schema.validate(present);
+  const result = schemaFor(present).validate(present);
   if (result.error) {
     throw new ConfigError(`invalid configuration: ${result.error.details.map((d) => d.message).join('; ')}`);
   }
@@ -107,6 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     ...sessionSettings(raw),
     rateLimits: Object.freeze(rateLimitSettings(raw)),
     ...redisSettings(raw),
+    ...oidcSettings(raw, raw),
     ...observabilitySettings(raw),
     ...adapterSettings(raw),
     ...adminSettings(raw),

@@ -14,6 +14,10 @@ export interface RateLimitSettings {
   passwordFailuresPerAccount: number;
   /** Requests to /adapter with a missing or wrong X-Auth-Secret. */
   adapterSecretFailuresPerIp: number;
+  /** Starts of an OpenID sign-in (each costs a row and, at the callback, a call to the provider). */
+  oidcLoginPerIp: number;
+  /** Exchanges of one-time sign-in codes, right or wrong. */
+  oidcExchangePerIp: number;
 }
 
 /** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
@@ -48,6 +52,8 @@ export const RATE_LIMIT_KEYS = {
     20,
     'Requests to /adapter with a missing or wrong X-Auth-Secret per client IP per window; past it, 429.',
   ),
+  RATE_LIMIT_OIDC_LOGIN_PER_IP: attemptsPerWindow(100, 'OpenID sign-in starts per client IP per window.'),
+  RATE_LIMIT_OIDC_EXCHANGE_PER_IP: attemptsPerWindow(100, 'One-time sign-in code exchanges per client IP per window.'),
 };
 
 export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readonly<RateLimitSettings> {
@@ -60,5 +66,7 @@ export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readon
     passwordPerIp: raw.RATE_LIMIT_PASSWORD_PER_IP,
     passwordFailuresPerAccount: raw.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
     adapterSecretFailuresPerIp: raw.RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP,
+    oidcLoginPerIp: raw.RATE_LIMIT_OIDC_LOGIN_PER_IP,
+    oidcExchangePerIp: raw.RATE_LIMIT_OIDC_EXCHANGE_PER_IP,
   };
 }

@@ -289,6 +289,93 @@ export const ERRORS = {
     when: "Headers over Node's 16 KiB limit (answered before Koa).",
     clientAction: 'Send fewer or smaller headers; old cookies are the usual culprit.',
   },
+  OIDC_PROVIDER_UNKNOWN: {
+    status: 404,
+    message: 'No OpenID provider of this name is configured.',
+    when: '`/auth/oidc/:provider/…` with a name not in `OIDC_PROVIDERS`.',
+    clientAction: 'Use one of the provider names the operator configured; the same request fails the same way again.',
+  },
+  OIDC_REDIRECT_NOT_ALLOWED: {
+    status: 400,
+    message: 'redirect_to is not one of the URLs allowed to receive a sign-in result.',
+    when: '`GET /auth/oidc/:provider/login` with a `redirect_to` not listed, exactly, in `OIDC_REDIRECT_ALLOWLIST`.',
+    clientAction: 'Send a `redirect_to` the operator listed in `OIDC_REDIRECT_ALLOWLIST`, byte for byte.',
+  },
+  OIDC_STATE_INVALID: {
+    status: 400,
+    message: 'This sign-in is unknown, expired or already used; start it again.',
+    when:
+      'The callback came without the binding cookie, with one that is unknown, expired (10 minutes) or already ' +
+      'used (a replayed callback), or with a `state` other than the bound one, or for another provider. Without a ' +
+      'known binding the answer is this JSON; with one, a redirect to `redirect_to?error=OIDC_STATE_INVALID`.',
+    clientAction: 'Start the sign-in again at `GET /auth/oidc/:provider/login`, in the same browser.',
+  },
+  OIDC_NONCE_INVALID: {
+    status: 400,
+    message: 'The ID token was not issued for this sign-in (nonce mismatch).',
+    when: "The provider's ID token carries another `nonce` than the one bound to this sign-in (sent as `?error=`).",
+    clientAction: 'Start the sign-in again; if it persists, the provider or something between is misbehaving.',
+  },
+  OIDC_ID_TOKEN_INVALID: {
+    status: 502,
+    message: "The provider's ID token is not valid.",
+    when:
+      "The provider's ID token fails validation: signature, issuer, audience, expiry, or a missing `sub` (sent as " +
+      '`?error=`).',
+    clientAction: 'Start the sign-in again later; if it persists, the operator should check the provider.',
+  },
+  OIDC_ACCESS_DENIED: {
+    status: 403,
+    message: 'The sign-in was refused.',
+    when:
+      'The provider answered `error=access_denied` (the user cancelled or was refused there), or the user this ' +
+      'identity belongs to is disabled (sent as `?error=`).',
+    clientAction: 'Tell the user the sign-in did not happen; they may try again.',
+  },
+  OIDC_PROVIDER_ERROR: {
+    status: 502,
+    message: 'The OpenID provider answered with an error.',
+    when:
+      'Any other error from the provider, at its authorization or token endpoint (sent as `?error=`, with the ' +
+      "provider's `error` value as `details`), or an identity without a usable email.",
+    clientAction: 'Start the sign-in again later; `details` says what the provider reported.',
+  },
+  OIDC_EMAIL_UNVERIFIED: {
+    status: 403,
+    message: 'The provider does not vouch for this email, which belongs to an existing account.',
+    when:
+      'A first sign-in with this provider identity, whose email belongs to an existing user, without ' +
+      '`email_verified: true` from the provider: nothing is linked or created (sent as `?error=`).',
+    clientAction: 'Sign in with the password (then link the provider), or verify the email at the provider first.',
+  },
+  OIDC_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    message: 'The OpenID provider cannot be reached; try again later.',
+    when:
+      "The provider's discovery document could not be fetched (retried with backoff), or the provider did not " +
+      'answer during the callback (then sent as `?error=`).',
+    clientAction: 'Retry later with backoff.',
+  },
+  OIDC_CODE_INVALID: {
+    status: 401,
+    message: 'The sign-in code is unknown, expired or already used.',
+    when:
+      '`POST /auth/oidc/exchange` with a code that was never issued, is over 60 seconds old, was already ' +
+      'exchanged, or whose user was disabled or deleted since.',
+    clientAction: 'Start the sign-in again; exchange the code as soon as the front end receives it.',
+  },
+  ACCOUNT_NOT_FOUND: {
+    status: 404,
+    message: 'No account at this provider is linked to your user.',
+    when: '`DELETE /auth/accounts/:provider` for a provider with no account linked to the caller.',
+    clientAction: 'Reload the list with `GET /auth/accounts`.',
+  },
+  LAST_SIGN_IN_METHOD: {
+    status: 409,
+    message: 'This is your only way to sign in: set a password or link another provider first.',
+    when: '`DELETE /auth/accounts/:provider` that would leave the user with no password and no linked provider.',
+    clientAction: 'Link another provider (or have a password set) before unlinking this one.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     message: 'Something went wrong on our side.',

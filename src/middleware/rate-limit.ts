@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
 import { accountKey, clientKey, type RateLimiter, type RateLimitRule } from '../services/rate-limit.service';
 import type { LoginInput, PasswordChangeInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
+import type { OidcExchangeInput, OidcLoginQuery, OidcProviderParams } from '../validators/oidc.schemas';
 import { authOf, type AppContext } from './context';
 import type { BodyHandler } from './validate';
 
@@ -74,6 +75,10 @@ export function createRateLimits(limiter: RateLimiter) {
         (ctx) => String(authOf(ctx).token.userId),
         handler,
       ),
+    // Each start writes a row and each callback calls the provider: bounded per IP like a login.
+    oidcLogin: (handler: BodyHandler<OidcProviderParams & OidcLoginQuery>) => perIp('oidcLoginPerIp', handler),
+    // A code is 256 random bits, so guessing is hopeless; the limit bounds the cost of trying anyway.
+    oidcExchange: (handler: BodyHandler<OidcExchangeInput>) => perIp('oidcExchangePerIp', handler),
   };
 }
 

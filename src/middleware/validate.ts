@@ -81,7 +81,6 @@ export function withParams<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandle
   };
 }
 
-/** Wraps a controller that takes query parameters: 400 unless they match `schema`, as for a body. */
 /** Wraps a controller that takes a query string: 400 unless it matches `schema`, as for a body. */
 export function withQuery<T>(schema: Joi.ObjectSchema<T>, handler: ParamsHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
@@ -102,6 +101,21 @@ export function withParamsAndBody<P, B>(
     const body = await readJsonBody(ctx);
     const params = validated(paramsSchema, ctx.params, 'params');
     await handler(ctx, params, validated(bodySchema, body === null ? {} : body.json, 'body'));
+  };
+}
+
+/**
+ * Wraps a controller that takes path parameters and a query string: each validated by its schema
+ * (400 as for a body; a parameter repeated in the query is an array, which a string rule refuses).
+ */
+export function withParamsAndQuery<P, Q>(
+  paramsSchema: Joi.ObjectSchema<P>,
+  querySchema: Joi.ObjectSchema<Q>,
+  handler: ParamsHandler<P & Q>,
+) {
+  return async (ctx: AppContext & { params: Record<string, string> }): Promise<void> => {
+    const params = validated(paramsSchema, ctx.params, 'params');
+    await handler(ctx, { ...validated(querySchema, { ...ctx.query }, 'query'), ...params });
   };
 }
 

@@ -4,6 +4,8 @@ import { Authenticator } from './authenticator.model';
 import { AuthjsSession } from './authjs-session.model';
 import { AuditEvent } from './audit-event.model';
 import { BlockedToken } from './blocked-token.model';
+import { OidcCode } from './oidc-code.model';
+import { OidcLogin } from './oidc-login.model';
 import { Session } from './session.model';
 import { SigningKey } from './signing-key.model';
 import { User } from './user.model';
@@ -17,6 +19,8 @@ export {
   Authenticator,
   AuthjsSession,
   BlockedToken,
+  OidcCode,
+  OidcLogin,
   Session,
   SigningKey,
   User,
@@ -41,6 +45,8 @@ export function initModels(sequelize: Sequelize): void {
   Authenticator.initialise(sequelize);
   AuditEvent.initialise(sequelize);
   WebhookDelivery.initialise(sequelize);
+  OidcLogin.initialise(sequelize);
+  OidcCode.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
@@ -51,6 +57,8 @@ export function initModels(sequelize: Sequelize): void {
   AuthjsSession.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Authenticator, { foreignKey: 'userId', onDelete: 'CASCADE' });
   Authenticator.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(OidcCode, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  OidcCode.belongsTo(User, { foreignKey: 'userId' });
 }
 
 /** The Sequelize instance the models were initialised on. */

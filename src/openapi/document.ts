@@ -8,6 +8,7 @@ import { adminPaths, adminSchemas } from './admin.paths';
 import { authPaths } from './auth.paths';
 import { discoveryPaths } from './discovery.paths';
 import { introspectionPaths } from './introspection.paths';
+import { oidcPaths } from './oidc.paths';
 import { sharedResponses } from './responses';
 import { schemas } from './schemas';
 import { systemPaths } from './system.paths';
@@ -41,7 +42,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     servers: [{ url: '/' }],
     tags: [
       { name: 'auth', description: 'Accounts and token pairs' },
-      { name: 'account', description: 'What a signed-in user does to their sessions and password' },
+      { name: 'account', description: 'What a signed-in user does to their sessions, password and linked providers' },
       { name: 'introspection', description: 'For other services: is a token live (RFC 7662), revoke one (RFC 7009)' },
       { name: 'keys', description: 'For other services: the public keys that verify tokens, and where things are' },
       {
@@ -50,6 +51,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
           'The database of an Auth.js app (docs/reference/authjs.md): only while AUTHJS_ADAPTER_SECRET is set, else 404',
       },
       { name: 'admin', description: 'Managing users (moderators and admins); the audit log; webhook outcomes' },
+      { name: 'oidc', description: 'Sign-in with an OpenID Connect provider (docs/reference/oidc.md)' },
       { name: 'health', description: 'Probes for orchestrators' },
       { name: 'docs', description: 'This document and its viewer' },
       { name: 'metrics', description: 'Prometheus scraping' },
@@ -57,6 +59,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     paths: {
       ...authPaths,
       ...accountPaths,
+      ...oidcPaths,
       ...introspectionPaths,
       ...discoveryPaths,
       ...adminPaths,

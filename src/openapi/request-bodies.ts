@@ -23,18 +23,24 @@ export function jsonBody<T>(schema: Joi.ObjectSchema<T>, example: T): RequestBod
 
 /** The path parameters a route validates with `schema`, derived from it, each with its example. */
 export function pathParameters<T>(schema: Joi.ObjectSchema<T>, examples: T): ParameterObject[] {
+  return parameters(schema, examples, 'path');
+}
+
+function parameters<T>(schema: Joi.ObjectSchema<T>, examples: T, location: 'path' | 'query'): ParameterObject[] {
   assertAccepted(schema, examples);
   const { properties = {}, required = [] } = jsonSchemaOf(schema);
   return Object.entries(properties).map(([name, property]) => {
     if ('$ref' in property) throw new Error(`path parameter ${name} is a reference`);
     // OpenAPI requires every path parameter to be required: Joi must say so too.
-    if (!required.includes(name)) throw new Error(`path parameter ${name} is not required in its Joi schema`);
+    if (location === 'path' && !required.includes(name)) {
+      throw new Error(`path parameter ${name} is not required in its Joi schema`);
+    }
     const { description, ...parameterSchema } = property;
     const example: unknown = (examples as Record<string, unknown>)[name];
     return {
       name,
-      in: 'path',
-      required: true,
+      in: location,
+      required: required.includes(name),
       ...(description === undefined ? {} : { description }),
       schema: parameterSchema,
       example,

@@ -109,6 +109,17 @@ const Message: Schema = {
   properties: { message: { type: 'string' } },
 };
 
+const LinkedAccount: Schema = {
+  type: 'object',
+  required: ['provider', 'type', 'linked_at'],
+  additionalProperties: false,
+  properties: {
+    provider: { type: 'string', description: 'The provider name (OIDC_PROVIDERS, or an Auth.js provider id).' },
+    type: { type: 'string', description: '`oidc` for OpenID sign-in; Auth.js account types otherwise.' },
+    linked_at: { type: 'string', format: 'date-time' },
+  },
+};
+
 const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
 const ErrorBody: Schema = {
@@ -147,5 +158,6 @@ export const schemas: Record<string, Schema> = {
   CookieAuthResponse,
   Session,
   Message,
+  LinkedAccount,
   Error: ErrorBody,
 };

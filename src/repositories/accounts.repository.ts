@@ -1,4 +1,4 @@
-import type { Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { Account } from '../models';
 import { insertOutcome, type InsertOutcome } from './insert-outcome';
 
@@ -19,6 +19,17 @@ export interface AccountRecord {
   /** Further fields the provider added, kept as given. */
   extra: Record<string, string | number | boolean | null> | null;
 }
+
+/** A user's link to an account at a provider, as sign-in and the linked-accounts list see it. */
+export interface AccountLink {
+  userId: number;
+  type: string;
+  provider: string;
+  providerAccountId: string;
+  createdAt: Date;
+}
+
+const LINK_FIELDS: (keyof AccountLink)[] = ['userId', 'type', 'provider', 'providerAccountId', 'createdAt'];
 
 /** An account by the provider's name and the id the provider gives the user. */
 export interface ProviderAccountKey {
@@ -50,6 +61,13 @@ export interface AccountsRepository {
   delete(key: ProviderAccountKey): Promise<void>;
   /** The providers a user is linked to, by name, sorted (for the admin API: never the tokens). */
   findProviders(userId: number): Promise<string[]>;
+  findByProviderAccount(provider: string, providerAccountId: string): Promise<AccountLink | null>;
+  /** The user's links, oldest first. */
+  listForUser(userId: number): Promise<AccountLink[]>;
+  /** Links a provider identity (OpenID sign-in); false when it is already linked (the unique index decided). */
+  link(link: Pick<AccountLink, 'userId' | 'type' | 'provider' | 'providerAccountId'>): Promise<boolean>;
+  /** Deletes the user's links to `provider`; returns how many. */
+  deleteForUser(userId: number, provider: string): Promise<number>;
 }
 
 /** The accounts repository, inside `transaction` when one is given. */
@@ -76,5 +94,24 @@ export function createAccountsRepository(transaction?: Transaction): AccountsRep
       });
       return [...new Set(rows.map((row) => row.provider))];
     },
+
+    findByProviderAccount: (provider, providerAccountId) =>
+      Account.findOne({ where: { provider, providerAccountId }, attributes: LINK_FIELDS, raw: true, transaction }),
+
+    listForUser: (userId) =>
+      Account.findAll({ where: { userId }, attributes: LINK_FIELDS, order: [['id', 'ASC']], raw: true, transaction }),
+
+    async link(link) {
+      try {
+        await Account.create(link, { transaction });
+        return true;
+      } catch (error) {
+        // Insert-and-catch: of two concurrent first sign-ins of one identity, one links it.
+        if (error instanceof UniqueConstraintError) return false;
+        throw error;
+      }
+    },
+
+    deleteForUser: (userId, provider) => Account.destroy({ where: { userId, provider }, transaction }),
   };
 }

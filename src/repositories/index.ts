@@ -5,6 +5,8 @@ import { createAuditEventsRepository, type AuditEventsRepository } from './audit
 import { createAuthenticatorsRepository, type AuthenticatorsRepository } from './authenticators.repository';
 import { createAuthjsSessionsRepository, type AuthjsSessionsRepository } from './authjs-sessions.repository';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
+import { createOidcCodesRepository, type OidcCodesRepository } from './oidc-codes.repository';
+import { createOidcLoginsRepository, type OidcLoginsRepository } from './oidc-logins.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
 import { createSigningKeysRepository, type SigningKeysRepository } from './signing-keys.repository';
@@ -29,6 +31,8 @@ export interface Repositories {
   auditEvents: AuditEventsRepository;
   /** The webhook outbox, written in the transaction of the change it reports. */
   webhookDeliveries: WebhookDeliveriesRepository;
+  oidcLogins: OidcLoginsRepository;
+  oidcCodes: OidcCodesRepository;
 }
 
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
@@ -53,6 +57,8 @@ function createRepositories(sequelize: Sequelize, transaction?: Transaction): Re
     authenticators: createAuthenticatorsRepository(transaction),
     auditEvents: createAuditEventsRepository(transaction),
     webhookDeliveries: createWebhookDeliveriesRepository(sequelize, transaction),
+    oidcLogins: createOidcLoginsRepository(transaction),
+    oidcCodes: createOidcCodesRepository(transaction),
   };
 }
 
@@ -67,11 +73,13 @@ export function createDatabase(sequelize: Sequelize): Database {
   };
 }
 
-export type { AccountRecord, AccountsRepository, ProviderAccountKey } from './accounts.repository';
+export type { AccountLink, AccountRecord, AccountsRepository, ProviderAccountKey } from './accounts.repository';
 export type { AuditEventRow, AuditEventsRepository, AuditFilter } from './audit-events.repository';
 export type { AuthenticatorRecord, AuthenticatorsRepository } from './authenticators.repository';
 export type { AuthjsSessionRow, AuthjsSessionsRepository } from './authjs-sessions.repository';
 export type { VerificationTokenRow, VerificationTokensRepository } from './verification-tokens.repository';
+export type { OidcCodeRow, OidcCodesRepository } from './oidc-codes.repository';
+export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repository';
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
 export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';

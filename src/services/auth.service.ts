@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
-import type { Database } from '../repositories';
+import type { ErrorCode } from '../errors/catalogue';
+import type { Database, Repositories } from '../repositories';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
 import type { Outbox } from './outbox.service';
 import { stillMatches, type PasswordHasher } from './password.service';
@@ -111,6 +112,28 @@ export function createAuthService({
           await transaction.users.setPasswordHash(user.id, upgradedHash);
         }
         return sessions.startSession(user.id, client, transaction);
+      });
+      return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
+    },
+
+    /**
+     * Starts a session for a user proven by something other than a password (a one-time sign-in
+     * code), answering exactly what login answers. `identify` runs first in the session's transaction
+     * (it may consume its proof there); the user's lock is then taken as login takes it, and a user
+     * who is gone or disabled is refused with `refusal`, which rolls the consumption back.
+     */
+    async startSessionFor(
+      identify: (transaction: Repositories) => Promise<number>,
+      client: ClientInfo,
+      refusal: ErrorCode,
+    ): Promise<AuthResponseDto> {
+      const [user, session] = await database.inTransaction(async (transaction) => {
+        const userId = await identify(transaction);
+        const locked = await transaction.users.lock(userId);
+        // The first plain read after the lock: its snapshot is taken now, so it sees the latest disabledAt.
+        const user = locked === null ? null : await transaction.users.findById(userId);
+        if (user === null || user.disabledAt !== null) throw new AppError(refusal);
+        return [user, await sessions.startSession(user.id, client, transaction)] as const;
       });
       return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
     },

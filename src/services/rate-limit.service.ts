@@ -101,6 +101,8 @@ export function createRateLimiter(settings: RateLimitSettings, store: RateLimitS
     passwordPerIp: limiterFor('passwordPerIp'),
     passwordFailuresPerAccount: limiterFor('passwordFailuresPerAccount'),
     adapterSecretFailuresPerIp: limiterFor('adapterSecretFailuresPerIp'),
+    oidcLoginPerIp: limiterFor('oidcLoginPerIp'),
+    oidcExchangePerIp: limiterFor('oidcExchangePerIp'),
   };
 
   return {

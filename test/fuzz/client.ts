@@ -87,10 +87,9 @@ export function expectWellFormed(request: FuzzRequest, response: FuzzResponse): 
 /** Checksums of every table a request may write: equal checksums mean no row was touched. */
 export async function databaseSnapshot(): Promise<string> {
   const rows = await testSequelize().query(
-    'CHECKSUM TABLE users, sessions, blocked_tokens, accounts, authjs_sessions, verification_tokens, authenticators',
-    {
-      type: QueryTypes.SELECT,
-    },
+    'CHECKSUM TABLE users, sessions, blocked_tokens, accounts, authjs_sessions, verification_tokens, authenticators, ' +
+      'oidc_codes',
+    { type: QueryTypes.SELECT },
   );
   return JSON.stringify(rows);
 }

@@ -22,13 +22,27 @@ export interface FuzzTarget {
   close(): Promise<void>;
 }
 
+/**
+ * An OpenID provider called `probe` (the segment profiling puts in `:provider`), at an address where
+ * nothing listens: a fuzzed `redirect_to` never matches the allowlist, so no request reaches discovery.
+ */
+const FUZZ_OIDC_PROVIDER = {
+  OIDC_PROVIDERS: 'probe',
+  OIDC_PROBE_ISSUER: 'http://127.0.0.1:1',
+  OIDC_PROBE_CLIENT_ID: 'fuzz',
+  OIDC_PROBE_CLIENT_SECRET: 'fuzz-secret',
+  PUBLIC_URL: 'http://127.0.0.1:3000',
+  OIDC_REDIRECT_ALLOWLIST: 'https://app.example.test/signed-in',
+};
+
 /** The fuzz target's CORS origin. */
 export const FUZZ_ORIGIN = 'https://app.example.test';
 
 /** Starts the app behind the Node server `serve` builds (its parser answers first), on a free port. */
 export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
-  // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too.
-  const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: FUZZ_ORIGIN });
+  // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too; an
+  // OpenID provider named as the probes' path segment, so its routes are fuzzed past the name check.
+  const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: FUZZ_ORIGIN, ...FUZZ_OIDC_PROVIDER });
   const app = createApp({ config, logger: silentLogger });
   const server = createHttpServer(app.callback(), timeouts);
   server.listen(0, '127.0.0.1');

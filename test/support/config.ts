@@ -24,6 +24,8 @@ export const UNREACHED_RATE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_PASSWORD_PER_IP: '1000000000',
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: '1000000000',
   RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP: '1000000000',
+  RATE_LIMIT_OIDC_LOGIN_PER_IP: '1000000000',
+  RATE_LIMIT_OIDC_EXCHANGE_PER_IP: '1000000000',
 };
 
 /** The Auth.js adapter secret of every test app: /adapter is on in tests (`AUTHJS_ADAPTER_SECRET: ''` turns it off). */

@@ -1,8 +1,11 @@
 import type {
   AuthjsSessionRow,
   AuditEventRow,
+  AccountLink,
   BlockedTokenRow,
   Database,
+  OidcCodeRow,
+  OidcLoginRow,
   RefreshTokenRow,
   Repositories,
   SessionFilter,
@@ -18,6 +21,10 @@ export interface FakeTables {
   /** Auth.js sessions by token hash: the one adapter table the services change (see endSessions). */
   authjsSessions: Map<string, AuthjsSessionRow>;
   auditEvents: AuditEventRow[];
+  /** By `provider provider-account-id`. */
+  accounts: Map<string, AccountLink>;
+  oidcLogins: Map<string, OidcLoginRow>;
+  oidcCodes: Map<string, OidcCodeRow>;
 }
 
 export interface FakeDatabase extends Database {
@@ -59,6 +66,19 @@ function unfaked(table: string): never {
   });
 }
 
+/** Deletes and returns a row: the single-use reads of the OIDC tables. */
+function take<V>(table: Map<string, V>, key: string): Promise<V | null> {
+  const row = copy(table.get(key));
+  table.delete(key);
+  return Promise.resolve(row);
+}
+
+function deleteExpiredRows<V extends { expiresAt: Date }>(table: Map<string, V>, now: Date, limit: number) {
+  const expired = [...table].filter(([, row]) => row.expiresAt <= now).slice(0, limit);
+  for (const [key] of expired) table.delete(key);
+  return Promise.resolve(expired.length);
+}
+
 function restore<K, V>(table: Map<K, V>, saved: Map<K, V>): void {
   table.clear();
   for (const [key, row] of saved) table.set(key, row);
@@ -76,6 +96,9 @@ export function createFakeDatabase(): FakeDatabase {
     blockedTokens: new Map(),
     authjsSessions: new Map(),
     auditEvents: [],
+    accounts: new Map(),
+    oidcLogins: new Map(),
+    oidcCodes: new Map(),
   };
   let nextUserId = 1;
   // What the admin API needs of MySQL (search, locks of many rows, the outbox) is for the API tests.
@@ -239,12 +262,6 @@ export function createFakeDatabase(): FakeDatabase {
       },
     },
     // The services under unit test never touch these tables: the adapter's API tests cover them.
-    accounts: {
-      find: mysqlOnly('accounts.find'),
-      insert: mysqlOnly('accounts.insert'),
-      delete: mysqlOnly('accounts.delete'),
-      findProviders: () => Promise.resolve([]),
-    },
     verificationTokens: unfaked('verificationTokens'),
     authenticators: unfaked('authenticators'),
 
@@ -266,6 +283,52 @@ export function createFakeDatabase(): FakeDatabase {
       claimDue: mysqlOnly('webhookDeliveries.claimDue'),
       recordOutcome: mysqlOnly('webhookDeliveries.recordOutcome'),
       listRecent: mysqlOnly('webhookDeliveries.listRecent'),
+    },
+
+    accounts: {
+      find: mysqlOnly('accounts.find'),
+      insert: mysqlOnly('accounts.insert'),
+      delete: mysqlOnly('accounts.delete'),
+      findProviders: (userId) =>
+        Promise.resolve(
+          [
+            ...new Set([...tables.accounts.values()].filter((link) => link.userId === userId).map((l) => l.provider)),
+          ].sort(),
+        ),
+      findByProviderAccount: (provider, id) => Promise.resolve(copy(tables.accounts.get(`${provider} ${id}`))),
+      listForUser: (userId) =>
+        Promise.resolve(
+          [...tables.accounts.values()].filter((link) => link.userId === userId).map((link) => structuredClone(link)),
+        ),
+      link(link) {
+        const key = `${link.provider} ${link.providerAccountId}`;
+        if (tables.accounts.has(key)) return Promise.resolve(false);
+        tables.accounts.set(key, { ...link, createdAt: new Date() });
+        return Promise.resolve(true);
+      },
+      deleteForUser(userId, provider) {
+        const links = [...tables.accounts].filter(([, link]) => link.userId === userId && link.provider === provider);
+        for (const [key] of links) tables.accounts.delete(key);
+        return Promise.resolve(links.length);
+      },
+    },
+
+    oidcLogins: {
+      insert(row) {
+        tables.oidcLogins.set(row.idHash, structuredClone(row));
+        return Promise.resolve();
+      },
+      take: (idHash) => take(tables.oidcLogins, idHash),
+      deleteExpired: (now, limit) => deleteExpiredRows(tables.oidcLogins, now, limit),
+    },
+
+    oidcCodes: {
+      insert(row) {
+        tables.oidcCodes.set(row.codeHash, structuredClone(row));
+        return Promise.resolve();
+      },
+      take: (codeHash) => take(tables.oidcCodes, codeHash),
+      deleteExpired: (now, limit) => deleteExpiredRows(tables.oidcCodes, now, limit),
     },
   };
 
@@ -290,6 +353,9 @@ export function createFakeDatabase(): FakeDatabase {
         restore(tables.blockedTokens, before.blockedTokens);
         restore(tables.authjsSessions, before.authjsSessions);
         tables.auditEvents.splice(0, tables.auditEvents.length, ...before.auditEvents);
+        restore(tables.accounts, before.accounts);
+        restore(tables.oidcLogins, before.oidcLogins);
+        restore(tables.oidcCodes, before.oidcCodes);
         database.rollbacks += 1;
         throw error;
       }

@@ -167,6 +167,8 @@ describe('loadConfig', () => {
       passwordPerIp: 20,
       passwordFailuresPerAccount: 5,
       adapterSecretFailuresPerIp: 20,
+      oidcLoginPerIp: 100,
+      oidcExchangePerIp: 100,
     });
   });
 

@@ -17,7 +17,7 @@ const NO_COOKIES = createCookieTransport({ enabled: false, secure: true, domain:
 
 function authServiceThat(authenticate: AuthService['authenticate']): AuthService {
   const unused = (): Promise<never> => Promise.reject(new Error('not used'));
-  return { authenticate, signup: unused, login: unused, refresh: unused };
+  return { authenticate, signup: unused, login: unused, refresh: unused, startSessionFor: unused };
 }
 
 describe('authenticate middleware', () => {

@@ -12,6 +12,8 @@ const SETTINGS: RateLimitSettings = {
   passwordPerIp: 2,
   passwordFailuresPerAccount: 2,
   adapterSecretFailuresPerIp: 2,
+  oidcLoginPerIp: 2,
+  oidcExchangePerIp: 2,
 };
 
 describe('clientKey', () => {
