@@ -12,7 +12,8 @@ const README_MAX_BYTES = 12 * 1024;
 /** The routes a page's tables list, as `METHOD /path` with `:id` written `{id}`. */
 function listedRoutes(markdown: string): string[] {
   return [...markdown.matchAll(/^\| `([A-Z]+ \/[^`]*)` +\|/gm)].map(([, route = '']) =>
-    route.replace(/:(\w+)/g, '{$1}'),
+    // A row may show the query it takes (`GET /auth/oidc/:provider/login?redirect_to=`): the route is the path.
+    route.replace(/\?.*$/, '').replace(/:(\w+)/g, '{$1}'),
   );
 }
 
