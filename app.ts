@@ -112,7 +112,7 @@ async function purge(config: Readonly<Config>): Promise<void> {
     const auditEvents = await purgeAuditEvents(database, config.admin.auditRetentionDays);
     console.log(
       `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s), ` +
-        `${removed.rateLimits} expired rate-limit row(s), ${removed.authjsSessions} expired adapter session(s) ` +
+        `${removed.rateLimits} expired rate-limit row(s), ${removed.authjsSessions} expired adapter session(s), ` +
         `${removed.verificationTokens} expired verification token(s) ` +
         `and ${auditEvents} audit event(s) older than ${config.admin.auditRetentionDays} day(s)`,
     );

@@ -215,7 +215,7 @@ describe('driver (app.ts)', function () {
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(
       'purged 1 expired blocked token(s), 0 expired session row(s), 0 expired rate-limit row(s), ' +
-        '0 expired adapter session(s) and 0 expired verification token(s)',
+        '0 expired adapter session(s), 0 expired verification token(s) and 0 audit event(s) older than 365 day(s)',
     );
   });
 
