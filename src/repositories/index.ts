@@ -48,8 +48,8 @@ export interface Database extends Repositories {
 
 function createRepositories(sequelize: Sequelize, transaction?: Transaction): Repositories {
   return {
-    users: createUsersRepository(transaction),
-    sessions: createSessionsRepository(transaction),
+    users: createUsersRepository(sequelize, transaction),
+    sessions: createSessionsRepository(sequelize, transaction),
     blockedTokens: createBlockedTokensRepository(transaction),
     accounts: createAccountsRepository(transaction),
     authjsSessions: createAuthjsSessionsRepository(transaction),
@@ -87,6 +87,7 @@ export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.reposi
 export { USER_SORTS } from './users.repository';
 export type {
   LockedUser,
+  SessionOwner,
   UserChanges,
   UserProfile,
   UserRecord,

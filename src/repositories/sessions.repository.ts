@@ -1,5 +1,6 @@
-import { Op, Transaction } from 'sequelize';
+import { Op, QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { Session, type RevocationReason, type SessionEndReason } from '../models';
+import { utcMilliseconds, utcSeconds } from './sql-values';
 
 /**
  * One row of `sessions`: one refresh token. The session is the family of rows sharing `familyId`
@@ -38,8 +39,11 @@ export interface SessionsRepository {
   findRow(rowId: string): Promise<RefreshTokenRow | null>;
   /** The row, locked (the caller holds its user's lock). */
   lockRow(rowId: string): Promise<RefreshTokenRow | null>;
-  /** Retires a row that was just exchanged for its successor. */
-  markRotated(rowId: string, at: Date): Promise<void>;
+  /**
+   * Retires `parent` (the caller holds its lock) as rotated at `at`, and inserts `child`, its
+   * successor: one statement, one round trip.
+   */
+  rotate(parent: RefreshTokenRow, child: RefreshTokenRow, at: Date): Promise<void>;
   /**
    * Revokes the live rows of the matching sessions, found by a locking read (what counts is what is
    * committed now, not the transaction's snapshot); returns the ids of the sessions it ended.
@@ -62,12 +66,47 @@ export interface SessionsRepository {
   deleteExpired(now: Date, limit: number): Promise<number>;
 }
 
+// The statements of refresh, every one of its requests, are raw SQL: building model instances and
+// queries cost more CPU than the round trips themselves (see docs/reference/benchmarks.md).
+const ROW_COLUMNS =
+  'id, family_id AS familyId, parent_id AS parentId, user_id AS userId, refresh_token_hash AS refreshTokenHash, ' +
+  'created_at AS createdAt, last_used_at AS lastUsedAt, expires_at AS expiresAt, ' +
+  'absolute_expires_at AS absoluteExpiresAt, revoked_at AS revokedAt, reason, ip, user_agent AS userAgent';
+const LOCK_ROW = `SELECT ${ROW_COLUMNS} FROM sessions WHERE id = ? FOR UPDATE`;
+const INSERT_INTO =
+  'INSERT INTO sessions (id, family_id, parent_id, user_id, refresh_token_hash, created_at, last_used_at, ' +
+  'expires_at, absolute_expires_at, revoked_at, reason, ip, user_agent) VALUES ';
+const ROW_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_ROW = INSERT_INTO + ROW_VALUES;
+// The parent's tuple is its existing row, so it is the duplicate that only its end is updated in;
+// the IF keeps every other row as it is, should a new id ever collide with one.
+const ROTATE =
+  `${INSERT_INTO}${ROW_VALUES}, ${ROW_VALUES} ON DUPLICATE KEY UPDATE ` +
+  "revoked_at = IF(id = ?, ?, revoked_at), reason = IF(id = ?, 'rotated', reason)";
+
+/** A row's values in the column order of INSERT_INTO. */
+const valuesOf = (row: RefreshTokenRow): (string | number | null)[] => [
+  row.id,
+  row.familyId,
+  row.parentId,
+  row.userId,
+  row.refreshTokenHash,
+  utcMilliseconds(row.createdAt),
+  utcMilliseconds(row.lastUsedAt),
+  utcSeconds(row.expiresAt),
+  utcSeconds(row.absoluteExpiresAt),
+  row.revokedAt === null ? null : utcMilliseconds(row.revokedAt),
+  row.reason,
+  row.ip,
+  row.userAgent,
+];
+
 /** The sessions repository, inside `transaction` when one is given. */
-export function createSessionsRepository(transaction?: Transaction): SessionsRepository {
+export function createSessionsRepository(sequelize: Sequelize, transaction?: Transaction): SessionsRepository {
   const lock = transaction === undefined ? undefined : Transaction.LOCK.UPDATE;
   return {
     async insert(row) {
-      await Session.create(row, { transaction });
+      await sequelize.query(INSERT_ROW, { replacements: valuesOf(row), type: QueryTypes.INSERT, transaction });
     },
 
     async findOwnerId(rowId) {
@@ -77,10 +116,18 @@ export function createSessionsRepository(transaction?: Transaction): SessionsRep
 
     findRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction }),
 
-    lockRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction, lock: Transaction.LOCK.UPDATE }),
+    async lockRow(rowId) {
+      const rows = await sequelize.query<RefreshTokenRow>(LOCK_ROW, {
+        replacements: [rowId],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      return rows[0] ?? null;
+    },
 
-    async markRotated(rowId, at) {
-      await Session.update({ revokedAt: at, reason: 'rotated' }, { where: { id: rowId }, transaction });
+    async rotate(parent, child, at) {
+      const replacements = [...valuesOf(child), ...valuesOf(parent), parent.id, utcMilliseconds(at), parent.id];
+      await sequelize.query(ROTATE, { replacements, type: QueryTypes.INSERT, transaction });
     },
 
     async revokeLiveRows(filter, reason, at) {

@@ -1,4 +1,12 @@
-import { Op, Transaction, UniqueConstraintError, type Order, type WhereOptions } from 'sequelize';
+import {
+  Op,
+  QueryTypes,
+  Transaction,
+  UniqueConstraintError,
+  type Order,
+  type Sequelize,
+  type WhereOptions,
+} from 'sequelize';
 import { User, type Role } from '../models';
 
 /** A user row as the services see it: plain data, no model instance. */
@@ -67,6 +75,15 @@ const FIELDS: (keyof UserRecord)[] = [
   'createdAt',
 ];
 
+/** What a refresh needs of the user whose lock it holds. */
+export type SessionOwner = Pick<UserRecord, 'id' | 'tokenVersion' | 'disabledAt'>;
+
+// One round trip for two: the owner's id by a plain (snapshot) read of the session row in the
+// subquery, which locks nothing, and the owner's row locked: the lock order stays user first.
+const LOCK_SESSION_OWNER =
+  'SELECT id, token_version AS tokenVersion, disabled_at AS disabledAt FROM users ' +
+  'WHERE id = (SELECT user_id FROM sessions WHERE id = ?) FOR UPDATE';
+
 /** The one place that reads and writes the `users` table. */
 export interface UsersRepository {
   findById(id: number): Promise<UserRecord | null>;
@@ -102,6 +119,11 @@ export interface UsersRepository {
    */
   lock(id: number): Promise<LockedUser | null>;
   /**
+   * `lock` of the user who owns the refresh-token row `sessionRowId`, found in the same statement;
+   * null when there is no such row (or user). The row itself is not locked: lock it next.
+   */
+  lockSessionOwner(sessionRowId: string): Promise<SessionOwner | null>;
+  /**
    * Locks every enabled admin's row, in ascending id order (one statement over the
    * users_role_disabled index), and returns their ids. A transaction that may remove an admin (demote,
    * disable, delete) takes this lock FIRST, before the target user's row (see `lock`): the gap lock
@@ -123,7 +145,7 @@ export interface UsersRepository {
 }
 
 /** The users repository, inside `transaction` when one is given. */
-export function createUsersRepository(transaction?: Transaction): UsersRepository {
+export function createUsersRepository(sequelize: Sequelize, transaction?: Transaction): UsersRepository {
   return {
     findById: (id) => User.findByPk(id, { attributes: FIELDS, raw: true, transaction }),
 
@@ -170,6 +192,15 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
         transaction,
         lock: Transaction.LOCK.UPDATE,
       }),
+
+    async lockSessionOwner(sessionRowId) {
+      const owners = await sequelize.query<SessionOwner>(LOCK_SESSION_OWNER, {
+        replacements: [sessionRowId],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      return owners[0] ?? null;
+    },
 
     async setPasswordHash(id, passwordHash) {
       await User.update({ passwordHash }, { where: { id }, transaction });

@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookEventType } from '../models';
+import { utcMilliseconds } from './sql-values';
 
 /** One event of the outbox, with the outcome of its attempts so far. */
 export interface WebhookDeliveryRow {
@@ -35,9 +36,6 @@ export interface WebhookDeliveriesRepository {
   /** The newest events first, with their outcomes, and the count of all. */
   listRecent(offset: number, limit: number): Promise<{ deliveries: WebhookDeliveryRow[]; total: number }>;
 }
-
-/** A DATETIME(3) literal in UTC (the connection's time zone): a bare Date replacement drops the milliseconds. */
-const utcMilliseconds = (date: Date): string => date.toISOString().replace('T', ' ').replace('Z', '');
 
 const CLAIM = `
   SELECT id FROM webhook_deliveries AS due

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import type { RevocationReason } from '../models';
-import type { Database, Repositories, SessionFilter } from '../repositories';
+import type { Database, RefreshTokenRow, Repositories, SessionFilter } from '../repositories';
 import { recordAudit } from './audit.service';
 import { newRandomId, newRefreshToken, readRefreshToken, secretMatches } from './refresh-token-codec';
 import { judgeRefresh } from './rotation-policy';
@@ -39,18 +39,17 @@ const secondsUntil = (date: Date, now: Date): number =>
  * family of rows one login started, each rotation retiring a row and adding its child.
  */
 export function createSessionService({ database, settings }: SessionServiceDeps) {
-  /** Adds a refresh-token row to a session and returns the raw token, which is never stored. */
-  async function issueRefreshToken(
+  /** A new refresh-token row of a session, and the raw token it stands for, which is never stored. */
+  function newRow(
     session: { familyId: string; parentId: string | null; userId: number; absoluteExpiresAt: Date },
     client: ClientInfo,
     now: Date,
-    transaction: Repositories,
-  ): Promise<IssuedRefreshToken> {
+  ): { row: RefreshTokenRow; issued: IssuedRefreshToken } {
     const token = newRefreshToken();
     const expiresAt = new Date(
       Math.min(now.getTime() + settings.refreshTokenTtlSeconds * 1000, session.absoluteExpiresAt.getTime()),
     );
-    await transaction.sessions.insert({
+    const row = {
       ...session,
       id: token.rowId,
       refreshTokenHash: token.secretHash,
@@ -62,12 +61,13 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
       reason: null,
       ip: client.ip,
       userAgent: client.userAgent,
-    });
-    return {
+    };
+    const issued = {
       sessionId: session.familyId,
       refreshToken: token.refreshToken,
       refreshExpiresInSeconds: secondsUntil(expiresAt, now),
     };
+    return { row, issued };
   }
 
   /**
@@ -93,11 +93,16 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
      * Starts a session (a new refresh-token family) for a user who just proved who they are. The
      * caller holds the user's lock (see UsersRepository.lock), or created the user in this transaction.
      */
-    startSession(userId: number, client: ClientInfo, transaction: Repositories): Promise<IssuedRefreshToken> {
+    async startSession(userId: number, client: ClientInfo, transaction: Repositories): Promise<IssuedRefreshToken> {
       const now = new Date();
       const absoluteExpiresAt = new Date(now.getTime() + settings.maxAgeSeconds * 1000);
-      const session = { familyId: newRandomId(), parentId: null, userId, absoluteExpiresAt };
-      return issueRefreshToken(session, client, now, transaction);
+      const { row, issued } = newRow(
+        { familyId: newRandomId(), parentId: null, userId, absoluteExpiresAt },
+        client,
+        now,
+      );
+      await transaction.sessions.insert(row);
+      return issued;
     },
 
     /**
@@ -110,9 +115,7 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
       const presented = readRefreshToken(refreshToken);
       if (presented === null) throw new AppError('REFRESH_TOKEN_INVALID');
       return database.inTransaction(async (transaction): Promise<RotationOutcome> => {
-        const ownerId = await transaction.sessions.findOwnerId(presented.rowId);
-        if (ownerId === null) throw new AppError('REFRESH_TOKEN_INVALID');
-        const user = await transaction.users.lock(ownerId);
+        const user = await transaction.users.lockSessionOwner(presented.rowId);
         if (user === null) throw new AppError('REFRESH_TOKEN_INVALID');
         const row = await transaction.sessions.lockRow(presented.rowId);
         if (row === null || !secretMatches(presented.secret, row.refreshTokenHash)) {
@@ -148,10 +151,13 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
           case 'expired':
             throw new AppError('REFRESH_TOKEN_EXPIRED');
           case 'rotate': {
-            await transaction.sessions.markRotated(row.id, now);
-            const child = { ...session, parentId: row.id, absoluteExpiresAt: row.absoluteExpiresAt };
-            const issued = await issueRefreshToken(child, client, now, transaction);
-            return { kind: 'rotated', session: issued, userId: row.userId, tokenVersion: user.tokenVersion };
+            const child = newRow(
+              { ...session, parentId: row.id, absoluteExpiresAt: row.absoluteExpiresAt },
+              client,
+              now,
+            );
+            await transaction.sessions.rotate(row, child.row, now);
+            return { kind: 'rotated', session: child.issued, userId: row.userId, tokenVersion: user.tokenVersion };
           }
         }
       });

@@ -115,6 +115,10 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve(copy(user));
       },
       lock: (id) => Promise.resolve(copy(tables.users.get(id))),
+      lockSessionOwner(sessionRowId) {
+        const owner = tables.users.get(tables.sessions.get(sessionRowId)?.userId ?? 0);
+        return Promise.resolve(owner === undefined ? null : copy(owner));
+      },
       lockEnabledAdmins: () =>
         Promise.resolve(
           [...tables.users.values()]
@@ -163,9 +167,11 @@ export function createFakeDatabase(): FakeDatabase {
       findOwnerId: (rowId) => Promise.resolve(tables.sessions.get(rowId)?.userId ?? null),
       findRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
       lockRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
-      markRotated(rowId, at) {
-        const row = tables.sessions.get(rowId);
+      rotate(parent, child, at) {
+        if (tables.sessions.has(child.id)) return Promise.reject(new Error(`duplicate sessions row ${child.id}`));
+        const row = tables.sessions.get(parent.id);
         if (row !== undefined) Object.assign(row, { revokedAt: at, reason: 'rotated' });
+        tables.sessions.set(child.id, structuredClone(child));
         return Promise.resolve();
       },
       revokeLiveRows(filter, reason, at) {
