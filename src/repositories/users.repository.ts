@@ -108,8 +108,9 @@ export interface UsersRepository {
    * these: every enabled admin's row, in ascending id order, in one statement (lockEnabledAdmins);
    * then the target's row, then its sessions. No transaction waits for the admin rows while holding
    * a user row, so this cannot deadlock with login, refresh or logout of the target. Login,
-   * signup (whose INSERT holds the new row), refresh and reuse detection, logout of every scope, the
-   * revocation of one session and password change all do. Two such transactions of one user
+   * signup (whose INSERT holds the new row), refresh and reuse detection (lockSessionOwner: the user found
+   * by the token's row, which that statement does not lock), logout of every scope, the revocation of
+   * one session and password change all do. Two such transactions of one user
    * therefore run one after the other: they cannot deadlock on each other, and a revocation sees the
    * successor row a refresh committed before it (and ends it), or commits first and the refresh finds
    * its row revoked. So a revocation answered 200 wins over every refresh that commits after it.
