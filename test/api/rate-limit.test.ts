@@ -144,6 +144,20 @@ describe('rate limits', () => {
       expect((await refresh()).status).to.equal(401);
       expectRateLimited(await refresh());
     });
+
+    it('lets exactly the limit through of 20 concurrent refreshes from one IP, and counts every one', async () => {
+      const app = limitedApi({ RATE_LIMIT_REFRESH_PER_IP: '5' });
+      const ip = fakeIp();
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          app.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'not-a-token' }),
+        ),
+      );
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 401).length).to.equal(5);
+      expect(statuses.filter((status) => status === 429).length).to.equal(15);
+      expect(await pointsOf(`refreshPerIp:${ip}`)).to.equal(20);
+    });
   });
 
   describe('POST /auth/password', () => {
