@@ -40,7 +40,7 @@ const secondsUntil = (date: Date, now: Date): number =>
  */
 export function createSessionService({ database, settings }: SessionServiceDeps) {
   /** A new refresh-token row of a session, and the raw token it stands for, which is never stored. */
-  function newRow(
+  function newRefreshTokenRow(
     session: { familyId: string; parentId: string | null; userId: number; absoluteExpiresAt: Date },
     client: ClientInfo,
     now: Date,
@@ -96,7 +96,7 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
     async startSession(userId: number, client: ClientInfo, transaction: Repositories): Promise<IssuedRefreshToken> {
       const now = new Date();
       const absoluteExpiresAt = new Date(now.getTime() + settings.maxAgeSeconds * 1000);
-      const { row, issued } = newRow(
+      const { row, issued } = newRefreshTokenRow(
         { familyId: newRandomId(), parentId: null, userId, absoluteExpiresAt },
         client,
         now,
@@ -151,7 +151,7 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
           case 'expired':
             throw new AppError('REFRESH_TOKEN_EXPIRED');
           case 'rotate': {
-            const child = newRow(
+            const child = newRefreshTokenRow(
               { ...session, parentId: row.id, absoluteExpiresAt: row.absoluteExpiresAt },
               client,
               now,
