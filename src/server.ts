@@ -115,7 +115,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const cookies = createCookieTransport(config.cookies);
   const limiter = createRateLimiter(config.rateLimits, limitStore);
   const authenticate = createAuthenticate(auth, cookies);
-  const limits = createRateLimits(limiter);
+  const limits = createRateLimits(limiter, { login: (email, origin) => auth.recordLoginLockout(email, origin) });
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
