@@ -74,3 +74,24 @@ export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<Fu
   target.identity.bystander = { userId: bystander.user.id, sessionId: bystander.sessionId };
   return target;
 }
+
+/**
+ * The one fuzz target of a `describe` block: registers the hooks that start it before the block's
+ * tests and close it after them, and returns what those tests call to reach it.
+ */
+export function useFuzzTarget(timeouts: ServerTimeouts = {}): () => FuzzTarget {
+  let target: FuzzTarget | null = null;
+  before(async function () {
+    // Profiling every route and signing two users in takes a while on a busy machine.
+    this.timeout(120_000);
+    target = await startFuzzTarget(timeouts);
+  });
+  after(async () => {
+    await target?.close();
+    target = null;
+  });
+  return () => {
+    if (target === null) throw new Error('the fuzz target runs only inside the tests of its describe block');
+    return target;
+  };
+}
