@@ -39,7 +39,7 @@ const FUZZ_OIDC_PROVIDER = {
 export const FUZZ_ORIGIN = 'https://app.example.test';
 
 /** Starts the app behind the Node server `serve` builds (its parser answers first), on a free port. */
-export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
+async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
   // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too; an
   // OpenID provider named as the probes' path segment, so its routes are fuzzed past the name check.
   const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: FUZZ_ORIGIN, ...FUZZ_OIDC_PROVIDER });
