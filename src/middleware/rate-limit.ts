@@ -1,32 +1,41 @@
 import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
-import { accountKey, clientKey, type RateLimiter, type RateLimitRule } from '../services/rate-limit.service';
+import type { RequestOrigin } from '../services/audit.service';
+import {
+  accountKey,
+  clientKey,
+  type Consumption,
+  type RateLimiter,
+  type RateLimitRule,
+} from '../services/rate-limit.service';
 import type { LoginInput, PasswordChangeInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
 import type { OidcExchangeInput, OidcLoginQuery, OidcProviderParams } from '../validators/oidc.schemas';
-import { authOf, type AppContext } from './context';
+import { authOf, originOf, type AppContext } from './context';
 import type { BodyHandler } from './validate';
 
-type Attempt = readonly [RateLimitRule, string];
-
-/** Counts the attempt on each rule in turn; the first one over its limit answers 429. */
-async function spend(limiter: RateLimiter, ctx: AppContext, attempts: readonly Attempt[]): Promise<void> {
-  for (const [rule, key] of attempts) {
-    const retryAfterSeconds = await limiter.consume(rule, key);
-    if (retryAfterSeconds !== null) {
-      ctx.set('Retry-After', String(retryAfterSeconds));
-      throw new AppError('RATE_LIMITED');
-    }
+/** Counts one attempt on `rule`; over its limit, answers 429. */
+async function spend(limiter: RateLimiter, ctx: AppContext, rule: RateLimitRule, key: string): Promise<Consumption> {
+  const consumption = await limiter.consume(rule, key);
+  if (consumption.retryAfterSeconds !== null) {
+    ctx.set('Retry-After', String(consumption.retryAfterSeconds));
+    throw new AppError('RATE_LIMITED');
   }
+  return consumption;
+}
+
+/** Told once per lockout: when the failure that took an account's last attempt of the window has happened. */
+export interface Lockouts {
+  login(email: string, origin: RequestOrigin): Promise<void>;
 }
 
 /**
  * Wraps the handlers of the abuse-prone routes. Every attempt is counted after validation and
  * before the handler runs, so a limited request costs no bcrypt and no write beyond its counter.
  */
-export function createRateLimits(limiter: RateLimiter) {
+export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
   function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
     return async (ctx, input) => {
-      await spend(limiter, ctx, [[rule, clientKey(ctx.ip)]]);
+      await spend(limiter, ctx, rule, clientKey(ctx.ip));
       await handler(ctx, input);
     };
   }
@@ -35,23 +44,24 @@ export function createRateLimits(limiter: RateLimiter) {
    * Per IP, plus a run of `failure`s per account, whatever IPs they come from. The account's
    * attempt is counted up front, so parallel guesses cannot overshoot the limit; a success clears
    * the run, and any other error gives the attempt back (an outage must not lock anyone out).
+   * The failure that took the account's last attempt locks it: `onLockout` is told of that one.
    */
   function perIpAndAccount<T>(
     rules: { perIp: RateLimitRule; perAccount: RateLimitRule; failure: ErrorCode },
     accountOf: (ctx: AppContext, input: T) => string,
     handler: BodyHandler<T>,
+    onLockout: ((ctx: AppContext, input: T) => Promise<void>) | null = null,
   ): BodyHandler<T> {
     return async (ctx, input) => {
       const account = accountOf(ctx, input);
-      await spend(limiter, ctx, [
-        [rules.perIp, clientKey(ctx.ip)],
-        [rules.perAccount, account],
-      ]);
+      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
+      const counted = await spend(limiter, ctx, rules.perAccount, account);
       try {
         await handler(ctx, input);
       } catch (error) {
-        if (!(error instanceof AppError && error.code === rules.failure))
-          await limiter.refund(rules.perAccount, account);
+        const failed = error instanceof AppError && error.code === rules.failure;
+        if (!failed) await limiter.refund(rules.perAccount, account);
+        else if (counted.tookLastPoint && onLockout !== null) await onLockout(ctx, input);
         throw error;
       }
       await limiter.reset(rules.perAccount, account);
@@ -66,6 +76,7 @@ export function createRateLimits(limiter: RateLimiter) {
         { perIp: 'loginPerIp', perAccount: 'loginFailuresPerAccount', failure: 'INVALID_CREDENTIALS' },
         (_ctx, input) => accountKey(input.email),
         handler,
+        (ctx, input) => lockouts.login(input.email, originOf(ctx)),
       ),
     // A refresh token names a row that changes at every rotation; its session would cost a query.
     refresh: (handler: BodyHandler<RefreshInput>) => perIp('refreshPerIp', handler),

@@ -7,6 +7,9 @@ export interface PurgeResult {
   /** Auth.js sessions and email sign-in tokens past their expiry. */
   authjsSessions: number;
   verificationTokens: number;
+  /** OpenID Connect sign-ins started but never completed, and one-time codes never exchanged. */
+  oidcLogins: number;
+  oidcCodes: number;
 }
 
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
@@ -15,12 +18,12 @@ const PURGE_BATCH_SIZE = 5000;
 /** The tables purged, each able to delete a batch of its expired rows. */
 export type PurgedTables = Pick<
   Database,
-  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens'
+  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens' | 'oidcLogins' | 'oidcCodes'
 >;
 
 /**
- * Deletes blocklist, refresh-token, rate-limit, Auth.js session and verification-token rows whose own expiry has passed, in batches,
- * and returns how many went. Such rows protect nothing: the token they describe is dead anyway
+ * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token, OIDC login and
+ * OIDC code rows whose own expiry has passed, in batches, and returns how many went. Such rows protect nothing: the token they describe is dead anyway
  * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
  */
@@ -37,6 +40,8 @@ export async function purgeExpired(
     rateLimits: await purge(tables.rateLimits),
     authjsSessions: await purge(tables.authjsSessions),
     verificationTokens: await purge(tables.verificationTokens),
+    oidcLogins: await purge(tables.oidcLogins),
+    oidcCodes: await purge(tables.oidcCodes),
   };
 }
 
