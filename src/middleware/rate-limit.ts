@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
 import { accountKey, clientKey, type RateLimiter, type RateLimitRule } from '../services/rate-limit.service';
 import type { LoginInput, PasswordChangeInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
+import type { EmailVerifyInput, PasswordForgotInput, PasswordResetInput } from '../validators/email.schemas';
 import type { OidcExchangeInput, OidcLoginQuery, OidcProviderParams } from '../validators/oidc.schemas';
 import { authOf, type AppContext } from './context';
 import type { BodyHandler } from './validate';
@@ -24,11 +25,16 @@ async function spend(limiter: RateLimiter, ctx: AppContext, attempts: readonly A
  * before the handler runs, so a limited request costs no bcrypt and no write beyond its counter.
  */
 export function createRateLimits(limiter: RateLimiter) {
-  function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
+  /** Counts the attempts `attemptsOf` names, whatever the handler then answers. */
+  function counted<T>(attemptsOf: (ctx: AppContext, input: T) => Attempt[], handler: BodyHandler<T>): BodyHandler<T> {
     return async (ctx, input) => {
-      await spend(limiter, ctx, [[rule, clientKey(ctx.ip)]]);
+      await spend(limiter, ctx, attemptsOf(ctx, input));
       await handler(ctx, input);
     };
+  }
+
+  function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
+    return counted((ctx) => [[rule, clientKey(ctx.ip)]], handler);
   }
 
   /**
@@ -79,6 +85,29 @@ export function createRateLimits(limiter: RateLimiter) {
     oidcLogin: (handler: BodyHandler<OidcProviderParams & OidcLoginQuery>) => perIp('oidcLoginPerIp', handler),
     // A code is 256 random bits, so guessing is hopeless; the limit bounds the cost of trying anyway.
     oidcExchange: (handler: BodyHandler<OidcExchangeInput>) => perIp('oidcExchangePerIp', handler),
+    // Every request counts, known email or not: a 429 never tells which accounts exist, and nobody
+    // can flood one inbox from many IPs.
+    passwordForgot: (handler: BodyHandler<PasswordForgotInput>): BodyHandler<PasswordForgotInput> =>
+      counted(
+        (ctx, input) => [
+          ['mailPerIp', clientKey(ctx.ip)],
+          ['mailPerAccount', accountKey(input.email)],
+        ],
+        handler,
+      ),
+    emailVerifyRequest:
+      (handler: (ctx: AppContext) => Promise<void>) =>
+      async (ctx: AppContext): Promise<void> => {
+        const userKey = `user:${authOf(ctx).token.userId}`;
+        await spend(limiter, ctx, [
+          ['mailPerIp', clientKey(ctx.ip)],
+          ['mailPerAccount', userKey],
+        ]);
+        await handler(ctx);
+      },
+    // Tokens are 256 random bits: the limit bounds the bcrypt a stream of wrong ones could cost.
+    passwordReset: (handler: BodyHandler<PasswordResetInput>) => perIp('emailTokenPerIp', handler),
+    emailVerify: (handler: BodyHandler<EmailVerifyInput>) => perIp('emailTokenPerIp', handler),
   };
 }
 

@@ -111,6 +111,8 @@ export interface UsersRepository {
   lockEnabledAdmins(): Promise<number[]>;
   setPasswordHash(id: number, passwordHash: string): Promise<void>;
   setTokenVersion(id: number, tokenVersion: number): Promise<void>;
+  /** Sets emailVerified to `at` unless it is set already (the first proof is kept). */
+  markEmailVerified(id: number, at: Date): Promise<void>;
   /** Applies `changes`; false when the new email is taken (the unique index decided). */
   update(id: number, changes: UserChanges): Promise<boolean>;
   /** Deletes the user; sessions, blocked tokens and provider links go with it (ON DELETE CASCADE). */
@@ -177,6 +179,10 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     async setTokenVersion(id, tokenVersion) {
       await User.update({ tokenVersion }, { where: { id }, transaction });
+    },
+
+    async markEmailVerified(id, at) {
+      await User.update({ emailVerified: at }, { where: { id, emailVerified: null }, transaction });
     },
 
     async lockEnabledAdmins() {

@@ -7,6 +7,8 @@ export interface PurgeResult {
   /** Auth.js sessions and email sign-in tokens past their expiry. */
   authjsSessions: number;
   verificationTokens: number;
+  /** Password-reset and email-verification tokens used or past their expiry. */
+  emailTokens: number;
 }
 
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
@@ -15,11 +17,12 @@ const PURGE_BATCH_SIZE = 5000;
 /** The tables purged, each able to delete a batch of its expired rows. */
 export type PurgedTables = Pick<
   Database,
-  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens'
+  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens' | 'emailTokens'
 >;
 
 /**
- * Deletes blocklist, refresh-token, rate-limit, Auth.js session and verification-token rows whose own expiry has passed, in batches,
+ * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token and email-token
+ * rows whose own expiry has passed (email tokens also once used), in batches,
  * and returns how many went. Such rows protect nothing: the token they describe is dead anyway
  * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
@@ -37,6 +40,7 @@ export async function purgeExpired(
     rateLimits: await purge(tables.rateLimits),
     authjsSessions: await purge(tables.authjsSessions),
     verificationTokens: await purge(tables.verificationTokens),
+    emailTokens: await purge(tables.emailTokens),
   };
 }
 

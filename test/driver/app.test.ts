@@ -215,7 +215,8 @@ describe('driver (app.ts)', function () {
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(
       'purged 1 expired blocked token(s), 0 expired session row(s), 0 expired rate-limit row(s), ' +
-        '0 expired adapter session(s), 0 expired verification token(s) and 0 audit event(s) older than 365 day(s)',
+        '0 expired adapter session(s), 0 expired verification token(s), 0 expired email token(s) ' +
+        'and 0 audit event(s) older than 365 day(s)',
     );
   });
 
@@ -230,6 +231,7 @@ describe('driver (app.ts)', function () {
       'rate-limit row',
       'adapter session',
       'verification token',
+      'email token',
     ]);
     for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
   });
