@@ -17,14 +17,14 @@ export interface MailSettings {
 /** A link template: an http(s) URL that contains `{token}` (checked before the URL rule sees the braces). */
 const linkTemplate = (description: string): Joi.StringSchema =>
   Joi.string()
-    .pattern(/\{token\}/, { name: 'the {token} placeholder' })
+    .pattern(/\{token\}/, { name: '{token}' })
     .custom((value: string, helpers) => {
       const { error } = Joi.string()
         .uri({ scheme: ['http', 'https'] })
         .validate(value.replace('{token}', 'token'));
       return error === undefined ? value : helpers.error('string.uri');
     })
-    .messages({ 'string.pattern.name': '{{#label}} must contain {token}' })
+    .messages({ 'string.pattern.name': '{{#label}} must contain {{#name}}' })
     .description(description);
 
 /** Password-reset and email-verification mail (see docs/reference/mail.md). */
