@@ -59,7 +59,10 @@ export const RATE_LIMIT_KEYS = {
   ),
   RATE_LIMIT_OIDC_LOGIN_PER_IP: attemptsPerWindow(100, 'OpenID sign-in starts per client IP per window.'),
   RATE_LIMIT_OIDC_EXCHANGE_PER_IP: attemptsPerWindow(100, 'One-time sign-in code exchanges per client IP per window.'),
-  RATE_LIMIT_MAIL_PER_IP: attemptsPerWindow(20, 'Password-reset and verification mails asked for per client IP per window.'),
+  RATE_LIMIT_MAIL_PER_IP: attemptsPerWindow(
+    20,
+    'Password-reset and verification mails asked for per client IP per window.',
+  ),
   RATE_LIMIT_MAIL_PER_ACCOUNT: attemptsPerWindow(
     5,
     'Password-reset and verification mails asked for per account per window (unknown emails count alike).',

@@ -34,7 +34,9 @@ export async function startTestInbox(): Promise<TestInbox> {
           for (const wake of waiting) wake();
           callback();
         },
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) => {
+          callback(error instanceof Error ? error : new Error(String(error)));
+        },
       );
     },
   });
@@ -64,7 +66,12 @@ export async function startTestInbox(): Promise<TestInbox> {
       });
     },
     countTo: (address) => received.filter((mail) => recipientsOf(mail).includes(address.toLowerCase())).length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 
