@@ -3,10 +3,11 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import pino from 'pino';
 import request from 'supertest';
-import { AuditEvent, EmailToken, User } from '../../src/models';
+import { AuditEvent, EmailToken, Session, User } from '../../src/models';
 import { createDatabase } from '../../src/repositories';
 import { createApp } from '../../src/server';
 import { purgeExpired } from '../../src/services/purge.service';
+import { loggedInAs } from '../support/admins';
 import { ADAPTER_SECRET, testConfig } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, createUser, loggedInUser, PASSWORD, uniqueEmail } from '../support/factories';
@@ -381,6 +382,62 @@ describe('password reset and email verification', () => {
       const refused = await ask();
       expect(refused.status).to.equal(429);
       expect(refused.body.error.code).to.equal('RATE_LIMITED');
+    });
+  });
+
+  describe('one way to end all access (endAllAccess)', () => {
+    /** A live Auth.js session of the user, through /adapter. */
+    async function authjsSession(userId: number): Promise<string> {
+      const sessionToken = randomUUID();
+      const expires = new Date(Date.now() + 3_600_000).toISOString();
+      await app
+        .post('/adapter/users/sessions')
+        .set('X-Auth-Secret', ADAPTER_SECRET)
+        .send({ sessionToken, userId: String(userId), expires })
+        .expect(200);
+      return sessionToken;
+    }
+    const authjsSessionOf = async (sessionToken: string) =>
+      (await app.get(`/adapter/users/sessions/${sessionToken}`).set('X-Auth-Secret', ADAPTER_SECRET)).body as unknown;
+
+    for (const [action, run] of [
+      [
+        'an admin revoke',
+        (id: number, token: string) => app.post(`/admin/users/${id}/revoke`).set('Authorization', `Bearer ${token}`),
+      ],
+      [
+        'an admin disable',
+        (id: number, token: string) =>
+          app.patch(`/admin/users/${id}`).set('Authorization', `Bearer ${token}`).send({ disabled: true }),
+      ],
+    ] as const) {
+      it(`ends the Auth.js sessions, access tokens and refresh sessions of the user on ${action}`, async () => {
+        const { user, accessToken, refreshToken } = await loggedInUser();
+        const sessionToken = await authjsSession(user.id);
+        expect(await authjsSessionOf(sessionToken)).to.not.equal(null);
+        const moderator = await loggedInAs('moderator');
+        expect((await run(user.id, moderator.accessToken)).status).to.equal(200);
+        expect(await authjsSessionOf(sessionToken)).to.equal(null);
+        expect((await app.get('/auth/user').set('Authorization', `Bearer ${accessToken}`)).status).to.equal(401);
+        const refreshed = await app.post('/auth/refresh').send({ refresh_token: refreshToken });
+        expect(refreshed.status).to.not.equal(200);
+        expect(await Session.count({ where: { userId: user.id, revokedAt: null } })).to.equal(0);
+      });
+    }
+
+    it("keeps the caller's own session on a password change, and ends the other and the Auth.js ones", async () => {
+      const { user, accessToken } = await loggedInUser();
+      const other = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+      const sessionToken = await authjsSession(user.id);
+      await app
+        .post('/auth/password')
+        .set('Authorization', `Bearer ${accessToken}`)
+        .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
+        .expect(200);
+      expect((await app.get('/auth/user').set('Authorization', `Bearer ${accessToken}`)).status).to.equal(200);
+      const otherAccess = other.body.access_token as string;
+      expect((await app.get('/auth/user').set('Authorization', `Bearer ${otherAccess}`)).status).to.equal(401);
+      expect(await authjsSessionOf(sessionToken)).to.equal(null);
     });
   });
 
