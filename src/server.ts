@@ -134,6 +134,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     cache,
     mailer: createMailer(config.mail, config.env, logger),
     settings: config.mail,
+    logger,
   });
   const emailRouter = createEmailRouter(createEmailController(email), authenticate, limits);
   const oidc = createOidcService({
