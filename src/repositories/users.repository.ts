@@ -42,8 +42,8 @@ export interface UserSearch {
   limit: number;
 }
 
-/** The fields an admin or moderator may change; `tokenVersion` when the change revokes tokens. */
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt' | 'tokenVersion'>>;
+/** The fields an admin or moderator may change (a revocation goes through SessionService.endAllAccess). */
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt'>>;
 
 const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = {
   created_at: 'createdAt',
