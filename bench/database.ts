@@ -3,8 +3,6 @@ import { loadConfig, parseDatabaseUrl } from '../src/config';
 import { readEnvironment } from '../src/config/env-file';
 import { dropDatabase } from '../src/db/database';
 
-export const BENCH_DATABASE = 'auth_bench';
-
 /** The configured (or default) development database URL, pointing at `database` instead. */
 export function databaseUrlFor(database: string): string {
   const url = new URL(loadConfig({ ...readEnvironment(), NODE_ENV: 'development' }).databaseUrl);

@@ -1,5 +1,29 @@
 import { parseArgs } from 'node:util';
 
+/** The parts of the bench that --only can pick, in the order they run. */
+export const BENCH_PARTS = [
+  'ping',
+  'user',
+  'revoked',
+  'login',
+  'signup',
+  'refresh',
+  'refresh-spread',
+  'workers',
+  'redis',
+  'million',
+  'keys',
+] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+/** What a part's ratios are computed against, so it runs too. */
+const BASELINES: Partial<Record<BenchPart, readonly BenchPart[]>> = {
+  workers: ['user'],
+  redis: ['login', 'user'],
+  million: ['user'],
+  keys: ['user'],
+};
+
 export const USAGE = `Usage: npm run bench -- [options]
 
   --quick              1 run x 3 s per scenario (default 3 runs x 10 s); skips the million-row part
@@ -7,6 +31,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --runs N             runs per scenario
   --duration S         seconds per run
   --bcrypt-rounds N    BCRYPT_ROUNDS of the server under test, 10-15 (default 10)
+  --only NAME,...      only these parts (bare Koa always runs, and what a part is compared to):
+                       ${BENCH_PARTS.join(', ')}
+  --database NAME      the database to create, load and drop (default auth_bench): one per concurrent bench
   --docs               also write the results into docs/reference/benchmarks.md, between its markers
   --help               print this help`;
 
@@ -20,6 +47,10 @@ export interface BenchOptions {
   warmupSeconds: number;
   connections: number;
   bcryptRounds: number;
+  /** The parts to run: all of BENCH_PARTS unless --only names some. */
+  parts: ReadonlySet<BenchPart>;
+  /** Created at the start and dropped at the end: never name a database you keep. */
+  database: string;
 }
 
 export class UsageError extends Error {}
@@ -31,6 +62,28 @@ function integerOption(name: string, value: string | undefined, fallback: number
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
   }
   return parsed;
+}
+
+function isBenchPart(name: string): name is BenchPart {
+  return (BENCH_PARTS as readonly string[]).includes(name);
+}
+
+function partsOption(value: string | undefined): ReadonlySet<BenchPart> {
+  if (value === undefined) return new Set(BENCH_PARTS);
+  const parts = new Set<BenchPart>();
+  for (const name of value.split(',').map((part) => part.trim())) {
+    if (!isBenchPart(name)) throw new UsageError(`--only: unknown part "${name}" (parts: ${BENCH_PARTS.join(', ')})`);
+    parts.add(name);
+    for (const baseline of BASELINES[name] ?? []) parts.add(baseline);
+  }
+  return parts;
+}
+
+function databaseOption(value: string | undefined): string {
+  if (value === undefined) return 'auth_bench';
+  // Interpolated into CREATE and DROP DATABASE: a plain identifier only.
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new UsageError('--database must be 1-64 letters, digits or _');
+  return value;
 }
 
 /** Parses the bench's own arguments; null means `--help`. */
@@ -46,6 +99,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
         runs: { type: 'string' },
         duration: { type: 'string' },
         'bcrypt-rounds': { type: 'string' },
+        only: { type: 'string' },
+        database: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,9 +111,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
   }
   if (values.help === true) return null;
   const quick = values.quick === true;
+  const parts = partsOption(values.only);
   return {
     quick,
-    withMillion: !quick || values['with-million'] === true,
+    // Named in --only, the million-row part runs even with --quick.
+    withMillion: parts.has('million') && (!quick || values['with-million'] === true || values.only !== undefined),
     docs: values.docs === true,
     runs: integerOption('runs', values.runs, quick ? 1 : 3, 1, 20),
     durationSeconds: integerOption('duration', values.duration, quick ? 3 : 10, 1, 120),
@@ -66,5 +123,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     connections: 64,
     // The server refuses fewer than 10 rounds outside NODE_ENV=test.
     bcryptRounds: integerOption('bcrypt-rounds', values['bcrypt-rounds'], 10, 10, 15),
+    parts,
+    database: databaseOption(values.database),
   };
 }

@@ -26,10 +26,11 @@ export interface BenchReport {
   /** Every measured scenario, bare Koa first; `ratioToBareKoa` is derived from these. */
   scenarios: ScenarioResult[];
   bareKoaRequestsPerSecond: number;
-  bcrypt: BcryptCeiling & { loginRatio: number; signupRatio: number };
-  workers: { available: false } | { available: true; workers: number; ratioToOneWorker: number };
-  keys: KeysSummary;
-  redis: RedisSummary;
+  /** null (as workers, keys and redis) when --only left that part out. */
+  bcrypt: (BcryptCeiling & { loginRatio: number; signupRatio: number }) | null;
+  workers: { available: false } | { available: true; workers: number; ratioToOneWorker: number } | null;
+  keys: KeysSummary | null;
+  redis: RedisSummary | null;
   millionRows: (MillionRowsResult & { userRatioToEmptyTable: number; p99WithoutPurgeMs: number }) | null;
   elapsedSeconds: number;
 }
@@ -60,26 +61,39 @@ function row(result: ScenarioResult, bareKoa: number): string {
 }
 
 function notes(report: BenchReport): string[] {
-  const { bcrypt, workers, keys, redis, millionRows } = report;
+  const { bcrypt, workers, keys, redis, millionRows, options } = report;
+  const skipped = (part: string): string => `${part}: not run (\`--only\`)`;
   const lines = [
-    `bcrypt ceiling: ${perSecond(bcrypt.comparesPerSecond)} compares/s at cost ${bcrypt.rounds} ` +
-      `(${bcrypt.concurrency} in flight, ${bcrypt.threadPoolSize} libuv threads, own process); ` +
-      `login reaches ${ratio(bcrypt.loginRatio)} of it, signup ${ratio(bcrypt.signupRatio)} (a hash costs about a compare)`,
-    workers.available
-      ? `workers: \`--workers ${workers.workers}\` serves \`GET /auth/user\` at ${ratio(workers.ratioToOneWorker)} of one process`
-      : 'workers: not available (`app.js --help` does not mention `--workers`)',
-    `asymmetric keys: \`GET /auth/user\` with RS256 at ${ratio(keys.userRatioToHs256.RS256)} and ES256 at ` +
-      `${ratio(keys.userRatioToHs256.ES256)} of HS256 (verification results cached per token); clients/verify ` +
-      `verify() ${perSecond(keys.verifierPerSecond.RS256)}/s (RS256) and ${perSecond(keys.verifierPerSecond.ES256)}/s ` +
-      '(ES256) in the bench process, the signature checked on every call',
-    redis.available
-      ? `Redis (REDIS_URL=redis://127.0.0.1:6379): login with the Redis limiter at ${ratio(redis.loginRatioToMysqlLimiter)} ` +
-        `of login with the MySQL limiter and ${ratio(redis.loginRatioToBcrypt)} of the bcrypt ceiling; ` +
-        `\`GET /auth/user\` on \`--workers ${redis.instances}\` with Redis at ${ratio(redis.userRatioToOneProcess)} of one process without`
-      : 'Redis: skipped (nothing answers at 127.0.0.1:6379)',
+    bcrypt === null
+      ? skipped('bcrypt ceiling')
+      : `bcrypt ceiling: ${perSecond(bcrypt.comparesPerSecond)} compares/s at cost ${bcrypt.rounds} ` +
+        `(${bcrypt.concurrency} in flight, ${bcrypt.threadPoolSize} libuv threads, own process); ` +
+        `login reaches ${ratio(bcrypt.loginRatio)} of it, signup ${ratio(bcrypt.signupRatio)} (a hash costs about a compare)`,
+    workers === null
+      ? skipped('workers')
+      : workers.available
+        ? `workers: \`--workers ${workers.workers}\` serves \`GET /auth/user\` at ${ratio(workers.ratioToOneWorker)} of one process`
+        : 'workers: not available (`app.js --help` does not mention `--workers`)',
+    keys === null
+      ? skipped('asymmetric keys')
+      : `asymmetric keys: \`GET /auth/user\` with RS256 at ${ratio(keys.userRatioToHs256.RS256)} and ES256 at ` +
+        `${ratio(keys.userRatioToHs256.ES256)} of HS256 (verification results cached per token); clients/verify ` +
+        `verify() ${perSecond(keys.verifierPerSecond.RS256)}/s (RS256) and ${perSecond(keys.verifierPerSecond.ES256)}/s ` +
+        '(ES256) in the bench process, the signature checked on every call',
+    redis === null
+      ? skipped('Redis')
+      : redis.available
+        ? `Redis (REDIS_URL=redis://127.0.0.1:6379): login with the Redis limiter at ${ratio(redis.loginRatioToMysqlLimiter)} ` +
+          `of login with the MySQL limiter and ${ratio(redis.loginRatioToBcrypt)} of the bcrypt ceiling; ` +
+          `\`GET /auth/user\` on \`--workers ${redis.instances}\` with Redis at ${ratio(redis.userRatioToOneProcess)} of one process without`
+        : 'Redis: skipped (nothing answers at 127.0.0.1:6379)',
   ];
   if (millionRows === null) {
-    lines.push('million-row part: skipped (`--quick` without `--with-million`)');
+    lines.push(
+      options.parts.has('million')
+        ? 'million-row part: skipped (`--quick` without `--with-million`)'
+        : skipped('million-row part'),
+    );
   } else {
     lines.push(
       `1 000 000 live rows in blocked_tokens (filled in ${fixed(millionRows.liveFill.seconds, 1)} s): ` +

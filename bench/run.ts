@@ -6,12 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { BENCH_DATABASE, databaseUrlFor, dropBenchDatabase, serverVersion } from './database';
+import { databaseUrlFor, dropBenchDatabase, serverVersion } from './database';
 import { createFixtures, type Fixtures } from './fixtures';
 import { measureScenario, waitForServerIdle, type Scenario, type ScenarioResult } from './load';
 import { measureMillionRows } from './million';
-import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions, type BenchPart } from './options';
 import { APP, stopAll, stopProcess } from './processes';
+import type { BcryptCeiling } from './bcrypt-ceiling';
 import { measureAsymmetric } from './keys';
 import { measureWithRedis } from './redis';
 import { toMarkdown, updateBenchmarksPage, writeResults, type BenchReport, type MachineFacts } from './report';
@@ -70,6 +71,7 @@ async function measureWorkers(
 
 async function bench(options: BenchOptions, command: string, databaseUrl: string): Promise<BenchReport> {
   const started = Date.now();
+  const { parts } = options;
   const env = serverEnvironment(databaseUrl, options.bcryptRounds);
   const machine = await machineFacts(databaseUrl);
   const bare = await measureBareKoa(options);
@@ -77,52 +79,75 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   await recreateDatabase(env, databaseUrl);
   let server = await startServer(env);
   let fixtures = await createFixtures(server.baseUrl);
-  const measure = (scenario: Scenario): Promise<ScenarioResult> =>
-    measureScenario(scenario, options, server.process.pid);
-  const ping = await measure(scenarios.pingScenario(fixtures));
-  const user = await measure(scenarios.userScenario(fixtures));
-  const revoked = await measure(scenarios.revokedUserScenario(fixtures));
-  // Measured right before login and signup, on the same machine with the server idle.
-  await waitForServerIdle(server.process.pid);
-  const ceiling = await measureBcryptCeiling(options.bcryptRounds, BCRYPT_CEILING_SECONDS);
-  console.error(`  bcrypt ceiling: ${ceiling.comparesPerSecond.toFixed(1)} compares/s at cost ${ceiling.rounds}`);
-  const login = await measure(scenarios.loginScenario(fixtures));
-  const signup = await measure(scenarios.signupScenario(fixtures));
-  const refresh = await measure(scenarios.refreshScenario(fixtures, options.connections));
-  const refreshSpread = await measure(scenarios.refreshSpreadScenario(fixtures, databaseUrl, options.connections));
+  const measured: ScenarioResult[] = [];
+  const measure = async (part: BenchPart, scenario: () => Scenario): Promise<ScenarioResult | null> => {
+    if (!parts.has(part)) return null;
+    const result = await measureScenario(scenario(), options, server.process.pid);
+    measured.push(result);
+    return result;
+  };
+  await measure('ping', () => scenarios.pingScenario(fixtures));
+  const user = await measure('user', () => scenarios.userScenario(fixtures));
+  await measure('revoked', () => scenarios.revokedUserScenario(fixtures));
+  let ceiling: BcryptCeiling | null = null;
+  if (parts.has('login') || parts.has('signup')) {
+    // Measured right before login and signup, on the same machine with the server idle.
+    await waitForServerIdle(server.process.pid);
+    ceiling = await measureBcryptCeiling(options.bcryptRounds, BCRYPT_CEILING_SECONDS);
+    console.error(`  bcrypt ceiling: ${ceiling.comparesPerSecond.toFixed(1)} compares/s at cost ${ceiling.rounds}`);
+  }
+  const login = await measure('login', () => scenarios.loginScenario(fixtures));
+  const signup = await measure('signup', () => scenarios.signupScenario(fixtures));
+  await measure('refresh', () => scenarios.refreshScenario(fixtures, options.connections));
+  await measure('refresh-spread', () => scenarios.refreshSpreadScenario(fixtures, databaseUrl, options.connections));
   await stopProcess(server.process);
 
-  const workers = await measureWorkers(env, fixtures, options, user);
-  const redis = await measureWithRedis(env, fixtures, options, { login, user, ceiling });
+  // --only adds the baselines (user, login) of the parts below: see BASELINES in options.ts.
+  const workers = user !== null && parts.has('workers') ? await measureWorkers(env, fixtures, options, user) : null;
+  const redis =
+    user !== null && login !== null && ceiling !== null && parts.has('redis')
+      ? await measureWithRedis(env, fixtures, options, { login, user, ceiling })
+      : null;
   let millionRows: BenchReport['millionRows'] = null;
-  const extra = [...(workers.result === null ? [] : [workers.result]), ...redis.results];
-  if (options.withMillion) {
+  const extra = [...(workers?.result ? [workers.result] : []), ...(redis?.results ?? [])];
+  if (user !== null && options.withMillion) {
     server = await startServer(env);
     fixtures = { ...fixtures, baseUrl: server.baseUrl };
-    const measured = await measureMillionRows(server, fixtures, env, options);
+    const million = await measureMillionRows(server, fixtures, env, options);
     await stopProcess(server.process);
     millionRows = {
-      ...measured,
-      userRatioToEmptyTable: measured.user.requestsPerSecond / user.requestsPerSecond,
-      p99WithoutPurgeMs: measured.user.p99Ms,
+      ...million,
+      userRatioToEmptyTable: million.user.requestsPerSecond / user.requestsPerSecond,
+      p99WithoutPurgeMs: million.user.p99Ms,
     };
-    extra.push(measured.user, measured.duringPurge);
+    extra.push(million.user, million.duringPurge);
   }
-  const keys = await measureAsymmetric(env, databaseUrl, options, user);
+  const keys = user !== null && parts.has('keys') ? await measureAsymmetric(env, databaseUrl, options, user) : null;
+  // The asymmetric-key rows follow the HS256 `GET /auth/user` row they are compared to.
+  const afterUser = user === null ? measured.length : measured.indexOf(user) + 1;
   return {
     command,
     machine,
     options,
-    scenarios: [bare, ping, user, ...keys.results, revoked, login, signup, refresh, refreshSpread, ...extra],
+    scenarios: [
+      bare,
+      ...measured.slice(0, afterUser),
+      ...(keys?.results ?? []),
+      ...measured.slice(afterUser),
+      ...extra,
+    ],
     bareKoaRequestsPerSecond: bare.requestsPerSecond,
-    bcrypt: {
-      ...ceiling,
-      loginRatio: login.requestsPerSecond / ceiling.comparesPerSecond,
-      signupRatio: signup.requestsPerSecond / ceiling.comparesPerSecond,
-    },
-    workers: workers.summary,
-    keys: keys.summary,
-    redis: redis.summary,
+    bcrypt:
+      ceiling === null
+        ? null
+        : {
+            ...ceiling,
+            loginRatio: (login?.requestsPerSecond ?? NaN) / ceiling.comparesPerSecond,
+            signupRatio: (signup?.requestsPerSecond ?? NaN) / ceiling.comparesPerSecond,
+          },
+    workers: workers?.summary ?? null,
+    keys: keys?.summary ?? null,
+    redis: redis?.summary ?? null,
     millionRows,
     elapsedSeconds: (Date.now() - started) / 1000,
   };
@@ -145,13 +170,13 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const databaseUrl = databaseUrlFor(BENCH_DATABASE);
+  const databaseUrl = databaseUrlFor(options.database);
   const cleanUp = async (): Promise<void> => {
     await stopAll();
     // Reported, not thrown: a failure here must not hide the error that ended the run.
     await dropBenchDatabase(databaseUrl).catch((error: unknown) => {
       console.error(
-        `warning: could not drop ${BENCH_DATABASE}: ${error instanceof Error ? error.message : String(error)}`,
+        `warning: could not drop ${options.database}: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
   };

@@ -1,3 +1,4 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
@@ -119,7 +120,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const cookies = createCookieTransport(config.cookies);
   const limiter = createRateLimiter(config.rateLimits, limitStore);
   const authenticate = createAuthenticate(auth, cookies);
-  const limits = createRateLimits(limiter);
+  const limits = createRateLimits(limiter, { login: (email, origin) => auth.recordLoginLockout(email, origin) });
   const router = createAuthRouter(
     createAuthController(auth, cookies),
     createAccountController(account, cookies),
@@ -180,34 +181,29 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     createIntrospectionController(introspection),
     createClientAuthentication(config.introspectionClients),
   );
-  app.use(introspectionRouter.routes());
-  app.use(introspectionRouter.allowedMethods());
   const discovery = createDiscoveryRouter(createDiscoveryController(createDiscoveryService(config, keys)));
-  app.use(discovery.routes());
-  app.use(discovery.allowedMethods());
   const health = createHealthRouter(createHealthController(createHealthService(sequelize, redis)));
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  app.use(emailRouter.routes());
-  app.use(emailRouter.allowedMethods());
-  app.use(adminRouter.routes());
-  app.use(adminRouter.allowedMethods());
-  if (adapter !== null) {
-    app.use(adapter.routes());
-    app.use(adapter.allowedMethods());
-  }
-  app.use(oidcRouter.routes());
-  app.use(oidcRouter.allowedMethods());
-  app.use(health.routes());
-  app.use(health.allowedMethods());
   const docs = createDocsRouter(buildOpenApiDocument());
-  app.use(docs.routes());
-  app.use(docs.allowedMethods());
   // With METRICS_PORT set, the public port never serves /metrics: only the internal listener does.
-  if (metrics !== null && config.metrics.port === null) {
-    const scrapes = createMetricsRouter(metrics);
-    app.use(scrapes.routes());
-    app.use(scrapes.allowedMethods());
+  const scrapes = metrics !== null && config.metrics.port === null ? createMetricsRouter(metrics) : null;
+  // One router holds every route: each request is matched once and answered 404/405/501 by one
+  // allowedMethods, instead of passing a matcher and an allowedMethods per feature router.
+  const routes = new Router<AppState>();
+  for (const feature of [
+    introspectionRouter,
+    discovery,
+    router,
+    emailRouter,
+    adminRouter,
+    adapter,
+    oidcRouter,
+    health,
+    docs,
+    scrapes,
+  ]) {
+    if (feature !== null) routes.use(feature.routes());
   }
+  app.use(routes.routes());
+  app.use(routes.allowedMethods());
   return app;
 }

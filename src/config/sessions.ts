@@ -76,7 +76,7 @@ export const SESSION_KEYS = {
       .max(604_800)
       .unit('seconds')
       .description(
-        'How often the server deletes expired blocklist and session rows; 0 = never (use `node app --purge`).',
+        'How often the server deletes the expired rows `node app --purge` deletes; 0 = never (run that instead).',
       ),
     3600,
   ),

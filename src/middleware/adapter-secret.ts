@@ -17,7 +17,7 @@ export function createAdapterSecretCheck(secret: string, limiter: RateLimiter) {
     // Compared as SHA-256 digests in constant time: neither the secret's bytes nor its length leak.
     if (!timingSafeEqual(digest(ctx.get('X-Auth-Secret')), expected)) {
       // Only failures count: an app with the right secret is never limited by a guesser on its IP.
-      const retryAfterSeconds = await limiter.consume('adapterSecretFailuresPerIp', clientKey(ctx.ip));
+      const { retryAfterSeconds } = await limiter.consume('adapterSecretFailuresPerIp', clientKey(ctx.ip));
       if (retryAfterSeconds !== null) {
         ctx.set('Retry-After', String(retryAfterSeconds));
         throw new AppError('RATE_LIMITED');

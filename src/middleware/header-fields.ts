@@ -56,9 +56,10 @@ function repeatedField(rawHeaders: readonly string[]): string | null {
  * 400 BAD_REQUEST, in the JSON error shape, for a request whose header fields cannot be read
  * unambiguously: a single-value field on several lines, an HTTP/1.1 request without Host, or a
  * Host that is not host[:port] (RFC 9112 §3.2). Runs inside the error handler and before CORS, so
- * every request, preflights included, passes through it.
+ * every request, preflights included, passes through it. Not async, as requestId: a throw here
+ * reaches the error handler as a rejection all the same (koa-compose catches it).
  */
-export async function checkHeaderFields(ctx: AppContext, next: Next): Promise<void> {
+export function checkHeaderFields(ctx: AppContext, next: Next): Promise<void> {
   const repeated = repeatedField(ctx.req.rawHeaders);
   if (repeated !== null) throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.headerRepeated(repeated) });
   const host = ctx.req.headers.host;
@@ -68,5 +69,5 @@ export async function checkHeaderFields(ctx: AppContext, next: Next): Promise<vo
   } else if (!HOST_FIELD.test(host)) {
     throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.hostInvalid });
   }
-  await next();
+  return next();
 }

@@ -1,63 +1,81 @@
 import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
-import { accountKey, clientKey, type RateLimiter, type RateLimitRule } from '../services/rate-limit.service';
+import type { RequestOrigin } from '../services/audit.service';
+import {
+  accountKey,
+  clientKey,
+  type Consumption,
+  type RateLimiter,
+  type RateLimitRule,
+} from '../services/rate-limit.service';
 import type { LoginInput, PasswordChangeInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
 import type { EmailVerifyInput, PasswordForgotInput, PasswordResetInput } from '../validators/email.schemas';
 import type { OidcExchangeInput, OidcLoginQuery, OidcProviderParams } from '../validators/oidc.schemas';
-import { authOf, type AppContext } from './context';
+import { authOf, originOf, type AppContext } from './context';
 import type { BodyHandler } from './validate';
 
-type Attempt = readonly [RateLimitRule, string];
-
-/** Counts the attempt on each rule in turn; the first one over its limit answers 429. */
-async function spend(limiter: RateLimiter, ctx: AppContext, attempts: readonly Attempt[]): Promise<void> {
-  for (const [rule, key] of attempts) {
-    const retryAfterSeconds = await limiter.consume(rule, key);
-    if (retryAfterSeconds !== null) {
-      ctx.set('Retry-After', String(retryAfterSeconds));
-      throw new AppError('RATE_LIMITED');
-    }
+/** Counts one attempt on `rule`; over its limit, answers 429. */
+async function spend(limiter: RateLimiter, ctx: AppContext, rule: RateLimitRule, key: string): Promise<Consumption> {
+  const consumption = await limiter.consume(rule, key);
+  if (consumption.retryAfterSeconds !== null) {
+    ctx.set('Retry-After', String(consumption.retryAfterSeconds));
+    throw new AppError('RATE_LIMITED');
   }
+  return consumption;
+}
+
+/** Told once per lockout: when the failure that took an account's last attempt of the window has happened. */
+export interface Lockouts {
+  login(email: string, origin: RequestOrigin): Promise<void>;
 }
 
 /**
  * Wraps the handlers of the abuse-prone routes. Every attempt is counted after validation and
  * before the handler runs, so a limited request costs no bcrypt and no write beyond its counter.
  */
-export function createRateLimits(limiter: RateLimiter) {
-  /** Counts the attempts `attemptsOf` names, whatever the handler then answers. */
-  function counted<T>(attemptsOf: (ctx: AppContext, input: T) => Attempt[], handler: BodyHandler<T>): BodyHandler<T> {
+export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
+  function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
     return async (ctx, input) => {
-      await spend(limiter, ctx, attemptsOf(ctx, input));
+      await spend(limiter, ctx, rule, clientKey(ctx.ip));
       await handler(ctx, input);
     };
   }
 
-  function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
-    return counted((ctx) => [[rule, clientKey(ctx.ip)]], handler);
+  /** Counts every request per IP and per account, whatever the handler then answers. */
+  function perIpAndAccountAlways<T>(
+    rules: { perIp: RateLimitRule; perAccount: RateLimitRule },
+    accountOf: (ctx: AppContext, input: T) => string,
+    handler: BodyHandler<T>,
+  ): BodyHandler<T> {
+    return async (ctx, input) => {
+      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
+      await spend(limiter, ctx, rules.perAccount, accountOf(ctx, input));
+      await handler(ctx, input);
+    };
   }
 
   /**
    * Per IP, plus a run of `failure`s per account, whatever IPs they come from. The account's
    * attempt is counted up front, so parallel guesses cannot overshoot the limit; a success clears
    * the run, and any other error gives the attempt back (an outage must not lock anyone out).
+   * The failure that took the account's last attempt locks it: `onLockout` is told of that one.
    */
   function perIpAndAccount<T>(
     rules: { perIp: RateLimitRule; perAccount: RateLimitRule; failure: ErrorCode },
     accountOf: (ctx: AppContext, input: T) => string,
     handler: BodyHandler<T>,
+    onLockout: ((ctx: AppContext, input: T) => Promise<void>) | null = null,
   ): BodyHandler<T> {
     return async (ctx, input) => {
       const account = accountOf(ctx, input);
-      await spend(limiter, ctx, [
-        [rules.perIp, clientKey(ctx.ip)],
-        [rules.perAccount, account],
-      ]);
+      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
+      const counted = await spend(limiter, ctx, rules.perAccount, account);
       try {
         await handler(ctx, input);
       } catch (error) {
-        if (!(error instanceof AppError && error.code === rules.failure))
-          await limiter.refund(rules.perAccount, account);
+        const failed = error instanceof AppError && error.code === rules.failure;
+        if (!failed) await limiter.refund(rules.perAccount, account);
+        else if (counted.tookLastPoint && onLockout !== null) await onLockout(ctx, input);
         throw error;
       }
       await limiter.reset(rules.perAccount, account);
@@ -72,6 +90,7 @@ export function createRateLimits(limiter: RateLimiter) {
         { perIp: 'loginPerIp', perAccount: 'loginFailuresPerAccount', failure: 'INVALID_CREDENTIALS' },
         (_ctx, input) => accountKey(input.email),
         handler,
+        (ctx, input) => lockouts.login(input.email, originOf(ctx)),
       ),
     // A refresh token names a row that changes at every rotation; its session would cost a query.
     refresh: (handler: BodyHandler<RefreshInput>) => perIp('refreshPerIp', handler),
@@ -87,24 +106,20 @@ export function createRateLimits(limiter: RateLimiter) {
     oidcExchange: (handler: BodyHandler<OidcExchangeInput>) => perIp('oidcExchangePerIp', handler),
     // Every request counts, known email or not: a 429 never tells which accounts exist, and nobody
     // can flood one inbox from many IPs.
-    passwordForgot: (handler: BodyHandler<PasswordForgotInput>): BodyHandler<PasswordForgotInput> =>
-      counted(
-        (ctx, input) => [
-          ['mailPerIp', clientKey(ctx.ip)],
-          ['mailPerAccount', accountKey(input.email)],
-        ],
+    passwordForgot: (handler: BodyHandler<PasswordForgotInput>) =>
+      perIpAndAccountAlways(
+        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
+        (_ctx, input) => accountKey(input.email),
         handler,
       ),
-    emailVerifyRequest:
-      (handler: (ctx: AppContext) => Promise<void>) =>
-      async (ctx: AppContext): Promise<void> => {
-        const userKey = `user:${authOf(ctx).token.userId}`;
-        await spend(limiter, ctx, [
-          ['mailPerIp', clientKey(ctx.ip)],
-          ['mailPerAccount', userKey],
-        ]);
-        await handler(ctx);
-      },
+    emailVerifyRequest: (handler: (ctx: AppContext) => Promise<void>) => {
+      const limited = perIpAndAccountAlways(
+        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
+        (ctx) => `user:${authOf(ctx).token.userId}`,
+        (ctx: AppContext) => handler(ctx),
+      );
+      return (ctx: AppContext): Promise<void> => limited(ctx, undefined);
+    },
     // Tokens are 256 random bits: the limit bounds the bcrypt a stream of wrong ones could cost.
     passwordReset: (handler: BodyHandler<PasswordResetInput>) => perIp('emailTokenPerIp', handler),
     emailVerify: (handler: BodyHandler<EmailVerifyInput>) => perIp('emailTokenPerIp', handler),

@@ -15,7 +15,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
-export async function securityHeaders(ctx: AppContext, next: Next): Promise<void> {
+/** Not async, as requestId: next()'s own promise is handed on. */
+export function securityHeaders(ctx: AppContext, next: Next): Promise<void> {
   ctx.set(SECURITY_HEADERS);
-  await next();
+  return next();
 }

@@ -1,22 +1,6 @@
 import type { OperationObject, ParameterObject, PathsObject, SchemaObject } from 'openapi3-ts/oas31';
-import {
-  adapterAccountSchema,
-  adapterSessionSchema,
-  adapterSessionUpdateSchema,
-  adapterUserSchema,
-  adapterUserUpdateSchema,
-  authenticatorSchema,
-  counterSchema,
-  credentialParamsSchema,
-  emailQuerySchema,
-  providerAccountParamsSchema,
-  sessionTokenParamsSchema,
-  userIdParamsSchema,
-  verificationTokenSchema,
-  verificationTokenUseSchema,
-} from '../validators/adapter.schemas';
-import { jsonSchemaOf } from './joi-schema';
-import { jsonBody, pathParameters } from './request-bodies';
+import { ADAPTER_ROUTES, type AdapterInputs, type AdapterOperation, type AdapterRoute } from '../routes/adapter.routes';
+import { jsonBody, pathParameters, queryParameters } from './request-bodies';
 import {
   bodyErrors,
   errorExample,
@@ -151,225 +135,219 @@ function operation(operationId: string, summary: string, rest: Partial<Operation
   };
 }
 
-/** A body operation: its 400 for a bad field, and the shared body errors. */
-function withBody<T>(
-  schema: Parameters<typeof jsonBody<T>>[0],
-  example: T,
-  field: string,
-  message: string,
-  responses: OperationObject['responses'],
-): Partial<OperationObject> {
-  return {
-    requestBody: jsonBody(schema, example),
-    responses: { ...responses, 400: invalidBody([{ field, message }]), ...bodyErrors },
-  };
+/** What the document says of one operation of the route table, beyond its route and schema. */
+interface AdapterOperationDoc<T> {
+  summary: string;
+  /** A valid input: the body's example, or the path parameters' (a query documents none). */
+  example?: T;
+  /** A body operation's 400: the field and message of a typical mistake. */
+  invalid?: { field: string; message: string };
+  responses: OperationObject['responses'];
 }
 
-const userParams = pathParameters(userIdParamsSchema, { id: '42' });
-const accountParams = pathParameters(providerAccountParamsSchema, { provider: 'github', providerAccountId: '1234567' });
-const sessionParams = pathParameters(sessionTokenParamsSchema, { sessionToken: sampleSession.sessionToken });
-const emailSchema = jsonSchemaOf(emailQuerySchema).properties?.email ?? text;
+type AdapterDocs = { [Name in AdapterOperation]: AdapterOperationDoc<AdapterInputs[Name]> };
 
-/** The Auth.js adapter API (docs/reference/authjs.md); only while AUTHJS_ADAPTER_SECRET is set. */
-export const adapterPaths: PathsObject = {
-  '/adapter/users': {
-    post: operation('adapterCreateUser', 'createUser: a user without a password (an id sent is ignored)', {
-      ...withBody(
-        adapterUserSchema,
-        { email: sampleAdapterUser.email, name: 'Ada Lovelace', emailVerified: null },
-        'email',
-        'email must be a valid email',
-        {
-          200: found('The user, with its id', userSchema, sampleAdapterUser),
-          409: errorResponse('The email belongs to another user.', errorExamples({ EMAIL_TAKEN: 'Email taken' })),
-        },
-      ),
-    }),
-    patch: operation('adapterUpdateUser', 'updateUser: change the fields sent', {
-      ...withBody(adapterUserUpdateSchema, { id: '42', name: 'Ada King' }, 'id', 'id is required', {
-        200: found('The user after the change', userSchema, sampleAdapterUser),
-        404: userGone,
-        409: errorResponse('The new email belongs to another user.', errorExamples({ EMAIL_TAKEN: 'Email taken' })),
+/** Throws at startup, as a refused example does, when the table leaves out what a route needs. */
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`an adapter operation documents no ${what}`);
+  return value;
+}
+
+/** The request side comes from the route's Joi schema; a body operation adds its 400 and the shared body errors. */
+function requestSide<T>(route: AdapterRoute<T>, doc: AdapterOperationDoc<T>): Partial<OperationObject> {
+  if ('body' in route) {
+    const { field, message } = required(doc.invalid, 'invalid field');
+    return {
+      requestBody: jsonBody(route.body, required(doc.example, 'example')),
+      responses: { ...doc.responses, 400: invalidBody([{ field, message }]), ...bodyErrors },
+    };
+  }
+  const parameters =
+    'params' in route
+      ? pathParameters(route.params, required(doc.example, 'example'))
+      : queryParameters(route.query, {});
+  return { parameters, responses: doc.responses };
+}
+
+const userParams = { id: '42' };
+const accountParams = { provider: 'github', providerAccountId: '1234567' };
+const sessionParams = { sessionToken: sampleSession.sessionToken };
+
+/** Each adapter operation as the document tells it, in the document's order (the router's is ADAPTER_ROUTES'). */
+const adapterDocs: AdapterDocs = {
+  createUser: {
+    summary: 'createUser: a user without a password (an id sent is ignored)',
+    example: { email: sampleAdapterUser.email, name: 'Ada Lovelace', emailVerified: null },
+    invalid: { field: 'email', message: 'email must be a valid email' },
+    responses: {
+      200: found('The user, with its id', userSchema, sampleAdapterUser),
+      409: errorResponse('The email belongs to another user.', errorExamples({ EMAIL_TAKEN: 'Email taken' })),
+    },
+  },
+  updateUser: {
+    summary: 'updateUser: change the fields sent',
+    example: { id: '42', name: 'Ada King' },
+    invalid: { field: 'id', message: 'id is required' },
+    responses: {
+      200: found('The user after the change', userSchema, sampleAdapterUser),
+      404: userGone,
+      409: errorResponse('The new email belongs to another user.', errorExamples({ EMAIL_TAKEN: 'Email taken' })),
+    },
+  },
+  getUser: {
+    summary: 'getUser',
+    example: userParams,
+    responses: { 200: found('The user', userSchema, sampleAdapterUser, 'no such user') },
+  },
+  deleteUser: {
+    summary: 'deleteUser: with its accounts, sessions (all of them), tokens and passkeys',
+    example: userParams,
+    responses: noContent,
+  },
+  getUserByEmail: {
+    summary: 'getUserByEmail',
+    responses: {
+      200: found('The user', userSchema, sampleAdapterUser, 'no user has this email'),
+      400: errorResponse('No email.', {
+        VALIDATION_FAILED: errorExample('VALIDATION_FAILED', 'No email', [
+          { field: 'email', message: 'email is required' },
+        ]),
       }),
-    }),
+    },
   },
-  '/adapter/users/{id}': {
-    get: operation('adapterGetUser', 'getUser', {
-      parameters: userParams,
-      responses: { 200: found('The user', userSchema, sampleAdapterUser, 'no such user') },
-    }),
-    delete: operation(
-      'adapterDeleteUser',
-      'deleteUser: with its accounts, sessions (all of them), tokens and passkeys',
-      {
-        parameters: userParams,
-        responses: noContent,
-      },
-    ),
+  linkAccount: {
+    summary: 'linkAccount: every field kept, provider extras included',
+    example: sampleAccount,
+    invalid: { field: 'type', message: 'type must be one of [oauth, oidc, email, webauthn]' },
+    responses: {
+      200: found('The account as linked', accountSchema, sampleAccount),
+      404: userGone,
+      409: conflict,
+    },
   },
-  '/adapter/users/emails': {
-    get: operation('adapterGetUserByEmail', 'getUserByEmail', {
-      parameters: [{ name: 'email', in: 'query', required: true, schema: emailSchema }],
-      responses: {
-        200: found('The user', userSchema, sampleAdapterUser, 'no user has this email'),
-        400: errorResponse('No email.', {
-          VALIDATION_FAILED: errorExample('VALIDATION_FAILED', 'No email', [
-            { field: 'email', message: 'email is required' },
-          ]),
-        }),
-      },
-    }),
+  getUserByAccount: {
+    summary: 'getUserByAccount',
+    example: accountParams,
+    responses: { 200: found('The user of the account', userSchema, sampleAdapterUser, 'no such account') },
   },
-  '/adapter/users/accounts': {
-    post: operation('adapterLinkAccount', 'linkAccount: every field kept, provider extras included', {
-      ...withBody(adapterAccountSchema, sampleAccount, 'type', 'type must be one of [oauth, oidc, email, webauthn]', {
-        200: found('The account as linked', accountSchema, sampleAccount),
-        404: userGone,
-        409: conflict,
-      }),
-    }),
+  unlinkAccount: { summary: 'unlinkAccount: the user stays', example: accountParams, responses: noContent },
+  getAccount: {
+    summary: 'getAccount',
+    example: accountParams,
+    responses: { 200: found('The account', accountSchema, sampleAccount, 'no such account') },
   },
-  '/adapter/users/accounts/{provider}/{providerAccountId}': {
-    get: operation('adapterGetUserByAccount', 'getUserByAccount', {
-      parameters: accountParams,
-      responses: { 200: found('The user of the account', userSchema, sampleAdapterUser, 'no such account') },
-    }),
-    delete: operation('adapterUnlinkAccount', 'unlinkAccount: the user stays', {
-      parameters: accountParams,
-      responses: noContent,
-    }),
+  createSession: {
+    summary: 'createSession: the token is stored as its SHA-256',
+    example: { ...sampleSession, expires: new Date(sampleSession.expires) },
+    invalid: { field: 'expires', message: 'expires must be in ISO 8601 date format' },
+    responses: {
+      200: found('The session', sessionSchema, sampleSession),
+      404: userGone,
+      409: conflict,
+    },
   },
-  '/adapter/accounts/{provider}/{providerAccountId}': {
-    get: operation('adapterGetAccount', 'getAccount', {
-      parameters: accountParams,
-      responses: { 200: found('The account', accountSchema, sampleAccount, 'no such account') },
-    }),
+  updateSession: {
+    summary: 'updateSession',
+    example: { sessionToken: sampleSession.sessionToken, expires: new Date(sampleSession.expires) },
+    invalid: { field: 'sessionToken', message: 'sessionToken is required' },
+    responses: { 200: found('The session after the change', sessionSchema, sampleSession, 'no such session') },
   },
-  '/adapter/users/sessions': {
-    post: operation('adapterCreateSession', 'createSession: the token is stored as its SHA-256', {
-      ...withBody(
-        adapterSessionSchema,
-        { ...sampleSession, expires: new Date(sampleSession.expires) },
-        'expires',
-        'expires must be in ISO 8601 date format',
+  getSession: {
+    summary: 'The session alone (the original client then fetches the user)',
+    example: sessionParams,
+    responses: { 200: found('The session', sessionSchema, sampleSession, 'unknown, expired, or its user disabled') },
+  },
+  deleteSession: { summary: 'deleteSession', example: sessionParams, responses: noContent },
+  getSessionAndUser: {
+    summary: 'getSessionAndUser in one round trip',
+    example: sessionParams,
+    responses: {
+      200: found(
+        'The session and its user',
         {
-          200: found('The session', sessionSchema, sampleSession),
-          404: userGone,
-          409: conflict,
+          type: 'object',
+          required: ['session', 'user'],
+          additionalProperties: false,
+          properties: { session: sessionSchema, user: userSchema },
         },
+        { session: sampleSession, user: sampleAdapterUser },
+        'unknown, expired, or its user disabled',
       ),
-    }),
-    patch: operation('adapterUpdateSession', 'updateSession', {
-      ...withBody(
-        adapterSessionUpdateSchema,
-        { sessionToken: sampleSession.sessionToken, expires: new Date(sampleSession.expires) },
-        'sessionToken',
-        'sessionToken is required',
-        {
-          200: found('The session after the change', sessionSchema, sampleSession, 'no such session'),
-        },
+    },
+  },
+  createVerificationToken: {
+    summary: 'createVerificationToken: stored as its SHA-256',
+    example: { ...sampleVerification, expires: new Date(sampleVerification.expires) },
+    invalid: { field: 'token', message: 'token is required' },
+    responses: {
+      200: found('The token', verificationSchema, sampleVerification),
+      409: conflict,
+    },
+  },
+  useVerificationToken: {
+    summary: 'useVerificationToken: the token once, then null',
+    example: { identifier: sampleVerification.identifier, token: sampleVerification.token },
+    invalid: { field: 'token', message: 'token is required' },
+    responses: {
+      200: found(
+        'The token, deleted as it is read (an expired one too: Auth.js says so)',
+        verificationSchema,
+        sampleVerification,
+        'unknown or used',
       ),
-    }),
+    },
   },
-  '/adapter/users/sessions/{sessionToken}': {
-    get: operation('adapterGetSession', 'The session alone (the original client then fetches the user)', {
-      parameters: sessionParams,
-      responses: { 200: found('The session', sessionSchema, sampleSession, 'unknown, expired, or its user disabled') },
-    }),
-    delete: operation('adapterDeleteSession', 'deleteSession', { parameters: sessionParams, responses: noContent }),
+  createAuthenticator: {
+    summary: 'createAuthenticator (a passkey)',
+    example: sampleAuthenticator,
+    invalid: { field: 'counter', message: 'counter is required' },
+    responses: {
+      200: found('The authenticator', authenticatorAnswer, sampleAuthenticator),
+      404: userGone,
+      409: conflict,
+    },
   },
-  '/adapter/sessions/{sessionToken}': {
-    get: operation('adapterGetSessionAndUser', 'getSessionAndUser in one round trip', {
-      parameters: sessionParams,
-      responses: {
-        200: found(
-          'The session and its user',
-          {
-            type: 'object',
-            required: ['session', 'user'],
-            additionalProperties: false,
-            properties: { session: sessionSchema, user: userSchema },
-          },
-          { session: sampleSession, user: sampleAdapterUser },
-          'unknown, expired, or its user disabled',
-        ),
-      },
-    }),
+  updateAuthenticatorCounter: {
+    summary: 'updateAuthenticatorCounter',
+    example: { credentialID: sampleAuthenticator.credentialID, counter: 1 },
+    invalid: { field: 'counter', message: 'counter must be greater than or equal to 0' },
+    responses: {
+      200: found('The authenticator after the change', authenticatorAnswer, sampleAuthenticator),
+      404: errorResponse('No such credential.', errorExamples({ AUTHENTICATOR_NOT_FOUND: 'Unknown credential id' })),
+    },
   },
-  '/adapter/users/verification': {
-    post: operation('adapterCreateVerificationToken', 'createVerificationToken: stored as its SHA-256', {
-      ...withBody(
-        verificationTokenSchema,
-        { ...sampleVerification, expires: new Date(sampleVerification.expires) },
-        'token',
-        'token is required',
-        {
-          200: found('The token', verificationSchema, sampleVerification),
-          409: conflict,
-        },
+  getAuthenticator: {
+    summary: 'getAuthenticator',
+    example: { credentialID: sampleAuthenticator.credentialID },
+    responses: { 200: found('The authenticator', authenticatorAnswer, sampleAuthenticator, 'no such credential') },
+  },
+  listAuthenticatorsByUserId: {
+    summary: 'listAuthenticatorsByUserId',
+    example: userParams,
+    responses: {
+      200: jsonResponse(
+        'The user’s authenticators, oldest first (none for an unknown user).',
+        { type: 'array', items: authenticatorAnswer },
+        { found: { value: [sampleAuthenticator] } },
       ),
-    }),
-  },
-  '/adapter/users/verification/use': {
-    post: operation('adapterUseVerificationToken', 'useVerificationToken: the token once, then null', {
-      ...withBody(
-        verificationTokenUseSchema,
-        { identifier: sampleVerification.identifier, token: sampleVerification.token },
-        'token',
-        'token is required',
-        {
-          200: found(
-            'The token, deleted as it is read (an expired one too: Auth.js says so)',
-            verificationSchema,
-            sampleVerification,
-            'unknown or used',
-          ),
-        },
-      ),
-    }),
-  },
-  '/adapter/authenticators': {
-    post: operation('adapterCreateAuthenticator', 'createAuthenticator (a passkey)', {
-      ...withBody(authenticatorSchema, sampleAuthenticator, 'counter', 'counter is required', {
-        200: found('The authenticator', authenticatorAnswer, sampleAuthenticator),
-        404: userGone,
-        409: conflict,
-      }),
-    }),
-    patch: operation('adapterUpdateAuthenticatorCounter', 'updateAuthenticatorCounter', {
-      ...withBody(
-        counterSchema,
-        { credentialID: sampleAuthenticator.credentialID, counter: 1 },
-        'counter',
-        'counter must be greater than or equal to 0',
-        {
-          200: found('The authenticator after the change', authenticatorAnswer, sampleAuthenticator),
-          404: errorResponse(
-            'No such credential.',
-            errorExamples({ AUTHENTICATOR_NOT_FOUND: 'Unknown credential id' }),
-          ),
-        },
-      ),
-    }),
-  },
-  '/adapter/authenticators/{credentialID}': {
-    get: operation('adapterGetAuthenticator', 'getAuthenticator', {
-      parameters: pathParameters(credentialParamsSchema, { credentialID: sampleAuthenticator.credentialID }),
-      responses: { 200: found('The authenticator', authenticatorAnswer, sampleAuthenticator, 'no such credential') },
-    }),
-  },
-  '/adapter/users/{id}/authenticators': {
-    get: operation('adapterListAuthenticatorsByUserId', 'listAuthenticatorsByUserId', {
-      parameters: userParams,
-      responses: {
-        200: jsonResponse(
-          'The user’s authenticators, oldest first (none for an unknown user).',
-          { type: 'array', items: authenticatorAnswer },
-          {
-            found: { value: [sampleAuthenticator] },
-          },
-        ),
-      },
-    }),
+    },
   },
 };
+
+/** One operation: its route from the table, `:name` written `{name}`, and `adapter<Name>` as its id. */
+function adapterOperation<Name extends AdapterOperation>(
+  name: Name,
+  doc: AdapterDocs[Name],
+): [string, string, OperationObject] {
+  const route = ADAPTER_ROUTES[name];
+  const operationId = `adapter${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  const path = `/adapter${route.path.replace(/:(\w+)/g, '{$1}')}`;
+  return [path, route.method, operation(operationId, doc.summary, requestSide(route, doc))];
+}
+
+/** The Auth.js adapter API (docs/reference/authjs.md); only while AUTHJS_ADAPTER_SECRET is set. */
+export const adapterPaths: PathsObject = {};
+for (const name of Object.keys(adapterDocs) as AdapterOperation[]) {
+  const [path, method, documented] = adapterOperation(name, adapterDocs[name]);
+  adapterPaths[path] = { ...adapterPaths[path], [method]: documented };
+}

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type Joi from 'joi';
 import type { AdapterController } from '../controllers/adapter.controller';
 import type { AppContext, AppState } from '../middleware/context';
 import { withBody, withParams, withQuery } from '../middleware/validate';
@@ -19,43 +20,76 @@ import {
   verificationTokenUseSchema,
 } from '../validators/adapter.schemas';
 
+/** The name of an adapter operation: a handler of the controller. */
+export type AdapterOperation = keyof AdapterController;
+
+/** What each operation's handler takes, as its Joi schema validates it. */
+export type AdapterInputs = {
+  [Name in AdapterOperation]: Parameters<AdapterController[Name]>[1];
+};
+
+/** One route: its method, its path under `/adapter`, and where its input comes from, with the schema that checks it. */
+export type AdapterRoute<T> = { method: 'get' | 'post' | 'patch' | 'delete'; path: string } & (
+  { params: Joi.ObjectSchema<T> } | { query: Joi.ObjectSchema<T> } | { body: Joi.ObjectSchema<T> }
+);
+
+type AdapterRoutes = { [Name in AdapterOperation]: AdapterRoute<AdapterInputs[Name]> };
+type AdapterHandlers = { [Name in AdapterOperation]: (ctx: AppContext, input: AdapterInputs[Name]) => Promise<void> };
+
 /**
- * The Auth.js adapter API, wire-compatible with the original backend's route table. The specific
- * paths come before `/users/:id`, which would otherwise take `emails`, `sessions` … as an id.
+ * The Auth.js adapter API, wire-compatible with the original backend's route table: one row per
+ * operation, in the order the router tries them. The specific paths come before `/users/:id`, which
+ * would otherwise take `emails`, `sessions` … as an id. The OpenAPI paths are built from this table too.
  */
+export const ADAPTER_ROUTES: AdapterRoutes = {
+  getUserByEmail: { method: 'get', path: '/users/emails', query: emailQuerySchema },
+  getUserByAccount: {
+    method: 'get',
+    path: '/users/accounts/:provider/:providerAccountId',
+    params: providerAccountParamsSchema,
+  },
+  linkAccount: { method: 'post', path: '/users/accounts', body: adapterAccountSchema },
+  unlinkAccount: {
+    method: 'delete',
+    path: '/users/accounts/:provider/:providerAccountId',
+    params: providerAccountParamsSchema,
+  },
+  createSession: { method: 'post', path: '/users/sessions', body: adapterSessionSchema },
+  updateSession: { method: 'patch', path: '/users/sessions', body: adapterSessionUpdateSchema },
+  getSession: { method: 'get', path: '/users/sessions/:sessionToken', params: sessionTokenParamsSchema },
+  deleteSession: { method: 'delete', path: '/users/sessions/:sessionToken', params: sessionTokenParamsSchema },
+  createVerificationToken: { method: 'post', path: '/users/verification', body: verificationTokenSchema },
+  useVerificationToken: { method: 'post', path: '/users/verification/use', body: verificationTokenUseSchema },
+  listAuthenticatorsByUserId: { method: 'get', path: '/users/:id/authenticators', params: userIdParamsSchema },
+  createUser: { method: 'post', path: '/users', body: adapterUserSchema },
+  updateUser: { method: 'patch', path: '/users', body: adapterUserUpdateSchema },
+  getUser: { method: 'get', path: '/users/:id', params: userIdParamsSchema },
+  deleteUser: { method: 'delete', path: '/users/:id', params: userIdParamsSchema },
+  getAccount: { method: 'get', path: '/accounts/:provider/:providerAccountId', params: providerAccountParamsSchema },
+  getSessionAndUser: { method: 'get', path: '/sessions/:sessionToken', params: sessionTokenParamsSchema },
+  createAuthenticator: { method: 'post', path: '/authenticators', body: authenticatorSchema },
+  updateAuthenticatorCounter: { method: 'patch', path: '/authenticators', body: counterSchema },
+  getAuthenticator: { method: 'get', path: '/authenticators/:credentialID', params: credentialParamsSchema },
+};
+
+/** The handler wrapped in the validation its route's input source needs. */
+function validating<T>(route: AdapterRoute<T>, handler: (ctx: AppContext, input: T) => Promise<void>) {
+  if ('params' in route) return withParams(route.params, handler);
+  if ('query' in route) return withQuery(route.query, handler);
+  return withBody(route.body, handler);
+}
+
 export function createAdapterRouter(
   adapter: AdapterController,
   checkSecret: (ctx: AppContext, next: () => Promise<void>) => Promise<void>,
 ): Router<AppState> {
-  return (
-    new Router<AppState>({ prefix: '/adapter' })
-      // Before any route: nothing is read or written for a request without the secret.
-      .use(checkSecret)
-      .get('/users/emails', withQuery(emailQuerySchema, adapter.getUserByEmail))
-      .get(
-        '/users/accounts/:provider/:providerAccountId',
-        withParams(providerAccountParamsSchema, adapter.getUserByAccount),
-      )
-      .post('/users/accounts', withBody(adapterAccountSchema, adapter.linkAccount))
-      .delete(
-        '/users/accounts/:provider/:providerAccountId',
-        withParams(providerAccountParamsSchema, adapter.unlinkAccount),
-      )
-      .post('/users/sessions', withBody(adapterSessionSchema, adapter.createSession))
-      .patch('/users/sessions', withBody(adapterSessionUpdateSchema, adapter.updateSession))
-      .get('/users/sessions/:sessionToken', withParams(sessionTokenParamsSchema, adapter.getSession))
-      .delete('/users/sessions/:sessionToken', withParams(sessionTokenParamsSchema, adapter.deleteSession))
-      .post('/users/verification', withBody(verificationTokenSchema, adapter.createVerificationToken))
-      .post('/users/verification/use', withBody(verificationTokenUseSchema, adapter.useVerificationToken))
-      .get('/users/:id/authenticators', withParams(userIdParamsSchema, adapter.listAuthenticatorsByUserId))
-      .post('/users', withBody(adapterUserSchema, adapter.createUser))
-      .patch('/users', withBody(adapterUserUpdateSchema, adapter.updateUser))
-      .get('/users/:id', withParams(userIdParamsSchema, adapter.getUser))
-      .delete('/users/:id', withParams(userIdParamsSchema, adapter.deleteUser))
-      .get('/accounts/:provider/:providerAccountId', withParams(providerAccountParamsSchema, adapter.getAccount))
-      .get('/sessions/:sessionToken', withParams(sessionTokenParamsSchema, adapter.getSessionAndUser))
-      .post('/authenticators', withBody(authenticatorSchema, adapter.createAuthenticator))
-      .patch('/authenticators', withBody(counterSchema, adapter.updateAuthenticatorCounter))
-      .get('/authenticators/:credentialID', withParams(credentialParamsSchema, adapter.getAuthenticator))
-  );
+  const handlers: AdapterHandlers = adapter;
+  // Before any route: nothing is read or written for a request without the secret.
+  const router = new Router<AppState>({ prefix: '/adapter' }).use(checkSecret);
+  function mount<Name extends AdapterOperation>(name: Name, handler: AdapterHandlers[Name]): void {
+    const route = ADAPTER_ROUTES[name];
+    router[route.method](route.path, validating(route, handler));
+  }
+  for (const name of Object.keys(ADAPTER_ROUTES) as AdapterOperation[]) mount(name, handlers[name]);
+  return router;
 }

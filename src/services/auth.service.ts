@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
 import type { Database, Repositories } from '../repositories';
 import type { LoginInput, SignupInput } from '../validators/auth.schemas';
+import { recordAudit, type RequestOrigin } from './audit.service';
 import type { Outbox } from './outbox.service';
 import { stillMatches, type PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
@@ -114,6 +115,23 @@ export function createAuthService({
         return sessions.startSession(user.id, client, transaction);
       });
       return { user: toUserDto(user), ...(await tokenPair(session, user.id, user.tokenVersion)) };
+    },
+
+    /**
+     * Records `login.locked`: the failed login that used an account's last attempt of the window.
+     * The target is the user when the email has an account, else null.
+     */
+    async recordLoginLockout(email: string, origin: RequestOrigin): Promise<void> {
+      // The same read and write whether the account exists or not: neither the answer (the 401
+      // stands) nor its time tells. Never the password, which the caller does not even pass.
+      await database.inTransaction(async (transaction) => {
+        const user = await transaction.users.findByEmail(email);
+        await recordAudit(
+          transaction,
+          { actorId: null, action: 'login.locked', targetUserId: user?.id ?? null },
+          origin,
+        );
+      });
     },
 
     /**

@@ -33,10 +33,11 @@ export interface KeyStore {
   ready(): Promise<void>;
   signingKey(): Promise<SigningKey>;
   /**
-   * Resolves once the keys are no older than KEYS_REFRESH_SECONDS: at once, except for the one
-   * request per interval that waits for the re-read (a failed re-read is logged, the old keys stay).
+   * Null while the keys are no older than KEYS_REFRESH_SECONDS, so that every verification asks at
+   * no cost; else a promise that resolves once they are, which the one request per interval that
+   * starts the re-read waits for (a failed re-read is logged, the old keys stay).
    */
-  refreshed(): Promise<void>;
+  refreshed(): Promise<void> | null;
   /** The key a token's `kid` names, or null: unknown, retired, or malformed (null: a token without kid). */
   verificationKey(kid: string | null): Promise<VerificationKey | null>;
   /** True while `kid` names a key this process verifies with (checked on every cached verification, after refreshed()). */
@@ -65,7 +66,7 @@ export function createHmacKeyStore(jwtConfig: Config['jwt']): KeyStore {
   const usable = (candidate: string | null): boolean => candidate === null || candidate === kid;
   return {
     ready: () => Promise.resolve(),
-    refreshed: () => Promise.resolve(),
+    refreshed: () => null,
     signingKey: () => Promise.resolve({ kid, algorithm: jwtConfig.algorithm, privateKey: key }),
     verificationKey: (candidate) =>
       Promise.resolve(usable(candidate) ? { kid, algorithm: jwtConfig.algorithm, publicKey: key } : null),
@@ -85,7 +86,7 @@ export function createFileKeyStore(path: string, algorithm: AsymmetricAlgorithm)
   const jwk = publicJwkOf(publicKey, kid, algorithm);
   return {
     ready: () => Promise.resolve(),
-    refreshed: () => Promise.resolve(),
+    refreshed: () => null,
     signingKey: () => Promise.resolve({ kid, algorithm, privateKey }),
     verificationKey: (candidate) => Promise.resolve(candidate === kid ? { kid, algorithm, publicKey } : null),
     isUsable: (candidate) => candidate === kid,
@@ -172,16 +173,17 @@ export function createDatabaseKeyStore(
     return reloading;
   }
 
-  /** Starts a re-read when the table was read longer than `refreshSeconds` ago; resolves when fresh. */
-  function refreshIfStale(): Promise<void> {
-    if (Date.now() - loadedAt < refreshMs) return Promise.resolve();
-    return reloadOnce();
+  /** Null when the table was read less than `refreshSeconds` ago; else the re-read, started once. */
+  function refreshIfStale(): Promise<void> | null {
+    return Date.now() - loadedAt < refreshMs ? null : reloadOnce();
   }
 
-  function refreshed(): Promise<void> {
-    return refreshIfStale().catch((error: unknown) => {
-      logger.error({ err: error }, 'could not re-read the signing keys');
-    });
+  function refreshed(): Promise<void> | null {
+    return (
+      refreshIfStale()?.catch((error: unknown) => {
+        logger.error({ err: error }, 'could not re-read the signing keys');
+      }) ?? null
+    );
   }
 
   /** True when one more on-demand read fits in this second's budget. */

@@ -7,6 +7,9 @@ export interface PurgeResult {
   /** Auth.js sessions and email sign-in tokens past their expiry. */
   authjsSessions: number;
   verificationTokens: number;
+  /** OpenID Connect sign-ins started but never completed, and one-time codes never exchanged. */
+  oidcLogins: number;
+  oidcCodes: number;
   /** Password-reset and email-verification tokens used or past their expiry. */
   emailTokens: number;
 }
@@ -17,13 +20,20 @@ const PURGE_BATCH_SIZE = 5000;
 /** The tables purged, each able to delete a batch of its expired rows. */
 export type PurgedTables = Pick<
   Database,
-  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens' | 'emailTokens'
+  | 'blockedTokens'
+  | 'sessions'
+  | 'rateLimits'
+  | 'authjsSessions'
+  | 'verificationTokens'
+  | 'oidcLogins'
+  | 'oidcCodes'
+  | 'emailTokens'
 >;
 
 /**
- * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token and email-token
- * rows whose own expiry has passed (email tokens also once used), in batches,
- * and returns how many went. Such rows protect nothing: the token they describe is dead anyway
+ * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token, OIDC login,
+ * OIDC code and email-token rows whose own expiry has passed (email tokens also once used), in
+ * batches, and returns how many went. Such rows protect nothing: the token they describe is dead anyway
  * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
  */
@@ -40,6 +50,8 @@ export async function purgeExpired(
     rateLimits: await purge(tables.rateLimits),
     authjsSessions: await purge(tables.authjsSessions),
     verificationTokens: await purge(tables.verificationTokens),
+    oidcLogins: await purge(tables.oidcLogins),
+    oidcCodes: await purge(tables.oidcCodes),
     emailTokens: await purge(tables.emailTokens),
   };
 }

@@ -16,9 +16,17 @@ import { RATE_LIMIT_TABLE } from '../repositories/rate-limits.repository';
 /** One counter per rule and key, e.g. `loginPerIp` of `203.0.113.7`. */
 export type RateLimitRule = Exclude<keyof RateLimitSettings, 'windowSeconds'>;
 
+/** What counting one attempt answered. */
+export interface Consumption {
+  /** Null when the attempt is allowed, else the whole seconds to wait (≥ 1). */
+  retryAfterSeconds: number | null;
+  /** True for the one allowed attempt of a window that took the last point: the next is refused. */
+  tookLastPoint: boolean;
+}
+
 export interface RateLimiter {
-  /** Counts one attempt; resolves null when it is allowed, else the whole seconds to wait (≥ 1). */
-  consume(rule: RateLimitRule, key: string): Promise<number | null>;
+  /** Counts one attempt. */
+  consume(rule: RateLimitRule, key: string): Promise<Consumption>;
   /** Takes back one attempt that turned out not to count. */
   refund(rule: RateLimitRule, key: string): Promise<void>;
   /** Forgets every attempt of `key`: a success ends a run of failures. */
@@ -111,12 +119,14 @@ export function createRateLimiter(settings: RateLimitSettings, store: RateLimitS
   return {
     async consume(rule, key) {
       try {
-        await limiters[rule].consume(key);
-        return null;
+        // The store counts atomically (a Redis script, a locked MySQL row), so only one attempt
+        // of a window sees the count reach the limit exactly.
+        const counted = await limiters[rule].consume(key);
+        return { retryAfterSeconds: null, tookLastPoint: counted.remainingPoints === 0 };
       } catch (rejection) {
         // A RateLimiterRes rejection means "over the limit"; anything else is a real failure.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        return { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), tookLastPoint: false };
       }
     },
     async refund(rule, key) {

@@ -181,7 +181,9 @@ export function createTokenService(jwtConfig: Config['jwt'], keys: KeyStore): To
     },
 
     async verifyAccessToken(token) {
-      await keys.refreshed();
+      const refreshing = keys.refreshed();
+      // Null on almost every request: no promise made, no microtask waited for.
+      if (refreshing !== null) await refreshing;
       const known = verified.get(token);
       if (known !== undefined) {
         // A key retired since is refused even for a token verified before.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
-import { BlockedToken, Session } from '../../src/models';
+import { BlockedToken, OidcCode, OidcLogin, Session } from '../../src/models';
 import { createDatabase } from '../../src/repositories';
 import { purgeExpired } from '../../src/services/purge.service';
 import { testSequelize } from '../support/database';
@@ -103,5 +103,37 @@ describe('purgeExpired', () => {
     await purgeExpired(createDatabase(testSequelize()), new Date());
 
     expect(await Session.count({ where: { id: firstRowId } })).to.equal(0);
+  });
+
+  it('deletes OIDC logins and codes past their expiry and keeps live ones', async () => {
+    const { user } = await createUser();
+    const hash = (): string => randomBytes(32).toString('base64url');
+    const [past, future] = [new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)];
+    const login = (expiresAt: Date) => ({
+      idHash: hash(),
+      provider: 'test',
+      state: 'state',
+      nonce: 'nonce',
+      codeVerifier: 'verifier',
+      redirectTo: '/',
+      expiresAt,
+      createdAt: new Date(),
+    });
+    const code = (expiresAt: Date) => ({ codeHash: hash(), userId: user.id, expiresAt, createdAt: new Date() });
+    const expiredLogins = [login(past), login(past), login(past)];
+    const liveLogin = login(future);
+    const expiredCodes = [code(past), code(past), code(past)];
+    const liveCode = code(future);
+    await OidcLogin.bulkCreate([...expiredLogins, liveLogin]);
+    await OidcCode.bulkCreate([...expiredCodes, liveCode]);
+
+    const removed = await purgeExpired(createDatabase(testSequelize()), new Date(), 2);
+
+    expect(removed.oidcLogins).to.be.at.least(3);
+    expect(removed.oidcCodes).to.be.at.least(3);
+    expect(await OidcLogin.count({ where: { idHash: expiredLogins.map((row) => row.idHash) } })).to.equal(0);
+    expect(await OidcCode.count({ where: { codeHash: expiredCodes.map((row) => row.codeHash) } })).to.equal(0);
+    expect(await OidcLogin.count({ where: { idHash: liveLogin.idHash } })).to.equal(1);
+    expect(await OidcCode.count({ where: { codeHash: liveCode.codeHash } })).to.equal(1);
   });
 });

@@ -215,8 +215,8 @@ describe('driver (app.ts)', function () {
     expect(outcome.code, outcome.stderr).to.equal(0);
     expect(outcome.stdout.trim()).to.equal(
       'purged 1 expired blocked token(s), 0 expired session row(s), 0 expired rate-limit row(s), ' +
-        '0 expired adapter session(s), 0 expired verification token(s), 0 expired email token(s) ' +
-        'and 0 audit event(s) older than 365 day(s)',
+        '0 expired adapter session(s), 0 expired verification token(s), 0 expired OIDC login(s), ' +
+        '0 expired OIDC code(s), 0 expired email token(s) and 0 audit event(s) older than 365 day(s)',
     );
   });
 
@@ -224,13 +224,15 @@ describe('driver (app.ts)', function () {
     const help = (await run(['--help'], cwd)).stdout;
     const purgeLine = help.split('\n').find((line) => line.trimStart().startsWith('--purge')) ?? '';
     const reported = (await run(['--purge'], cwd)).stdout;
-    const kinds = [...reported.matchAll(/\d+ expired ([a-z -]+?)\(s\)/g)].map((match) => match[1]);
+    const kinds = [...reported.matchAll(/\d+ expired ([A-Za-z -]+?)\(s\)/g)].map((match) => match[1]);
     expect(kinds).to.deep.equal([
       'blocked token',
       'session row',
       'rate-limit row',
       'adapter session',
       'verification token',
+      'OIDC login',
+      'OIDC code',
       'email token',
     ]);
     for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);

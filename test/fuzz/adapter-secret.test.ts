@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ADAPTER_SECRET } from '../support/config';
 import { databaseSnapshot, fuzzParameters, timeoutFor } from './client';
 import type { RouteProfile } from './profiles';
-import { startFuzzTarget, type FuzzTarget } from './target';
+import { useFuzzTarget } from './target';
 import supertest from 'supertest';
 
 const RUNS = 200;
@@ -19,19 +19,11 @@ const wrongSecret = fc
   .filter((value) => value.trim() !== ADAPTER_SECRET && /^[\t\x20-\x7e]*$/.test(value));
 
 describe('Fuzzing: /adapter with any X-Auth-Secret but the secret', () => {
-  let target: FuzzTarget;
-
-  before(async function () {
-    this.timeout(120_000);
-    target = await startFuzzTarget();
-  });
-
-  after(async () => {
-    await target.close();
-  });
+  const fuzzTarget = useFuzzTarget();
 
   it('answers 401 ADAPTER_SECRET_INVALID on every adapter route and writes nothing', async function () {
     this.timeout(timeoutFor(RUNS));
+    const target = fuzzTarget();
     const adapterProfiles = target.profiles.filter((profile) => profile.path.startsWith('/adapter/'));
     expect(adapterProfiles.length).to.be.at.least(20);
     const property = fc.asyncProperty(

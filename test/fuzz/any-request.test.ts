@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { databaseSnapshot, expectWellFormed, fuzzParameters, send, timeoutFor } from './client';
 import { anyRequest } from './requests';
-import { startFuzzTarget, type FuzzTarget } from './target';
+import { useFuzzTarget } from './target';
 import { POLLUTION_MARKER } from './values';
 
 const RUNS = 800;
@@ -10,19 +10,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 describe('Fuzzing: any request to any route', () => {
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
-  let target: FuzzTarget;
-
-  before(async function () {
-    this.timeout(120_000);
-    target = await startFuzzTarget();
-  });
-
-  after(async () => {
-    await target.close();
-  });
+  const fuzzTarget = useFuzzTarget();
 
   it('never answers 5xx, answers errors as catalogue JSON, and writes nothing when it refuses', async function () {
     this.timeout(timeoutFor(RUNS));
+    const target = fuzzTarget();
     const property = fc.asyncProperty(anyRequest(target.profiles, target.routes, target.identity), async (request) => {
       const before = await databaseSnapshot();
       const response = await send(target.server, request, target.accessToken);

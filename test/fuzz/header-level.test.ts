@@ -4,7 +4,7 @@ import { ERRORS } from '../../src/errors/catalogue';
 import { exchange, headerOf, requestBytes, type RawResponse } from '../support/raw-http';
 import { fuzzParameters, timeoutFor } from './client';
 import { headerLevelRequest, type RawFuzzRequest } from './raw-requests';
-import { startFuzzTarget, type FuzzTarget } from './target';
+import { useFuzzTarget } from './target';
 import { VALID_TOKEN } from './tokens';
 
 const RUNS = 200;
@@ -26,25 +26,17 @@ function expectOurs(label: string, response: RawResponse): void {
 }
 
 describe('Fuzzing: header-level requests over a bare socket', () => {
-  let target: FuzzTarget;
-
-  before(async function () {
-    this.timeout(120_000);
-    // Short timeouts: a body shorter than its Content-Length waits for the request timeout (408),
-    // and an exchange ends when the server closes an idle keep-alive connection.
-    target = await startFuzzTarget({
-      requestTimeout: 1000,
-      headersTimeout: 1000,
-      connectionsCheckingInterval: 100,
-      keepAliveTimeout: 200,
-    });
-  });
-
-  after(async () => {
-    await target.close();
+  // Short timeouts: a body shorter than its Content-Length waits for the request timeout (408),
+  // and an exchange ends when the server closes an idle keep-alive connection.
+  const fuzzTarget = useFuzzTarget({
+    requestTimeout: 1000,
+    headersTimeout: 1000,
+    connectionsCheckingInterval: 100,
+    keepAliveTimeout: 200,
   });
 
   it('answers repeated fields, odd or missing Host, empty bodies and mismatched lengths with 4xx catalogue JSON, never 5xx', async function () {
+    const target = fuzzTarget();
     // Each exchange may wait out a request timeout (1 s) or an idle keep-alive (0.2 s).
     this.timeout(timeoutFor(RUNS * 8));
     const property = fc.asyncProperty(headerLevelRequest(target.profiles), async (request: RawFuzzRequest) => {

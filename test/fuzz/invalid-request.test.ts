@@ -2,23 +2,15 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { databaseSnapshot, expectWellFormed, fuzzParameters, send, timeoutFor } from './client';
 import { invalidRequest } from './requests';
-import { startFuzzTarget, type FuzzTarget } from './target';
+import { useFuzzTarget } from './target';
 
 const RUNS = 1000;
 
 describe('Fuzzing: invalid requests', () => {
-  let target: FuzzTarget;
-
-  before(async function () {
-    this.timeout(120_000);
-    target = await startFuzzTarget();
-  });
-
-  after(async () => {
-    await target.close();
-  });
+  const fuzzTarget = useFuzzTarget();
 
   it('finds every route in the routers and learns what each one needs', () => {
+    const target = fuzzTarget();
     const byName = new Map(target.profiles.map((profile) => [`${profile.method} ${profile.route.pattern}`, profile]));
     expect(byName.get('POST /auth/signup')?.requiredFields).to.have.members(['email', 'password', 'name']);
     expect(byName.get('POST /auth/signup')?.refusedValues.email).to.have.lengthOf(5);
@@ -42,6 +34,7 @@ describe('Fuzzing: invalid requests', () => {
 
   it('refuses each with a 4xx catalogue error, never a 2xx, and writes nothing', async function () {
     this.timeout(timeoutFor(RUNS));
+    const target = fuzzTarget();
     const property = fc.asyncProperty(
       invalidRequest(target.profiles, target.routes, target.identity),
       async (request) => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ERRORS } from '../../src/errors/catalogue';
 import { databaseSnapshot, expectWellFormed, fuzzParameters, send, timeoutFor, type FuzzRequest } from './client';
 import { concretePath } from './routes';
-import { startFuzzTarget, type FuzzTarget } from './target';
+import { useFuzzTarget } from './target';
 import { malformedToken } from './tokens';
 
 const RUNS = 600;
@@ -11,19 +11,11 @@ const RUNS = 600;
 const ACCESS_COOKIE = '__Host-access_token';
 
 describe('Fuzzing: malformed access tokens', () => {
-  let target: FuzzTarget;
-
-  before(async function () {
-    this.timeout(120_000);
-    target = await startFuzzTarget();
-  });
-
-  after(async () => {
-    await target.close();
-  });
+  const fuzzTarget = useFuzzTarget();
 
   it('answers each on every protected route with 401, its catalogue code and WWW-Authenticate, writing nothing', async function () {
     this.timeout(timeoutFor(RUNS));
+    const target = fuzzTarget();
     const protectedProfiles = target.profiles.filter((profile) => profile.isProtected);
     // A cookie on an unsafe method needs the CSRF token first (403): cookies go to safe methods only.
     const attempt = fc.tuple(

@@ -39,7 +39,7 @@ const FUZZ_OIDC_PROVIDER = {
 export const FUZZ_ORIGIN = 'https://app.example.test';
 
 /** Starts the app behind the Node server `serve` builds (its parser answers first), on a free port. */
-export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
+async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<FuzzTarget> {
   // Cookie mode and CORS on, so their code paths (cookie auth, CSRF, preflights) are fuzzed too; an
   // OpenID provider named as the probes' path segment, so its routes are fuzzed past the name check.
   const config = testConfig({ COOKIE_MODE: 'true', CORS_ORIGINS: FUZZ_ORIGIN, ...FUZZ_OIDC_PROVIDER });
@@ -73,4 +73,25 @@ export async function startFuzzTarget(timeouts: ServerTimeouts = {}): Promise<Fu
   const bystander = await loggedInUser();
   target.identity.bystander = { userId: bystander.user.id, sessionId: bystander.sessionId };
   return target;
+}
+
+/**
+ * The one fuzz target of a `describe` block: registers the hooks that start it before the block's
+ * tests and close it after them, and returns what those tests call to reach it.
+ */
+export function useFuzzTarget(timeouts: ServerTimeouts = {}): () => FuzzTarget {
+  let target: FuzzTarget | null = null;
+  before(async function () {
+    // Profiling every route and signing two users in takes a while on a busy machine.
+    this.timeout(120_000);
+    target = await startFuzzTarget(timeouts);
+  });
+  after(async () => {
+    await target?.close();
+    target = null;
+  });
+  return () => {
+    if (target === null) throw new Error('the fuzz target runs only inside the tests of its describe block');
+    return target;
+  };
 }

@@ -24,7 +24,14 @@ const NO_COOKIES = createCookieTransport({ enabled: false, secure: true, domain:
 
 function authServiceThat(authenticate: AuthService['authenticate']): AuthService {
   const unused = (): Promise<never> => Promise.reject(new Error('not used'));
-  return { authenticate, signup: unused, login: unused, refresh: unused, startSessionFor: unused };
+  return {
+    authenticate,
+    signup: unused,
+    login: unused,
+    recordLoginLockout: unused,
+    refresh: unused,
+    startSessionFor: unused,
+  };
 }
 
 describe('authenticate middleware', () => {

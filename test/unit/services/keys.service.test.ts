@@ -54,6 +54,39 @@ describe('database key store', () => {
     expect(keys.publicJwks().map(({ kid }) => kid)).to.deep.equal([second]);
   });
 
+  it('asks nothing of a verification while its keys are fresh, and re-reads them once when stale', async () => {
+    const table = createFakeSigningKeys();
+    await addSigningKey(table, 'ES256', ENCRYPTION_KEY);
+    const keys = createDatabaseKeyStore(table, { ...settings, refreshSeconds: 1 }, silentLogger);
+    await keys.ready();
+    expect(keys.refreshed()).to.equal(null);
+    expect(table.reads.listUnretired).to.equal(1);
+
+    await sleep(1100);
+    // Two verifications at once: both wait, for one re-read.
+    const first = keys.refreshed();
+    const second = keys.refreshed();
+    expect(first).to.be.instanceOf(Promise);
+    expect(second).to.be.instanceOf(Promise);
+    await first;
+    await second;
+    expect(table.reads.listUnretired).to.equal(2);
+    expect(keys.refreshed()).to.equal(null);
+  });
+
+  it('keeps its keys when a re-read fails: refreshed() resolves all the same', async () => {
+    const table = createFakeSigningKeys();
+    const kid = await addSigningKey(table, 'ES256', ENCRYPTION_KEY);
+    let failing = false;
+    const listUnretired = () => (failing ? Promise.reject(new Error('connection lost')) : table.listUnretired());
+    const keys = createDatabaseKeyStore({ ...table, listUnretired }, { ...settings, refreshSeconds: 1 }, silentLogger);
+    await keys.ready();
+    failing = true;
+    await sleep(1100);
+    await keys.refreshed();
+    expect(keys.isUsable(kid)).to.equal(true);
+  });
+
   it('refuses to start without a key of its algorithm', async () => {
     const keys = createDatabaseKeyStore(createFakeSigningKeys(), settings, silentLogger);
     const failure = await keys.ready().then(

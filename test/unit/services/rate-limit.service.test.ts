@@ -1,7 +1,17 @@
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../../../src/config';
-import { accountKey, clientKey, createRateLimiter } from '../../../src/services/rate-limit.service';
+import {
+  accountKey,
+  clientKey,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitStore,
+} from '../../../src/services/rate-limit.service';
+import { testConfig } from '../../support/config';
+import { testSequelize } from '../../support/database';
+import { inspector, openRedis, randomKeyPrefix, LOCAL_REDIS_URL } from '../../support/redis';
 
 const SETTINGS: RateLimitSettings = {
   windowSeconds: 60,
@@ -65,17 +75,53 @@ describe('createRateLimiter', () => {
       await limiter.reset('loginPerIp', key);
       answers.push(await limiter.consume('loginPerIp', key));
 
-      expect(answers.map((answer) => (answer === null ? 'allowed' : 'limited'))).to.deep.equal([
-        'allowed',
-        'allowed',
-        'allowed',
-        'limited',
-        'allowed',
-      ]);
-      expect(answers[3]).to.be.within(1, 60);
+      expect(
+        answers.map(({ retryAfterSeconds }) => (retryAfterSeconds === null ? 'allowed' : 'limited')),
+      ).to.deep.equal(['allowed', 'allowed', 'allowed', 'limited', 'allowed']);
+      expect(answers.map(({ tookLastPoint }) => tookLastPoint)).to.deep.equal([false, true, true, false, false]);
+      expect(answers[3]?.retryAfterSeconds).to.be.within(1, 60);
       expect(Date.now() - started).to.be.below(5_000);
     } finally {
       await unreachable.close();
+    }
+  });
+});
+
+/** Ten attempts at once on a budget of 2: exactly one is told it took the last point, on any store. */
+async function expectOneLastPoint(limiter: RateLimiter): Promise<void> {
+  const key = randomBytes(12).toString('base64url');
+  const answers = await Promise.all(Array.from({ length: 10 }, () => limiter.consume('loginFailuresPerAccount', key)));
+  expect(answers.filter(({ tookLastPoint }) => tookLastPoint)).to.have.length(1);
+  expect(answers.filter(({ retryAfterSeconds }) => retryAfterSeconds === null)).to.have.length(2);
+  const after = await limiter.consume('loginFailuresPerAccount', key);
+  expect(after.tookLastPoint).to.equal(false);
+  expect(after.retryAfterSeconds).to.be.within(1, 60);
+}
+
+describe('createRateLimiter: the attempt that takes the last point', function () {
+  this.timeout(20_000);
+
+  it('is told to exactly one of concurrent attempts on the MySQL store', async () => {
+    const store: RateLimitStore = {
+      sequelize: testSequelize(),
+      queryTimeoutMs: testConfig().databasePool.queryTimeoutMs,
+    };
+    await expectOneLastPoint(createRateLimiter(SETTINGS, store));
+  });
+
+  it('is told to exactly one of concurrent attempts on the Redis store', async () => {
+    const keyPrefix = randomKeyPrefix();
+    const redis = await openRedis({ REDIS_URL: LOCAL_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix });
+    const client = inspector();
+    try {
+      await expectOneLastPoint(createRateLimiter(SETTINGS, { redis }));
+      // The counter lived in Redis: the test's prefix holds it.
+      expect(await client.keys(`${keyPrefix}*`)).to.have.length.greaterThan(0);
+    } finally {
+      const keys = await client.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+      client.disconnect();
+      redis.close();
     }
   });
 });
