@@ -114,7 +114,7 @@ async function purge(config: Readonly<Config>): Promise<void> {
       `purged ${removed.blockedTokens} expired blocked token(s), ${removed.sessions} expired session row(s), ` +
         `${removed.rateLimits} expired rate-limit row(s), ${removed.authjsSessions} expired adapter session(s), ` +
         `${removed.verificationTokens} expired verification token(s), ${removed.oidcLogins} expired OIDC login(s), ` +
-        `${removed.oidcCodes} expired OIDC code(s) ` +
+        `${removed.oidcCodes} expired OIDC code(s), ${removed.emailTokens} expired email token(s) ` +
         `and ${auditEvents} audit event(s) older than ${config.admin.auditRetentionDays} day(s)`,
     );
     await retireKeys(config, sequelize);

@@ -9,6 +9,7 @@ import { createAdapterController } from './controllers/adapter.controller';
 import { createAdminController } from './controllers/admin.controller';
 import { createAuthController } from './controllers/auth.controller';
 import { createDiscoveryController } from './controllers/discovery.controller';
+import { createEmailController } from './controllers/email.controller';
 import { createIntrospectionController } from './controllers/introspection.controller';
 import { createHealthController } from './controllers/health.controller';
 import { createAdapterSecretCheck } from './middleware/adapter-secret';
@@ -33,6 +34,7 @@ import { createAdapterRouter } from './routes/adapter.routes';
 import { createAdminRouter } from './routes/admin.routes';
 import { createAuthRouter } from './routes/auth.routes';
 import { createDiscoveryRouter } from './routes/discovery.routes';
+import { createEmailRouter } from './routes/email.routes';
 import { createIntrospectionRouter } from './routes/introspection.routes';
 import { createDocsRouter } from './routes/docs.routes';
 import { createHealthRouter } from './routes/health.routes';
@@ -43,11 +45,13 @@ import { createAdapterService } from './services/adapter.service';
 import { createAdminService } from './services/admin.service';
 import { createAuthService } from './services/auth.service';
 import { createDiscoveryService } from './services/discovery.service';
+import { createEmailService } from './services/email.service';
 import { createHealthService } from './services/health.service';
 import { createIntrospectionService } from './services/introspection.service';
 import { createKeyStore, type KeyStore } from './services/keys.service';
 import { createOutbox } from './services/outbox.service';
 import { createLinkedAccountsService } from './services/linked-accounts.service';
+import { createMailer } from './services/mailer';
 import { createOidcService } from './services/oidc.service';
 import { createOidcProviders } from './services/oidc-providers';
 import { createPasswordHasher } from './services/password.service';
@@ -111,7 +115,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     jwt: config.jwt,
   });
   const account = createAccountService({ database, passwords, sessions, revocations });
-  const admin = createAdminService({ database, revocations, outbox });
+  const admin = createAdminService({ database, sessions, revocations, outbox });
   const limitStore = redis === null ? { sequelize, queryTimeoutMs: config.databasePool.queryTimeoutMs } : { redis };
   const cookies = createCookieTransport(config.cookies);
   const limiter = createRateLimiter(config.rateLimits, limitStore);
@@ -123,6 +127,17 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     authenticate,
     limits,
   );
+  const email = createEmailService({
+    database,
+    passwords,
+    sessions,
+    revocations,
+    cache,
+    mailer: createMailer(config.mail, config.env, logger),
+    settings: config.mail,
+    logger,
+  });
+  const emailRouter = createEmailRouter(createEmailController(email), authenticate, limits);
   const oidc = createOidcService({
     database,
     providers: createOidcProviders(config.oidc),
@@ -178,6 +193,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     introspectionRouter,
     discovery,
     router,
+    emailRouter,
     adminRouter,
     adapter,
     oidcRouter,

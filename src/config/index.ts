@@ -6,6 +6,7 @@ import type { ConfigKey, ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
 import { keySettings, KEY_KEYS, type KeySettings } from './keys';
+import { mailSettings, MAIL_KEYS, type MailSettings } from './mail';
 import { oidcSettings, OIDC_KEYS, OIDC_PROVIDER_KEY_PATTERNS, providerKeysOf, type OidcSettings } from './oidc';
 import { observabilitySettings, OBSERVABILITY_KEYS, type ObservabilitySettings } from './observability';
 import { rateLimitSettings, RATE_LIMIT_KEYS, type RateLimitSettings } from './rate-limits';
@@ -34,6 +35,7 @@ export interface Config
     RedisSettings,
     AdapterSettings,
     AdminSettings,
+    MailSettings,
     OidcSettings {
   env: NodeEnv;
   rateLimits: RateLimitSettings;
@@ -60,6 +62,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   { title: 'Logs and metrics', keys: OBSERVABILITY_KEYS },
   { title: 'Auth.js adapter', keys: ADAPTER_KEYS },
   { title: 'Admin, audit log and webhooks', keys: ADMIN_KEYS },
+  { title: 'Password reset and email verification', keys: MAIL_KEYS },
 ];
 
 const KEYS = {
@@ -75,6 +78,7 @@ const KEYS = {
   ...OBSERVABILITY_KEYS,
   ...ADAPTER_KEYS,
   ...ADMIN_KEYS,
+  ...MAIL_KEYS,
 };
 
 /** The validated environment, one property per key; its type comes from the declarations. */
@@ -127,5 +131,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     ...observabilitySettings(raw),
     ...adapterSettings(raw),
     ...adminSettings(raw),
+    ...mailSettings(raw),
   });
 }

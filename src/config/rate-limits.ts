@@ -18,6 +18,11 @@ export interface RateLimitSettings {
   oidcLoginPerIp: number;
   /** Exchanges of one-time sign-in codes, right or wrong. */
   oidcExchangePerIp: number;
+  /** Reset and verification mails asked for, per IP and per account (email or user). */
+  mailPerIp: number;
+  mailPerAccount: number;
+  /** Reset and verification tokens presented, right or wrong. */
+  emailTokenPerIp: number;
 }
 
 /** Attempts per window: at least 1, so a limit can never lock everyone out by configuration. */
@@ -54,6 +59,18 @@ export const RATE_LIMIT_KEYS = {
   ),
   RATE_LIMIT_OIDC_LOGIN_PER_IP: attemptsPerWindow(100, 'OpenID sign-in starts per client IP per window.'),
   RATE_LIMIT_OIDC_EXCHANGE_PER_IP: attemptsPerWindow(100, 'One-time sign-in code exchanges per client IP per window.'),
+  RATE_LIMIT_MAIL_PER_IP: attemptsPerWindow(
+    20,
+    'Password-reset and verification mails asked for per client IP per window.',
+  ),
+  RATE_LIMIT_MAIL_PER_ACCOUNT: attemptsPerWindow(
+    5,
+    'Password-reset and verification mails asked for per account per window (unknown emails count alike).',
+  ),
+  RATE_LIMIT_EMAIL_TOKEN_PER_IP: attemptsPerWindow(
+    20,
+    'Password-reset and email-verification tokens presented per client IP per window.',
+  ),
 };
 
 export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readonly<RateLimitSettings> {
@@ -68,5 +85,8 @@ export function rateLimitSettings(raw: ValuesOf<typeof RATE_LIMIT_KEYS>): Readon
     adapterSecretFailuresPerIp: raw.RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP,
     oidcLoginPerIp: raw.RATE_LIMIT_OIDC_LOGIN_PER_IP,
     oidcExchangePerIp: raw.RATE_LIMIT_OIDC_EXCHANGE_PER_IP,
+    mailPerIp: raw.RATE_LIMIT_MAIL_PER_IP,
+    mailPerAccount: raw.RATE_LIMIT_MAIL_PER_ACCOUNT,
+    emailTokenPerIp: raw.RATE_LIMIT_EMAIL_TOKEN_PER_IP,
   };
 }

@@ -54,6 +54,23 @@ export const ERRORS = {
     clientAction:
       'Send no `X-Auth-Transport` header and use the tokens in the body, or have the operator set `COOKIE_MODE=true`.',
   },
+  RESET_TOKEN_INVALID: {
+    status: 400,
+    message: 'This password-reset link is not valid: it was used, has expired, or was never issued.',
+    when:
+      '`POST /auth/password/reset` with a token that is unknown, already used (each works once; a reset ' +
+      "also retires the user's other reset links), past `PASSWORD_RESET_TTL_SECONDS`, or a verification token.",
+    clientAction: 'Ask for a new link with `POST /auth/password/forgot`; the same token fails the same way again.',
+  },
+  VERIFY_TOKEN_INVALID: {
+    status: 400,
+    message: 'This email-verification link is not valid: it was used, has expired, or was never issued.',
+    when:
+      '`POST /auth/email/verify` with a token that is unknown, already used, past `EMAIL_VERIFY_TTL_SECONDS`, ' +
+      'mailed before an admin changed the address, or a password-reset token.',
+    clientAction:
+      'Sign in and ask for a new link with `POST /auth/email/verify/request`; the same token fails the same way again.',
+  },
   UNAUTHENTICATED: {
     status: 401,
     message: 'Authentication is required: send the header Authorization: Bearer <access token>.',
@@ -392,6 +409,14 @@ export const ERRORS = {
     clientAction:
       'Retry later with backoff (after `Retry-After` seconds when sent); `GET /health/ready` says when ' +
       'the server is ready again.',
+  },
+  MAIL_UNAVAILABLE: {
+    status: 503,
+    message: 'This server cannot send mail: password reset and email verification are unavailable.',
+    when:
+      '`POST /auth/password/forgot` or `POST /auth/email/verify/request` on a production server without ' +
+      '`SMTP_URL` (it logged a warning at startup): a reset mail is never silently dropped.',
+    clientAction: 'Tell the operator; retrying does not help until they set `SMTP_URL`.',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

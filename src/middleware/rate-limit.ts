@@ -9,6 +9,7 @@ import {
   type RateLimitRule,
 } from '../services/rate-limit.service';
 import type { LoginInput, PasswordChangeInput, RefreshInput, SignupInput } from '../validators/auth.schemas';
+import type { EmailVerifyInput, PasswordForgotInput, PasswordResetInput } from '../validators/email.schemas';
 import type { OidcExchangeInput, OidcLoginQuery, OidcProviderParams } from '../validators/oidc.schemas';
 import { authOf, originOf, type AppContext } from './context';
 import type { BodyHandler } from './validate';
@@ -36,6 +37,19 @@ export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
   function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
     return async (ctx, input) => {
       await spend(limiter, ctx, rule, clientKey(ctx.ip));
+      await handler(ctx, input);
+    };
+  }
+
+  /** Counts every request per IP and per account, whatever the handler then answers. */
+  function perIpAndAccountAlways<T>(
+    rules: { perIp: RateLimitRule; perAccount: RateLimitRule },
+    accountOf: (ctx: AppContext, input: T) => string,
+    handler: BodyHandler<T>,
+  ): BodyHandler<T> {
+    return async (ctx, input) => {
+      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
+      await spend(limiter, ctx, rules.perAccount, accountOf(ctx, input));
       await handler(ctx, input);
     };
   }
@@ -90,6 +104,25 @@ export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
     oidcLogin: (handler: BodyHandler<OidcProviderParams & OidcLoginQuery>) => perIp('oidcLoginPerIp', handler),
     // A code is 256 random bits, so guessing is hopeless; the limit bounds the cost of trying anyway.
     oidcExchange: (handler: BodyHandler<OidcExchangeInput>) => perIp('oidcExchangePerIp', handler),
+    // Every request counts, known email or not: a 429 never tells which accounts exist, and nobody
+    // can flood one inbox from many IPs.
+    passwordForgot: (handler: BodyHandler<PasswordForgotInput>) =>
+      perIpAndAccountAlways(
+        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
+        (_ctx, input) => accountKey(input.email),
+        handler,
+      ),
+    emailVerifyRequest: (handler: (ctx: AppContext) => Promise<void>) => {
+      const limited = perIpAndAccountAlways(
+        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
+        (ctx) => `user:${authOf(ctx).token.userId}`,
+        (ctx: AppContext) => handler(ctx),
+      );
+      return (ctx: AppContext): Promise<void> => limited(ctx, undefined);
+    },
+    // Tokens are 256 random bits: the limit bounds the bcrypt a stream of wrong ones could cost.
+    passwordReset: (handler: BodyHandler<PasswordResetInput>) => perIp('emailTokenPerIp', handler),
+    emailVerify: (handler: BodyHandler<EmailVerifyInput>) => perIp('emailTokenPerIp', handler),
   };
 }
 

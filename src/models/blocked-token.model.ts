@@ -6,6 +6,8 @@ export type RevocationReason =
   | 'logout_others'
   | 'logout_all'
   | 'password_change'
+  /** POST /auth/password/reset: every session and access token of the user. */
+  | 'password_reset'
   | 'refresh_reuse'
   | 'admin'
   /** POST /auth/revoke by an introspection client (RFC 7009). */

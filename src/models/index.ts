@@ -4,6 +4,7 @@ import { Authenticator } from './authenticator.model';
 import { AuthjsSession } from './authjs-session.model';
 import { AuditEvent } from './audit-event.model';
 import { BlockedToken } from './blocked-token.model';
+import { EmailToken } from './email-token.model';
 import { OidcCode } from './oidc-code.model';
 import { OidcLogin } from './oidc-login.model';
 import { Session } from './session.model';
@@ -19,6 +20,7 @@ export {
   Authenticator,
   AuthjsSession,
   BlockedToken,
+  EmailToken,
   OidcCode,
   OidcLogin,
   Session,
@@ -29,6 +31,7 @@ export {
 };
 export { AUDIT_ACTIONS, type AuditAction, type AuditChanges } from './audit-event.model';
 export { WEBHOOK_EVENTS, type WebhookDeliveryStatus, type WebhookEventType } from './webhook-delivery.model';
+export { EMAIL_TOKEN_PURPOSES, type EmailTokenPurpose } from './email-token.model';
 export type { SessionEndReason } from './session.model';
 export type { RevocationReason } from './blocked-token.model';
 export { ROLES, type Role } from './user.model';
@@ -47,6 +50,7 @@ export function initModels(sequelize: Sequelize): void {
   WebhookDelivery.initialise(sequelize);
   OidcLogin.initialise(sequelize);
   OidcCode.initialise(sequelize);
+  EmailToken.initialise(sequelize);
   User.hasMany(BlockedToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
   BlockedToken.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(Session, { foreignKey: 'userId', onDelete: 'CASCADE' });
@@ -59,6 +63,8 @@ export function initModels(sequelize: Sequelize): void {
   Authenticator.belongsTo(User, { foreignKey: 'userId' });
   User.hasMany(OidcCode, { foreignKey: 'userId', onDelete: 'CASCADE' });
   OidcCode.belongsTo(User, { foreignKey: 'userId' });
+  User.hasMany(EmailToken, { foreignKey: 'userId', onDelete: 'CASCADE' });
+  EmailToken.belongsTo(User, { foreignKey: 'userId' });
 }
 
 /** The Sequelize instance the models were initialised on. */

@@ -7,6 +7,7 @@ import { adapterPaths } from './adapter.paths';
 import { adminPaths, adminSchemas } from './admin.paths';
 import { authPaths } from './auth.paths';
 import { discoveryPaths } from './discovery.paths';
+import { emailPaths } from './email.paths';
 import { introspectionPaths } from './introspection.paths';
 import { oidcPaths } from './oidc.paths';
 import { sharedResponses } from './responses';
@@ -59,6 +60,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     paths: {
       ...authPaths,
       ...accountPaths,
+      ...emailPaths,
       ...oidcPaths,
       ...introspectionPaths,
       ...discoveryPaths,

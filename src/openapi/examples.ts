@@ -4,6 +4,7 @@ export const sampleUser = {
   email: 'ada@example.com',
   name: 'Ada Lovelace',
   role: 'user',
+  email_verified: false,
   registered_on: '2026-01-15T09:30:00.000Z',
 };
 

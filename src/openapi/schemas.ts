@@ -14,7 +14,7 @@ const timestamp: Schema = { type: 'string', format: 'date-time' };
 const User: Schema = {
   type: 'object',
   description: 'What the API shows of a user; never the password hash.',
-  required: ['id', 'email', 'name', 'role', 'registered_on'],
+  required: ['id', 'email', 'name', 'role', 'email_verified', 'registered_on'],
   additionalProperties: false,
   properties: {
     id: { type: 'integer', minimum: 1 },
@@ -23,6 +23,10 @@ const User: Schema = {
     // Null for a user who signed in through a provider that gave no name.
     name: { ...fieldSchemaOf(signupSchema, 'name'), type: ['string', 'null'] },
     role: { type: 'string', enum: [...ROLES] },
+    email_verified: {
+      type: 'boolean',
+      description: 'True once the address was proven (POST /auth/email/verify, or a provider said so).',
+    },
     registered_on: timestamp,
   },
 };

@@ -5,6 +5,7 @@ import { createAuditEventsRepository, type AuditEventsRepository } from './audit
 import { createAuthenticatorsRepository, type AuthenticatorsRepository } from './authenticators.repository';
 import { createAuthjsSessionsRepository, type AuthjsSessionsRepository } from './authjs-sessions.repository';
 import { createBlockedTokensRepository, type BlockedTokensRepository } from './blocked-tokens.repository';
+import { createEmailTokensRepository, type EmailTokensRepository } from './email-tokens.repository';
 import { createOidcCodesRepository, type OidcCodesRepository } from './oidc-codes.repository';
 import { createOidcLoginsRepository, type OidcLoginsRepository } from './oidc-logins.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
@@ -33,6 +34,8 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveriesRepository;
   oidcLogins: OidcLoginsRepository;
   oidcCodes: OidcCodesRepository;
+  /** Password-reset and email-verification tokens mailed to our own users. */
+  emailTokens: EmailTokensRepository;
 }
 
 /** What `server.ts` hands the services: the repositories, and transactions over them. */
@@ -59,6 +62,7 @@ function createRepositories(sequelize: Sequelize, transaction?: Transaction): Re
     webhookDeliveries: createWebhookDeliveriesRepository(sequelize, transaction),
     oidcLogins: createOidcLoginsRepository(transaction),
     oidcCodes: createOidcCodesRepository(transaction),
+    emailTokens: createEmailTokensRepository(transaction),
   };
 }
 
@@ -77,6 +81,7 @@ export type { AccountLink, AccountRecord, AccountsRepository, ProviderAccountKey
 export type { AuditEventRow, AuditEventsRepository, AuditFilter } from './audit-events.repository';
 export type { AuthenticatorRecord, AuthenticatorsRepository } from './authenticators.repository';
 export type { AuthjsSessionRow, AuthjsSessionsRepository } from './authjs-sessions.repository';
+export type { EmailTokenRow, EmailTokensRepository } from './email-tokens.repository';
 export type { VerificationTokenRow, VerificationTokensRepository } from './verification-tokens.repository';
 export type { OidcCodeRow, OidcCodesRepository } from './oidc-codes.repository';
 export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repository';

@@ -50,8 +50,8 @@ export interface UserSearch {
   limit: number;
 }
 
-/** The fields an admin or moderator may change; `tokenVersion` when the change revokes tokens. */
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt' | 'tokenVersion'>>;
+/** The fields an admin or moderator may change (a revocation goes through SessionService.endAllAccess). */
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt'>>;
 
 const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = {
   created_at: 'createdAt',
@@ -134,6 +134,8 @@ export interface UsersRepository {
   lockEnabledAdmins(): Promise<number[]>;
   setPasswordHash(id: number, passwordHash: string): Promise<void>;
   setTokenVersion(id: number, tokenVersion: number): Promise<void>;
+  /** Sets emailVerified to `at` unless it is set already (the first proof is kept). */
+  markEmailVerified(id: number, at: Date): Promise<void>;
   /** Applies `changes`; false when the new email is taken (the unique index decided). */
   update(id: number, changes: UserChanges): Promise<boolean>;
   /** Deletes the user; sessions, blocked tokens and provider links go with it (ON DELETE CASCADE). */
@@ -209,6 +211,10 @@ export function createUsersRepository(sequelize: Sequelize, transaction?: Transa
 
     async setTokenVersion(id, tokenVersion) {
       await User.update({ tokenVersion }, { where: { id }, transaction });
+    },
+
+    async markEmailVerified(id, at) {
+      await User.update({ emailVerified: at }, { where: { id, emailVerified: null }, transaction });
     },
 
     async lockEnabledAdmins() {

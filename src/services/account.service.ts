@@ -74,21 +74,19 @@ export function createAccountService({ database, passwords, sessions, revocation
         revocations.announce({ reason: 'logout_others', userId: token.userId, endedSessionIds: ended });
         return;
       }
-      const [ended, tokenVersion] = await database.inTransaction(async (transaction) => {
+      const revocation = await database.inTransaction(async (transaction) => {
         const user = await lockCaller(token.userId, transaction);
-        const bumped = user.tokenVersion + 1;
-        await transaction.users.setTokenVersion(user.id, bumped);
-        const ended = await sessions.endSessions({ userId: user.id }, 'logout_all', transaction);
+        const ended = await sessions.endAllAccess(user, 'logout_all', transaction);
         const entry = {
           actorId: user.id,
           action: 'logout.all',
           targetUserId: user.id,
-          changes: { sessions: ended.length },
+          changes: { sessions: ended.endedSessionIds.length },
         } as const;
         await recordAudit(transaction, entry, origin);
-        return [ended, bumped] as const;
+        return ended;
       });
-      revocations.announce({ reason: 'logout_all', userId: token.userId, tokenVersion, endedSessionIds: ended });
+      revocations.announce(revocation);
     },
 
     listSessions({ token }: Authenticated): Promise<SessionDto[]> {
@@ -118,7 +116,7 @@ export function createAccountService({ database, passwords, sessions, revocation
         throw new AppError('PASSWORD_INCORRECT');
       }
       const passwordHash = await passwords.hash(input.new_password);
-      const ended = await database.inTransaction(async (transaction) => {
+      const revocation = await database.inTransaction(async (transaction) => {
         const locked = await lockCaller(token.userId, transaction);
         // Races: a change that committed since the check above made current_password wrong.
         if (!(await stillMatches(passwords, input.current_password, verifiedHash, locked.passwordHash))) {
@@ -130,13 +128,9 @@ export function createAccountService({ database, passwords, sessions, revocation
           { actorId: locked.id, action: 'password.changed', targetUserId: locked.id },
           origin,
         );
-        return sessions.endSessions(
-          { userId: token.userId, exceptFamilyId: token.sessionId },
-          'password_change',
-          transaction,
-        );
+        return sessions.endAllAccess(locked, 'password_change', transaction, token.sessionId);
       });
-      revocations.announce({ reason: 'password_change', userId: token.userId, endedSessionIds: ended });
+      revocations.announce(revocation);
     },
   };
 }

@@ -15,9 +15,12 @@ import { recordAudit, toAuditEventDto, type AuditEventDto, type RequestOrigin } 
 import type { Authenticated } from './auth.service';
 import type { Outbox } from './outbox.service';
 import type { Revocations } from './revocations';
+import type { SessionService } from './session.service';
 
 export interface AdminServiceDeps {
   database: Database;
+  /** Ends a user's access (endAllAccess) when they are disabled or revoked. */
+  sessions: SessionService;
   /** Told of each revocation once committed (disable, revoke, delete), so every instance refuses the tokens. */
   revocations: Revocations;
   outbox: Outbox;
@@ -34,7 +37,7 @@ const isEnabledAdmin = (user: Pick<UserRecord, 'role' | 'disabledAt'>): boolean 
  * also change roles and emails, and delete. Every change and its audit entry (and webhook event)
  * commit in one transaction.
  */
-export function createAdminService({ database, revocations, outbox }: AdminServiceDeps) {
+export function createAdminService({ database, sessions, revocations, outbox }: AdminServiceDeps) {
   /**
    * The caller, with the role read from the database on this very request: a token's claims never
    * grant a role, so a demotion applies at once.
@@ -130,10 +133,12 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         if (roleChanged) changes.role = input.role;
         const disabling = disabled && target.disabledAt === null;
         const enabling = !disabled && target.disabledAt !== null;
-        if (disabling) Object.assign(changes, { disabledAt: new Date(), tokenVersion: target.tokenVersion + 1 });
+        if (disabling) changes.disabledAt = new Date();
         if (enabling) changes.disabledAt = null;
         if (Object.keys(changes).length === 0) return null;
         if (!(await transaction.users.update(id, changes))) throw new AppError('EMAIL_TAKEN');
+        // A verification link mailed to the old address must not verify the new one.
+        if (changes.email !== undefined) await transaction.emailTokens.useAllOf(id, 'verify', new Date());
 
         const after = { ...target, ...changes };
         const audit = (action: Parameters<typeof recordAudit>[1]['action'], details?: typeof renamed) =>
@@ -147,12 +152,12 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         if (Object.keys(eventChanges).length > 0)
           await outbox.enqueue(transaction, 'user.updated', after, eventChanges);
         if (!disabling) return null;
-        const ended = await transaction.sessions.revokeLiveRows({ userId: id }, 'admin', new Date());
+        const ended = await sessions.endAllAccess(target, 'admin', transaction);
         await audit('user.disabled');
         await outbox.enqueue(transaction, 'user.disabled', after);
-        return { tokenVersion: target.tokenVersion + 1, endedSessionIds: ended };
+        return ended;
       });
-      if (revocation !== null) revocations.announce({ reason: 'admin', userId: id, ...revocation });
+      if (revocation !== null) revocations.announce(revocation);
       return toAdminUserDto(await findTarget(id));
     },
 
@@ -163,19 +168,17 @@ export function createAdminService({ database, revocations, outbox }: AdminServi
         const target = await transaction.users.lock(id);
         if (target === null) throw new AppError('TARGET_USER_NOT_FOUND');
         requireAuthority(actor, target);
-        const tokenVersion = target.tokenVersion + 1;
-        await transaction.users.setTokenVersion(id, tokenVersion);
-        const ended = await transaction.sessions.revokeLiveRows({ userId: id }, 'admin', new Date());
-        const changes = { sessions: ended.length };
+        const ended = await sessions.endAllAccess(target, 'admin', transaction);
+        const changes = { sessions: ended.endedSessionIds.length };
         await recordAudit(
           transaction,
           { actorId: actor.id, action: 'user.sessions_revoked', targetUserId: id, changes },
           origin,
         );
         await outbox.enqueue(transaction, 'user.sessions_revoked', target);
-        return { tokenVersion, endedSessionIds: ended };
+        return ended;
       });
-      revocations.announce({ reason: 'admin', userId: id, ...revocation });
+      revocations.announce(revocation);
       return revocation.endedSessionIds.length;
     },
 

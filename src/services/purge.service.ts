@@ -10,6 +10,8 @@ export interface PurgeResult {
   /** OpenID Connect sign-ins started but never completed, and one-time codes never exchanged. */
   oidcLogins: number;
   oidcCodes: number;
+  /** Password-reset and email-verification tokens used or past their expiry. */
+  emailTokens: number;
 }
 
 /** Rows per DELETE: small enough that no statement holds its locks for long. */
@@ -18,12 +20,20 @@ const PURGE_BATCH_SIZE = 5000;
 /** The tables purged, each able to delete a batch of its expired rows. */
 export type PurgedTables = Pick<
   Database,
-  'blockedTokens' | 'sessions' | 'rateLimits' | 'authjsSessions' | 'verificationTokens' | 'oidcLogins' | 'oidcCodes'
+  | 'blockedTokens'
+  | 'sessions'
+  | 'rateLimits'
+  | 'authjsSessions'
+  | 'verificationTokens'
+  | 'oidcLogins'
+  | 'oidcCodes'
+  | 'emailTokens'
 >;
 
 /**
- * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token, OIDC login and
- * OIDC code rows whose own expiry has passed, in batches, and returns how many went. Such rows protect nothing: the token they describe is dead anyway
+ * Deletes blocklist, refresh-token, rate-limit, Auth.js session, verification-token, OIDC login,
+ * OIDC code and email-token rows whose own expiry has passed (email tokens also once used), in
+ * batches, and returns how many went. Such rows protect nothing: the token they describe is dead anyway
  * (a session's first row stays until the session's end: it dates the session, see deleteExpired).
  * Several instances may run this at once: each batch only deletes rows that are still there.
  */
@@ -42,6 +52,7 @@ export async function purgeExpired(
     verificationTokens: await purge(tables.verificationTokens),
     oidcLogins: await purge(tables.oidcLogins),
     oidcCodes: await purge(tables.oidcCodes),
+    emailTokens: await purge(tables.emailTokens),
   };
 }
 

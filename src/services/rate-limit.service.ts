@@ -191,6 +191,9 @@ export function createRateLimiter(settings: RateLimitSettings, store: RateLimitS
     adapterSecretFailuresPerIp: limiterFor('adapterSecretFailuresPerIp'),
     oidcLoginPerIp: limiterFor('oidcLoginPerIp'),
     oidcExchangePerIp: limiterFor('oidcExchangePerIp'),
+    mailPerIp: limiterFor('mailPerIp'),
+    mailPerAccount: limiterFor('mailPerAccount'),
+    emailTokenPerIp: limiterFor('emailTokenPerIp'),
   };
 
   return {

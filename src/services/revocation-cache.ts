@@ -24,6 +24,8 @@ export interface RevocationCache extends RevocationSource {
   markTokenBlocked(jti: string, expiresAt: Date): void;
   markSessionsEnded(userId: number, sessionIds: readonly string[]): void;
   markTokenVersion(userId: number, tokenVersion: number): void;
+  /** Drops the cached profile of a user whose shown fields changed (a verified email). */
+  forgetUser(userId: number): void;
 }
 
 /**
@@ -113,6 +115,9 @@ export function createRevocationCache(
     markTokenVersion(userId, tokenVersion) {
       if (!enabled) return;
       versionFloors.set(userId, Math.max(tokenVersion, versionFloors.get(userId) ?? 0));
+      users.delete(userId);
+    },
+    forgetUser(userId) {
       users.delete(userId);
     },
   };

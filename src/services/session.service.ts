@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import type { RevocationReason } from '../models';
-import type { Database, RefreshTokenRow, Repositories, SessionFilter } from '../repositories';
+import type { Database, LockedUser, RefreshTokenRow, Repositories, SessionFilter } from '../repositories';
 import { recordAudit } from './audit.service';
+import type { Revocation } from './revocations';
 import { newRandomId, newRefreshToken, readRefreshToken, secretMatches } from './refresh-token-codec';
 import { judgeRefresh } from './rotation-policy';
 import { toSessionList, type SessionDto } from './session-list';
@@ -86,8 +87,32 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
     return transaction.sessions.revokeLiveRows(filter, reason, new Date());
   }
 
+  /**
+   * THE way a user's access ends, for logout everywhere, a password change or reset, and an admin's
+   * revoke or disable: every session (ours and, through endSessions, Auth.js's) and, by one
+   * token-version bump, every access token. `keepSessionId` (a password change) keeps the caller's
+   * own session and its access token: no bump then, the other sessions' tokens die with their
+   * sessions. The caller holds the user's lock, and announces the returned revocation after commit.
+   */
+  async function endAllAccess(
+    user: Pick<LockedUser, 'id' | 'tokenVersion'>,
+    reason: RevocationReason,
+    transaction: Repositories,
+    keepSessionId?: string,
+  ): Promise<Revocation & { endedSessionIds: string[] }> {
+    if (keepSessionId !== undefined) {
+      const ended = await endSessions({ userId: user.id, exceptFamilyId: keepSessionId }, reason, transaction);
+      return { reason, userId: user.id, endedSessionIds: ended };
+    }
+    const tokenVersion = user.tokenVersion + 1;
+    await transaction.users.setTokenVersion(user.id, tokenVersion);
+    const ended = await endSessions({ userId: user.id }, reason, transaction);
+    return { reason, userId: user.id, tokenVersion, endedSessionIds: ended };
+  }
+
   return {
     endSessions,
+    endAllAccess,
 
     /**
      * Starts a session (a new refresh-token family) for a user who just proved who they are. The

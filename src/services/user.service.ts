@@ -9,15 +9,20 @@ export interface UserDto {
   /** Null for a user who signed in through a provider that gave no name. */
   name: string | null;
   role: Role;
+  /** True once the user proved the address is theirs (POST /auth/email/verify, or a provider said so). */
+  email_verified: boolean;
   registered_on: string;
 }
 
-export function toUserDto(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'createdAt'>): UserDto {
+export function toUserDto(
+  user: Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'emailVerified' | 'createdAt'>,
+): UserDto {
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     role: user.role,
+    email_verified: user.emailVerified !== null,
     registered_on: user.createdAt.toISOString(),
   };
 }

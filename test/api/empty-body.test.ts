@@ -39,6 +39,9 @@ const REQUIRED_FIELDS: Readonly<Record<string, string[] | 'optional'>> = {
   'POST /auth/refresh': ['refresh_token'],
   'POST /auth/logout': 'optional',
   'POST /auth/password': ['current_password', 'new_password'],
+  'POST /auth/password/forgot': ['email'],
+  'POST /auth/password/reset': ['token', 'new_password'],
+  'POST /auth/email/verify': ['token'],
   'POST /auth/oidc/exchange': ['code'],
   // Sent to the literal path `/admin/users/:id`: the path parameter is refused first.
   'PATCH /admin/users/:id': ['id'],

@@ -19,6 +19,7 @@ describe('POST /auth/login', () => {
       email: user.email,
       name: 'Grace',
       role: 'user',
+      email_verified: false,
       registered_on: user.createdAt.toISOString(),
     });
     expect(response.body.token_type).to.equal('Bearer');

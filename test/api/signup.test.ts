@@ -4,7 +4,7 @@ import { User } from '../../src/models';
 import { api, decode, PASSWORD, uniqueEmail } from '../support/factories';
 
 interface SessionBody {
-  user: { id: number; email: string; name: string; role: string; registered_on: string };
+  user: { id: number; email: string; name: string; role: string; email_verified: boolean; registered_on: string };
   access_token: string;
   token_type: string;
   expires_in: number;
@@ -27,7 +27,14 @@ describe('POST /auth/signup', () => {
     ]);
     expect(body.token_type).to.equal('Bearer');
     expect(body.expires_in).to.equal(900);
-    expect(Object.keys(body.user).sort()).to.deep.equal(['email', 'id', 'name', 'registered_on', 'role']);
+    expect(Object.keys(body.user).sort()).to.deep.equal([
+      'email',
+      'email_verified',
+      'id',
+      'name',
+      'registered_on',
+      'role',
+    ]);
     expect(body.user).to.include({ email, name: 'Ada', role: 'user' });
     expect(new Date(body.user.registered_on).toISOString()).to.equal(body.user.registered_on);
 

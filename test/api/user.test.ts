@@ -34,6 +34,7 @@ describe('GET /auth/user', () => {
         email: user.email,
         name: user.name,
         role: 'user',
+        email_verified: false,
         registered_on: user.createdAt.toISOString(),
       },
     });

@@ -216,7 +216,7 @@ describe('driver (app.ts)', function () {
     expect(outcome.stdout.trim()).to.equal(
       'purged 1 expired blocked token(s), 0 expired session row(s), 0 expired rate-limit row(s), ' +
         '0 expired adapter session(s), 0 expired verification token(s), 0 expired OIDC login(s), ' +
-        '0 expired OIDC code(s) and 0 audit event(s) older than 365 day(s)',
+        '0 expired OIDC code(s), 0 expired email token(s) and 0 audit event(s) older than 365 day(s)',
     );
   });
 
@@ -233,6 +233,7 @@ describe('driver (app.ts)', function () {
       'verification token',
       'OIDC login',
       'OIDC code',
+      'email token',
     ]);
     for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
   });

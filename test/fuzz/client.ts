@@ -88,7 +88,7 @@ export function expectWellFormed(request: FuzzRequest, response: FuzzResponse): 
 export async function databaseSnapshot(): Promise<string> {
   const rows = await testSequelize().query(
     'CHECKSUM TABLE users, sessions, blocked_tokens, accounts, authjs_sessions, verification_tokens, authenticators, ' +
-      'oidc_codes',
+      'oidc_codes, email_tokens',
     { type: QueryTypes.SELECT },
   );
   return JSON.stringify(rows);

@@ -21,6 +21,10 @@ describe('Fuzzing: invalid requests', () => {
     });
     expect(byName.get('DELETE /auth/sessions/:id')).to.include({ isProtected: true, takesBody: false });
     expect(byName.get('GET /health/live')).to.include({ isProtected: false, takesBody: false });
+    expect(byName.get('POST /auth/password/forgot')?.requiredFields).to.deep.equal(['email']);
+    expect(byName.get('POST /auth/password/reset')?.requiredFields).to.have.members(['token', 'new_password']);
+    expect(byName.get('POST /auth/email/verify')).to.include({ isProtected: false, takesBody: true });
+    expect(byName.get('POST /auth/email/verify/request')).to.include({ isProtected: true, takesBody: false });
     for (const clientRoute of ['POST /auth/introspect', 'POST /auth/revoke']) {
       expect(byName.get(clientRoute), clientRoute).to.include({ isProtected: false, takesBody: true });
       expect(byName.get(clientRoute)?.clientCredentials, clientRoute).to.match(/^Basic /);

@@ -146,6 +146,11 @@ export function createFakeDatabase(): FakeDatabase {
         if (user !== undefined) user.tokenVersion = tokenVersion;
         return Promise.resolve();
       },
+      markEmailVerified(id, at) {
+        const user = tables.users.get(id);
+        if (user !== undefined) user.emailVerified ??= at;
+        return Promise.resolve();
+      },
       updateProfile(id, fields) {
         const user = tables.users.get(id);
         if (user === undefined) return Promise.resolve('missing');
@@ -270,6 +275,7 @@ export function createFakeDatabase(): FakeDatabase {
     // The services under unit test never touch these tables: the adapter's API tests cover them.
     verificationTokens: unfaked('verificationTokens'),
     authenticators: unfaked('authenticators'),
+    emailTokens: unfaked('emailTokens'),
 
     auditEvents: {
       insert(event) {

@@ -6,6 +6,7 @@ import { basicAuth, TEST_CLIENT } from './config';
 import { bearer, call, tokenFor, withValidBody, type OperationCall, type Scenario } from './openapi-call';
 import { ADAPTER_SCENARIOS, ADAPTER_SECRET_SCENARIO } from './openapi-adapter';
 import { ADMIN_SCENARIOS } from './openapi-admin-scenarios';
+import { EMAIL_SCENARIOS } from './openapi-email';
 import { OIDC_SCENARIOS } from './openapi-oidc';
 import { COOKIE_SCENARIOS, TRANSPORT_SCENARIOS } from './openapi-transport';
 
@@ -196,5 +197,6 @@ export const OPERATION_SCENARIOS: Record<string, Record<string, Scenario>> = {
   'GET /docs/{asset}': { NOT_FOUND: (operation) => call(operation) },
   ...ADAPTER_SCENARIOS,
   ...ADMIN_SCENARIOS,
+  ...EMAIL_SCENARIOS,
   ...OIDC_SCENARIOS,
 };

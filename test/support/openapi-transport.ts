@@ -13,6 +13,8 @@ const ONE_ATTEMPT_PER_IP = {
   RATE_LIMIT_REFRESH_PER_IP: '1',
   RATE_LIMIT_PASSWORD_PER_IP: '1',
   RATE_LIMIT_OIDC_EXCHANGE_PER_IP: '1',
+  RATE_LIMIT_MAIL_PER_IP: '1',
+  RATE_LIMIT_EMAIL_TOKEN_PER_IP: '1',
 };
 
 // Counters persist in rate_limits for the whole run: each scenario counts on a /64 of its own.

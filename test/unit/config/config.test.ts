@@ -169,6 +169,9 @@ describe('loadConfig', () => {
       adapterSecretFailuresPerIp: 20,
       oidcLoginPerIp: 100,
       oidcExchangePerIp: 100,
+      mailPerIp: 20,
+      mailPerAccount: 5,
+      emailTokenPerIp: 20,
     });
   });
 

@@ -9,7 +9,14 @@ import type { AuthService, Authenticated } from '../../../src/services/auth.serv
 import { FAKE_REQUEST_ID, fakeContext } from '../../support/koa-context';
 
 const CALLER: Authenticated = {
-  user: { id: 1, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
+  user: {
+    id: 1,
+    email: 'a@example.com',
+    name: 'A',
+    role: 'user',
+    email_verified: false,
+    registered_on: '2026-01-01T00:00:00.000Z',
+  },
   token: { userId: 1, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1000) },
 };
 

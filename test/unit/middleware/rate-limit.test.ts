@@ -112,7 +112,14 @@ describe('rate-limit middleware', () => {
     const { lockouts, told } = recordingLockouts();
     const ctx = fakeContext();
     ctx.state.auth = {
-      user: { id: 7, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
+      user: {
+        id: 7,
+        email: 'a@example.com',
+        name: 'A',
+        role: 'user',
+        email_verified: false,
+        registered_on: '2026-01-01T00:00:00.000Z',
+      },
       token: { userId: 7, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1) },
     };
     const change = createRateLimits(limiter, lockouts).password(() =>

@@ -24,6 +24,9 @@ const SETTINGS: RateLimitSettings = {
   adapterSecretFailuresPerIp: 2,
   oidcLoginPerIp: 2,
   oidcExchangePerIp: 2,
+  mailPerIp: 2,
+  mailPerAccount: 2,
+  emailTokenPerIp: 2,
 };
 
 describe('clientKey', () => {

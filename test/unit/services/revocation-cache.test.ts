@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRevocationCache, type AuthUser, type RevocationSource } from '../../../src/services/revocation-cache';
 
 const USER: AuthUser = {
-  user: { id: 1, email: 'a@example.com', name: 'A', role: 'user', registered_on: '2026-01-01T00:00:00.000Z' },
+  user: {
+    id: 1,
+    email: 'a@example.com',
+    name: 'A',
+    role: 'user',
+    email_verified: false,
+    registered_on: '2026-01-01T00:00:00.000Z',
+  },
   tokenVersion: 0,
   disabled: false,
 };

@@ -10,7 +10,14 @@ import {
 import { silentLogger } from '../../support/config';
 
 const USER = {
-  user: { id: 7, email: 'a@example.com', name: 'A', role: 'user' as const, registered_on: '2026-01-01T00:00:00.000Z' },
+  user: {
+    id: 7,
+    email: 'a@example.com',
+    name: 'A',
+    role: 'user' as const,
+    email_verified: false,
+    registered_on: '2026-01-01T00:00:00.000Z',
+  },
   tokenVersion: 0,
   disabled: false,
 };

@@ -1,0 +1,59 @@
+import { Op, type Transaction } from 'sequelize';
+import { EmailToken, type EmailTokenPurpose } from '../models';
+
+/** A mailed token as stored: only the SHA-256 of the token itself. */
+export interface EmailTokenRow {
+  tokenHash: string;
+  purpose: EmailTokenPurpose;
+  userId: number;
+  expiresAt: Date;
+}
+
+/** The one place that reads and writes the `email_tokens` table. */
+export interface EmailTokensRepository {
+  insert(row: EmailTokenRow): Promise<void>;
+  /** The user a token of this purpose was mailed to, used, expired or not; null for an unknown token. */
+  findOwnerId(tokenHash: string, purpose: EmailTokenPurpose): Promise<number | null>;
+  /**
+   * Marks the token used if it is still unused and unexpired at `now`; true when this call did. The
+   * UPDATE decides: of concurrent uses of one token, exactly one changes the row.
+   */
+  use(tokenHash: string, purpose: EmailTokenPurpose, now: Date): Promise<boolean>;
+  /** Marks every unused token of the user for `purpose` used: one reset retires the others. */
+  useAllOf(userId: number, purpose: EmailTokenPurpose, now: Date): Promise<void>;
+  /** Deletes up to `limit` tokens that are used or past their expiry; returns how many. */
+  deleteExpired(now: Date, limit: number): Promise<number>;
+}
+
+/** The email-tokens repository, inside `transaction` when one is given. */
+export function createEmailTokensRepository(transaction?: Transaction): EmailTokensRepository {
+  return {
+    async insert(row) {
+      await EmailToken.create({ ...row, usedAt: null }, { transaction });
+    },
+
+    async findOwnerId(tokenHash, purpose) {
+      const row = await EmailToken.findOne({ where: { tokenHash, purpose }, attributes: ['userId'], transaction });
+      return row === null ? null : row.userId;
+    },
+
+    async use(tokenHash, purpose, now) {
+      const [changed] = await EmailToken.update(
+        { usedAt: now },
+        { where: { tokenHash, purpose, usedAt: null, expiresAt: { [Op.gt]: now } }, transaction },
+      );
+      return changed === 1;
+    },
+
+    async useAllOf(userId, purpose, now) {
+      await EmailToken.update({ usedAt: now }, { where: { userId, purpose, usedAt: null }, transaction });
+    },
+
+    deleteExpired: (now, limit) =>
+      EmailToken.destroy({
+        where: { [Op.or]: [{ expiresAt: { [Op.lte]: now } }, { usedAt: { [Op.ne]: null } }] },
+        limit,
+        transaction,
+      }),
+  };
+}

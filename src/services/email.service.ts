@@ -1,0 +1,164 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { AppError } from '../errors/app-error';
+import type { Database } from '../repositories';
+import type { PasswordResetInput } from '../validators/email.schemas';
+import { recordPasswordReset, type RequestOrigin } from './audit.service';
+import type { Authenticated } from './auth.service';
+import type { Mailer } from './mailer';
+import type { PasswordHasher } from './password.service';
+import type { RevocationCache } from './revocation-cache';
+import type { Revocations } from './revocations';
+import type { SessionService } from './session.service';
+
+export interface EmailServiceDeps {
+  database: Database;
+  passwords: PasswordHasher;
+  sessions: SessionService;
+  revocations: Revocations;
+  /** Forgets a user's cached profile once their email is verified. */
+  cache: Pick<RevocationCache, 'forgetUser'>;
+  mailer: Mailer;
+  settings: Config['mail'];
+  /** Where a reset link that could not be stored is reported (the answer was sent already). */
+  logger: Logger;
+}
+
+// Stored as SHA-256 only: a copy of email_tokens resets no password (256 random bits need no salt).
+const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** A fresh token (256 random bits, base64url) and the hash that is stored. */
+function newToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashOf(token) };
+}
+
+/** The link of a template with its `{token}` filled in. */
+const linkOf = (template: string, token: string): string => template.replace('{token}', encodeURIComponent(token));
+
+/**
+ * Password reset and email verification for our own users, through single-use tokens that are
+ * mailed as links and stored hashed in `email_tokens`.
+ */
+export function createEmailService(deps: EmailServiceDeps) {
+  const { database, passwords, sessions, revocations, cache, mailer, settings, logger } = deps;
+
+  function requireMail(): void {
+    if (!mailer.available) throw new AppError('MAIL_UNAVAILABLE');
+  }
+
+  /** When a token issued now stops working. */
+  const expiresAt = (ttlSeconds: number): Date => new Date(Date.now() + ttlSeconds * 1000);
+
+  /** Stores a reset token and mails its link. */
+  async function issueResetLink(userId: number, email: string, token: string, tokenHash: string): Promise<void> {
+    await database.emailTokens.insert({
+      tokenHash,
+      purpose: 'reset',
+      userId,
+      expiresAt: expiresAt(settings.passwordResetTtlSeconds),
+    });
+    const minutes = Math.round(settings.passwordResetTtlSeconds / 60);
+    await mailer.send({
+      to: email,
+      subject: 'Reset your password',
+      text:
+        `Someone asked to reset the password of ${email}. To choose a new one, open this link ` +
+        `within ${minutes} minutes:\n\n${linkOf(settings.passwordResetUrl, token)}\n\n` +
+        'If it was not you, ignore this mail: your password stays as it is.\n',
+    });
+  }
+
+  return {
+    /**
+     * Mails a reset link when `email` is a user's who may sign in. The caller answers the same
+     * (202) either way, after the same work (one lookup, a token and its hash); storing and mailing
+     * the link happen after the answer, so neither the answer nor its timing says whether the
+     * account exists.
+     */
+    async requestPasswordReset(email: string): Promise<void> {
+      requireMail();
+      const user = await database.users.findByEmail(email);
+      const { token, tokenHash } = newToken();
+      if (user === null || user.disabledAt !== null) return;
+      // After the answer is written (setImmediate runs once the response's promise chain is done),
+      // so a known account costs the request no more time than an unknown one: an INSERT's commit,
+      // even building its SQL, would show in the timing.
+      setImmediate(() => {
+        issueResetLink(user.id, user.email, token, tokenHash).catch((error: unknown) => {
+          logger.error({ err: error }, 'password-reset link not issued');
+        });
+      });
+    },
+
+    /**
+     * Sets a new password with a reset token, which it uses up with every other reset token of the
+     * user, and ends every session and access token of the user, Auth.js sessions included. Of
+     * concurrent resets with one token, one wins; the others get 400 RESET_TOKEN_INVALID.
+     */
+    async resetPassword(input: PasswordResetInput, origin: RequestOrigin): Promise<void> {
+      const tokenHash = hashOf(input.token);
+      // A cheap miss first: an unknown token costs no bcrypt.
+      const ownerId = await database.emailTokens.findOwnerId(tokenHash, 'reset');
+      if (ownerId === null) throw new AppError('RESET_TOKEN_INVALID');
+      const passwordHash = await passwords.hash(input.new_password);
+      const revocation = await database.inTransaction(async (transaction) => {
+        // THE LOCK ORDER (UsersRepository.lock): the user first, then what is theirs.
+        const user = await transaction.users.lock(ownerId);
+        const now = new Date();
+        if (user === null || !(await transaction.emailTokens.use(tokenHash, 'reset', now))) {
+          throw new AppError('RESET_TOKEN_INVALID');
+        }
+        // Checked once the token is known to be good, like a refresh: a guess learns nothing.
+        if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
+        await transaction.users.setPasswordHash(user.id, passwordHash);
+        await transaction.emailTokens.useAllOf(user.id, 'reset', now);
+        await recordPasswordReset(transaction, user.id, origin);
+        return sessions.endAllAccess(user, 'password_reset', transaction);
+      });
+      revocations.announce(revocation);
+    },
+
+    /** Mails the caller a verification link (nothing when the address is verified already). */
+    async requestEmailVerification({ token }: Authenticated): Promise<void> {
+      requireMail();
+      const user = await database.users.findById(token.userId);
+      if (user === null) throw new AppError('USER_NOT_FOUND');
+      if (user.emailVerified !== null) return;
+      const created = newToken();
+      await database.emailTokens.insert({
+        tokenHash: created.tokenHash,
+        purpose: 'verify',
+        userId: user.id,
+        expiresAt: expiresAt(settings.emailVerifyTtlSeconds),
+      });
+      void mailer.send({
+        to: user.email,
+        subject: 'Verify your email address',
+        text:
+          `To confirm that ${user.email} is your address, open this link:\n\n` +
+          `${linkOf(settings.emailVerifyUrl, created.token)}\n\nIf you did not ask for it, ignore this mail.\n`,
+      });
+    },
+
+    /** Marks the token's user's email verified, using the token up. */
+    async verifyEmail(token: string): Promise<void> {
+      const tokenHash = hashOf(token);
+      const ownerId = await database.emailTokens.findOwnerId(tokenHash, 'verify');
+      if (ownerId === null) throw new AppError('VERIFY_TOKEN_INVALID');
+      await database.inTransaction(async (transaction) => {
+        const user = await transaction.users.lock(ownerId);
+        const now = new Date();
+        if (user === null || !(await transaction.emailTokens.use(tokenHash, 'verify', now))) {
+          throw new AppError('VERIFY_TOKEN_INVALID');
+        }
+        await transaction.users.markEmailVerified(user.id, now);
+      });
+      // This process shows it at once; other instances within REVOCATION_CACHE_TTL_MS.
+      cache.forgetUser(ownerId);
+    },
+  };
+}
+
+export type EmailService = ReturnType<typeof createEmailService>;
