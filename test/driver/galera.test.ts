@@ -126,19 +126,20 @@ describe('on a three-node MariaDB Galera cluster', function () {
     return tokensOf(answer);
   }
 
-  /** How many `users` rows node 2 holds for `address`. */
-  async function usersWithEmail(address: string): Promise<number> {
-    const connection = await mysql.createConnection(cluster.url(1, DATABASE));
+  /** How many rows `node` holds that `sql` counts (one `?` bound to `value`). */
+  async function countOn(node: number, sql: string, value: string): Promise<number> {
+    const connection = await mysql.createConnection(cluster.url(node, DATABASE));
     try {
-      const [rows] = await connection.query<mysql.RowDataPacket[]>(
-        'SELECT COUNT(*) AS count FROM users WHERE email = ?',
-        [address],
-      );
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(sql, [value]);
       return Number(rows[0]?.count);
     } finally {
       await connection.end();
     }
   }
+
+  /** How many `users` rows node 2 holds for `address`. */
+  const usersWithEmail = (address: string): Promise<number> =>
+    countOn(1, 'SELECT COUNT(*) AS count FROM users WHERE email = ?', address);
 
   const noServerError = (answers: Answer[]): void => {
     const failed = answers.filter((answer) => answer.status >= 500);
@@ -221,6 +222,13 @@ describe('on a three-node MariaDB Galera cluster', function () {
     for (let race = 0; race < RACES; race += 1) {
       const actor = await signup();
       const victim = await login(actor.email);
+      // The race is between the revocation and the refresh, not between the login's write-set and
+      // B's node: wait until B's node has applied the session (reads trail writes by milliseconds).
+      await within(
+        1000,
+        async () =>
+          (await countOn(2, 'SELECT COUNT(*) AS count FROM sessions WHERE family_id = ?', victim.sessionId)) > 0,
+      );
       const [revoked, refreshed] = await Promise.all([
         revoke(actor, victim),
         call(b, 'POST', '/auth/refresh', { body: { refresh_token: victim.refresh } }),
