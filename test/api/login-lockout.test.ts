@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { randomInt } from 'node:crypto';
 import { Op } from 'sequelize';
-import request from 'supertest';
-import type { RedisConnections } from '../../src/db/redis';
 import { AuditEvent } from '../../src/models';
-import { createApp } from '../../src/server';
-import { silentLogger, testConfig } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, createUser, PASSWORD, uniqueEmail } from '../support/factories';
-import { inspector, LOCAL_REDIS_URL, openRedis, randomKeyPrefix } from '../support/redis';
+import { useRedisApps } from '../support/redis';
 
 type Agent = ReturnType<typeof api>;
 
@@ -118,33 +114,10 @@ describe('login.locked with the MySQL limiter', () => {
 
 describe('login.locked with the Redis limiter (REDIS_URL set)', function () {
   this.timeout(30_000);
-  let keyPrefix = '';
-  let opened: RedisConnections[] = [];
-
-  beforeEach(() => {
-    keyPrefix = randomKeyPrefix();
-    opened = [];
+  const { instance } = useRedisApps(LIMITS, (keys) => {
+    // The counters lived in Redis, under this test's prefix.
+    expect(keys.some((key) => key.includes('loginFailuresPerAccount'))).to.equal(true);
   });
-
-  afterEach(async () => {
-    for (const redis of opened) redis.close();
-    const client = inspector();
-    try {
-      const keys = await client.keys(`${keyPrefix}*`);
-      // The counters lived in Redis, under this test's prefix.
-      expect(keys.some((key) => key.includes('loginFailuresPerAccount'))).to.equal(true);
-      if (keys.length > 0) await client.del(...keys);
-    } finally {
-      client.disconnect();
-    }
-  });
-
-  async function instance(): Promise<Agent> {
-    const settings = { ...LIMITS, REDIS_URL: LOCAL_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix };
-    const redis = await openRedis(settings);
-    opened.push(redis);
-    return request(createApp({ config: testConfig(settings), logger: silentLogger, redis }).callback());
-  }
 
   lockoutScenarios(async () => [await instance(), await instance()]);
 

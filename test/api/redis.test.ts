@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { randomInt } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { connectRedis, type RedisConnections } from '../../src/db/redis';
+import { connectRedis } from '../../src/db/redis';
 import { accountKey } from '../../src/services/rate-limit.service';
 import { createApp } from '../../src/server';
 import { silentLogger, testConfig } from '../support/config';
 import { testSequelize } from '../support/database';
 import { createUser, uniqueEmail } from '../support/factories';
 import { sampleValue } from '../support/metrics';
-import { inspector, LOCAL_REDIS_URL, openRedis, randomKeyPrefix, waitFor } from '../support/redis';
+import { inspector, randomKeyPrefix, useRedisApps, waitFor } from '../support/redis';
 
 // An address of 198.18.0.0/15 per test, so the MySQL counters of other suites never meet ours.
 const fakeIp = (): string => `198.19.${randomInt(0, 256)}.${randomInt(0, 256)}`;
@@ -24,32 +24,8 @@ async function mysqlRowsOf(keys: string[]): Promise<number> {
 
 describe('with REDIS_URL set', function () {
   this.timeout(60_000);
-  let keyPrefix = '';
-  let opened: RedisConnections[] = [];
-
-  beforeEach(() => {
-    keyPrefix = randomKeyPrefix();
-    opened = [];
-  });
-
-  afterEach(async () => {
-    for (const redis of opened) redis.close();
-    const client = inspector();
-    try {
-      const keys = await client.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await client.del(...keys);
-    } finally {
-      client.disconnect();
-    }
-  });
-
-  /** An app on its own Redis connections: two of them behave like two instances. */
-  async function instance(overrides: Record<string, string> = {}) {
-    const settings = { REDIS_URL: LOCAL_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, TRUST_PROXY: 'true', ...overrides };
-    const redis = await openRedis(settings);
-    opened.push(redis);
-    return request(createApp({ config: testConfig(settings), logger: silentLogger, redis }).callback());
-  }
+  const apps = useRedisApps({ TRUST_PROXY: 'true' });
+  const instance = apps.instance;
 
   it('counts login attempts in Redis: no rate_limits row in MySQL, a counter per rule in Redis', async () => {
     const app = await instance({ RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '5' });
@@ -59,13 +35,17 @@ describe('with REDIS_URL set', function () {
     expect(failed.status).to.equal(401);
     const client = inspector();
     try {
-      expect(await client.get(`${keyPrefix}rate:loginPerIp:${ip}`)).to.equal('1');
-      expect(await client.get(`${keyPrefix}rate:loginFailuresPerAccount:${accountKey(user.email)}`)).to.equal('1');
+      expect(await client.get(`${apps.keyPrefix()}rate:loginPerIp:${ip}`)).to.equal('1');
+      expect(await client.get(`${apps.keyPrefix()}rate:loginFailuresPerAccount:${accountKey(user.email)}`)).to.equal(
+        '1',
+      );
       const succeeded = await app.post('/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password });
       expect(succeeded.status).to.equal(200);
-      expect(await client.get(`${keyPrefix}rate:loginPerIp:${ip}`)).to.equal('2');
+      expect(await client.get(`${apps.keyPrefix()}rate:loginPerIp:${ip}`)).to.equal('2');
       // A success ends the run of failures.
-      expect(await client.get(`${keyPrefix}rate:loginFailuresPerAccount:${accountKey(user.email)}`)).to.equal(null);
+      expect(await client.get(`${apps.keyPrefix()}rate:loginFailuresPerAccount:${accountKey(user.email)}`)).to.equal(
+        null,
+      );
     } finally {
       client.disconnect();
     }
@@ -138,7 +118,7 @@ describe('with REDIS_URL set', function () {
     const app = await instance();
     const client = inspector();
     try {
-      await client.publish(`${keyPrefix}revocations`, '{"userId":"not a number"}');
+      await client.publish(`${apps.keyPrefix()}revocations`, '{"userId":"not a number"}');
     } finally {
       client.disconnect();
     }

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import request from 'supertest';
 import { findFreePort } from '../../scripts/free-port';
 import { connectRedis, type RedisConnections } from '../../src/db/redis';
+import { createApp } from '../../src/server';
 import { silentLogger, testConfig } from './config';
 
 /** The Redis this machine runs (CI too); every test namespaces its keys and channel with a fresh prefix. */
@@ -38,6 +40,54 @@ export async function openRedis(overrides: Record<string, string>): Promise<Redi
 /** A plain client of the test's own, to look at what the server wrote. */
 export function inspector(url = LOCAL_REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1 });
+}
+
+/** Apps of one suite on the machine's Redis, each test under a key prefix of its own. */
+export interface RedisApps {
+  /** This test's prefix: every key and the revocation channel start with it. */
+  keyPrefix(): string;
+  /** An app on its own Redis connections (two of them behave like two instances). */
+  instance: (overrides?: Record<string, string>) => Promise<ReturnType<typeof request>>;
+}
+
+/**
+ * Registers the hooks of a suite whose apps use the local Redis: a fresh prefix before each test;
+ * after it, the apps' connections closed and the prefix's keys deleted, once `checkKeys` (if any)
+ * has looked at them.
+ */
+export function useRedisApps(
+  settings: Record<string, string> = {},
+  checkKeys: (keys: string[]) => void = () => undefined,
+): RedisApps {
+  let keyPrefix = '';
+  let opened: RedisConnections[] = [];
+
+  beforeEach(() => {
+    keyPrefix = randomKeyPrefix();
+    opened = [];
+  });
+
+  afterEach(async () => {
+    for (const redis of opened) redis.close();
+    const client = inspector();
+    try {
+      const keys = await client.keys(`${keyPrefix}*`);
+      checkKeys(keys);
+      if (keys.length > 0) await client.del(...keys);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  return {
+    keyPrefix: () => keyPrefix,
+    instance: async (overrides = {}) => {
+      const config = { ...settings, REDIS_URL: LOCAL_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, ...overrides };
+      const redis = await openRedis(config);
+      opened.push(redis);
+      return request(createApp({ config: testConfig(config), logger: silentLogger, redis }).callback());
+    },
+  };
 }
 
 /** A redis-server of the test's own, on a free port with no persistence, to kill and restart at will. */
