@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AccountRecord, AuthenticatorRecord, UserRecord } from '../repositories';
 import {
   ACCOUNT_TOKEN_FIELDS,
@@ -43,11 +42,6 @@ export function userIdOf(id: string): number | null {
   if (!/^[1-9][0-9]{0,9}$/.test(id)) return null;
   const value = Number(id);
   return value <= 4_294_967_295 ? value : null;
-}
-
-/** Session and verification tokens are stored as SHA-256 only: a copy of the table signs no one in. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 export function toUserDto(user: UserRecord): AdapterUserDto {

@@ -15,7 +15,6 @@ import {
   toAccountRecord,
   toAuthenticatorDto,
   toUserDto,
-  tokenHash,
   userIdOf,
   type AdapterAccountDto,
   type AdapterSessionDto,
@@ -25,6 +24,7 @@ import {
 } from './adapter-wire';
 import type { Revocations } from './revocations';
 import type { SessionService } from './session.service';
+import { tokenHash } from './token-hash';
 
 export interface AdapterServiceDeps {
   database: Database;

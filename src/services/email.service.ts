@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
@@ -11,6 +11,7 @@ import type { PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import type { Revocations } from './revocations';
 import type { SessionService } from './session.service';
+import { tokenHash } from './token-hash';
 
 export interface EmailServiceDeps {
   database: Database;
@@ -25,13 +26,10 @@ export interface EmailServiceDeps {
   logger: Logger;
 }
 
-// Stored as SHA-256 only: a copy of email_tokens resets no password (256 random bits need no salt).
-const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
-
 /** A fresh token (256 random bits, base64url) and the hash that is stored. */
-function newToken(): { token: string; tokenHash: string } {
+function newToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
-  return { token, tokenHash: hashOf(token) };
+  return { token, hash: tokenHash(token) };
 }
 
 /** The link of a template with its `{token}` filled in. */
@@ -52,9 +50,9 @@ export function createEmailService(deps: EmailServiceDeps) {
   const expiresAt = (ttlSeconds: number): Date => new Date(Date.now() + ttlSeconds * 1000);
 
   /** Stores a reset token and mails its link. */
-  async function issueResetLink(userId: number, email: string, token: string, tokenHash: string): Promise<void> {
+  async function issueResetLink(userId: number, email: string, token: string, hash: string): Promise<void> {
     await database.emailTokens.insert({
-      tokenHash,
+      tokenHash: hash,
       purpose: 'reset',
       userId,
       expiresAt: expiresAt(settings.passwordResetTtlSeconds),
@@ -80,13 +78,13 @@ export function createEmailService(deps: EmailServiceDeps) {
     async requestPasswordReset(email: string): Promise<void> {
       requireMail();
       const user = await database.users.findByEmail(email);
-      const { token, tokenHash } = newToken();
+      const { token, hash } = newToken();
       if (user === null || user.disabledAt !== null) return;
       // After the answer is written (setImmediate runs once the response's promise chain is done),
       // so a known account costs the request no more time than an unknown one: an INSERT's commit,
       // even building its SQL, would show in the timing.
       setImmediate(() => {
-        issueResetLink(user.id, user.email, token, tokenHash).catch((error: unknown) => {
+        issueResetLink(user.id, user.email, token, hash).catch((error: unknown) => {
           logger.error({ err: error }, 'password-reset link not issued');
         });
       });
@@ -98,16 +96,16 @@ export function createEmailService(deps: EmailServiceDeps) {
      * concurrent resets with one token, one wins; the others get 400 RESET_TOKEN_INVALID.
      */
     async resetPassword(input: PasswordResetInput, origin: RequestOrigin): Promise<void> {
-      const tokenHash = hashOf(input.token);
+      const hash = tokenHash(input.token);
       // A cheap miss first: an unknown token costs no bcrypt.
-      const ownerId = await database.emailTokens.findOwnerId(tokenHash, 'reset');
+      const ownerId = await database.emailTokens.findOwnerId(hash, 'reset');
       if (ownerId === null) throw new AppError('RESET_TOKEN_INVALID');
       const passwordHash = await passwords.hash(input.new_password);
       const revocation = await database.inTransaction(async (transaction) => {
         // THE LOCK ORDER (UsersRepository.lock): the user first, then what is theirs.
         const user = await transaction.users.lock(ownerId);
         const now = new Date();
-        if (user === null || !(await transaction.emailTokens.use(tokenHash, 'reset', now))) {
+        if (user === null || !(await transaction.emailTokens.use(hash, 'reset', now))) {
           throw new AppError('RESET_TOKEN_INVALID');
         }
         // Checked once the token is known to be good, like a refresh: a guess learns nothing.
@@ -128,7 +126,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (user.emailVerified !== null) return;
       const created = newToken();
       await database.emailTokens.insert({
-        tokenHash: created.tokenHash,
+        tokenHash: created.hash,
         purpose: 'verify',
         userId: user.id,
         expiresAt: expiresAt(settings.emailVerifyTtlSeconds),
@@ -144,13 +142,13 @@ export function createEmailService(deps: EmailServiceDeps) {
 
     /** Marks the token's user's email verified, using the token up. */
     async verifyEmail(token: string): Promise<void> {
-      const tokenHash = hashOf(token);
-      const ownerId = await database.emailTokens.findOwnerId(tokenHash, 'verify');
+      const hash = tokenHash(token);
+      const ownerId = await database.emailTokens.findOwnerId(hash, 'verify');
       if (ownerId === null) throw new AppError('VERIFY_TOKEN_INVALID');
       await database.inTransaction(async (transaction) => {
         const user = await transaction.users.lock(ownerId);
         const now = new Date();
-        if (user === null || !(await transaction.emailTokens.use(tokenHash, 'verify', now))) {
+        if (user === null || !(await transaction.emailTokens.use(hash, 'verify', now))) {
           throw new AppError('VERIFY_TOKEN_INVALID');
         }
         await transaction.users.markEmailVerified(user.id, now);

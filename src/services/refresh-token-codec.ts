@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { tokenHash } from './token-hash';
 import { REFRESH_TOKEN_FORMAT } from './token-shapes';
 
 /** A fresh random id (128 bits, 22 characters): of a refresh-token row, or of a session. */
@@ -11,14 +12,11 @@ export interface NewRefreshToken {
   secretHash: string;
 }
 
-// 256 random bits need no slow hash: SHA-256 is enough and keeps refresh cheap.
-const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
-
 /** A new refresh token "<row id>.<secret>": the id finds the row, the secret is checked by its hash. */
 export function newRefreshToken(): NewRefreshToken {
   const rowId = newRandomId();
   const secret = randomBytes(32).toString('base64url');
-  return { rowId, refreshToken: `${rowId}.${secret}`, secretHash: hashSecret(secret) };
+  return { rowId, refreshToken: `${rowId}.${secret}`, secretHash: tokenHash(secret) };
 }
 
 /** The two parts of a refresh token, or null when it is not shaped like one of ours. */
@@ -29,5 +27,5 @@ export function readRefreshToken(refreshToken: string): { rowId: string; secret:
 
 /** Constant-time, so response timing does not leak how much of a guessed secret matched. */
 export function secretMatches(secret: string, secretHash: string): boolean {
-  return timingSafeEqual(Buffer.from(hashSecret(secret), 'hex'), Buffer.from(secretHash, 'hex'));
+  return timingSafeEqual(Buffer.from(tokenHash(secret), 'hex'), Buffer.from(secretHash, 'hex'));
 }

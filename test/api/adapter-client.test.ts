@@ -3,7 +3,7 @@ import type { AdapterAccount } from '@auth/core/adapters';
 import type { AuthServerAdapter } from '../../clients/authjs/src';
 import { expect } from 'chai';
 import { Account, AuthjsSession, Authenticator, VerificationToken } from '../../src/models';
-import { tokenHash } from '../../src/services/adapter-wire';
+import { tokenHash } from '../../src/services/token-hash';
 import { adapterFor, authjsUser, startLiveServer, stopLiveServer, userRow, type LiveServer } from '../support/adapter';
 import { uniqueEmail } from '../support/factories';
 

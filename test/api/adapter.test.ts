@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { AuthjsSession, User, VerificationToken } from '../../src/models';
 import { purgeExpired } from '../../src/services/purge.service';
-import { tokenHash } from '../../src/services/adapter-wire';
+import { tokenHash } from '../../src/services/token-hash';
 import { ADAPTER_SECRET } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, loggedInUser, PASSWORD, uniqueEmail } from '../support/factories';
