@@ -51,7 +51,7 @@ export interface Database extends Repositories {
 
 function createRepositories(sequelize: Sequelize, transaction?: Transaction): Repositories {
   return {
-    users: createUsersRepository(sequelize, transaction),
+    users: createUsersRepository(transaction),
     sessions: createSessionsRepository(sequelize, transaction),
     blockedTokens: createBlockedTokensRepository(transaction),
     accounts: createAccountsRepository(transaction),
@@ -87,12 +87,11 @@ export type { OidcCodeRow, OidcCodesRepository } from './oidc-codes.repository';
 export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repository';
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
-export type { RefreshTokenRow, SessionFilter, SessionsRepository } from './sessions.repository';
+export type { RefreshTokenRow, SessionFilter, SessionOwner, SessionsRepository } from './sessions.repository';
 export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 export { USER_SORTS } from './users.repository';
 export type {
   LockedUser,
-  SessionOwner,
   UserChanges,
   UserProfile,
   UserRecord,

@@ -1,6 +1,7 @@
 import { Op, QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { Session, type RevocationReason, type SessionEndReason } from '../models';
 import { utcMilliseconds, utcSeconds } from './sql-values';
+import type { UserRecord } from './users.repository';
 
 /**
  * One row of `sessions`: one refresh token. The session is the family of rows sharing `familyId`
@@ -23,6 +24,9 @@ export interface RefreshTokenRow {
   userAgent: string | null;
 }
 
+/** What a refresh needs of the user whose lock it holds. */
+export type SessionOwner = Pick<UserRecord, 'id' | 'tokenVersion' | 'disabledAt'>;
+
 /** Which sessions of one user: all of them, one (`familyId`), or all but one (`exceptFamilyId`). */
 export interface SessionFilter {
   userId: number;
@@ -39,6 +43,11 @@ export interface SessionsRepository {
   findRow(rowId: string): Promise<RefreshTokenRow | null>;
   /** The row, locked (the caller holds its user's lock). */
   lockRow(rowId: string): Promise<RefreshTokenRow | null>;
+  /**
+   * The row and its owner, both locked in one statement, the owner first (the lock order of
+   * UsersRepository.lock); null when there is no such row.
+   */
+  lockWithOwner(rowId: string): Promise<{ owner: SessionOwner; row: RefreshTokenRow } | null>;
   /**
    * Retires `parent` (the caller holds its lock) as rotated at `at`, and inserts `child`, its
    * successor: one statement, one round trip.
@@ -68,11 +77,34 @@ export interface SessionsRepository {
 
 // The statements of refresh, every one of its requests, are raw SQL: building model instances and
 // queries cost more CPU than the round trips themselves (see docs/reference/benchmarks.md).
-const ROW_COLUMNS =
-  'id, family_id AS familyId, parent_id AS parentId, user_id AS userId, refresh_token_hash AS refreshTokenHash, ' +
-  'created_at AS createdAt, last_used_at AS lastUsedAt, expires_at AS expiresAt, ' +
-  'absolute_expires_at AS absoluteExpiresAt, revoked_at AS revokedAt, reason, ip, user_agent AS userAgent';
-const LOCK_ROW = `SELECT ${ROW_COLUMNS} FROM sessions WHERE id = ? FOR UPDATE`;
+const COLUMN_ALIASES = [
+  ['id', 'id'],
+  ['family_id', 'familyId'],
+  ['parent_id', 'parentId'],
+  ['user_id', 'userId'],
+  ['refresh_token_hash', 'refreshTokenHash'],
+  ['created_at', 'createdAt'],
+  ['last_used_at', 'lastUsedAt'],
+  ['expires_at', 'expiresAt'],
+  ['absolute_expires_at', 'absoluteExpiresAt'],
+  ['revoked_at', 'revokedAt'],
+  ['reason', 'reason'],
+  ['ip', 'ip'],
+  ['user_agent', 'userAgent'],
+] as const;
+/** The select list of a whole row as a RefreshTokenRow, from `table` (an alias) when given. */
+const rowColumns = (table = ''): string =>
+  COLUMN_ALIASES.map(([column, alias]) => `${table}${column}${column === alias ? '' : ` AS ${alias}`}`).join(', ');
+const LOCK_ROW = `SELECT ${rowColumns()} FROM sessions WHERE id = ? FOR UPDATE`;
+// One round trip for what used to be two, in the lock order users then sessions: the owner's id
+// comes from a plain (snapshot) read of the row in the subquery, which locks nothing; STRAIGHT_JOIN
+// then reads, and so locks, the owner's row before the session row. Both are locking reads, so
+// after a wait for the owner's lock they see what the holder committed.
+const LOCK_WITH_OWNER =
+  'SELECT u.token_version AS ownerTokenVersion, u.disabled_at AS ownerDisabledAt, ' +
+  `${rowColumns('s.')} ` +
+  'FROM users u STRAIGHT_JOIN sessions s ON s.user_id = u.id ' +
+  'WHERE u.id = (SELECT user_id FROM sessions WHERE id = ?) AND s.id = ? FOR UPDATE';
 const INSERT_INTO =
   'INSERT INTO sessions (id, family_id, parent_id, user_id, refresh_token_hash, created_at, last_used_at, ' +
   'expires_at, absolute_expires_at, revoked_at, reason, ip, user_agent) VALUES ';
@@ -123,6 +155,15 @@ export function createSessionsRepository(sequelize: Sequelize, transaction?: Tra
         transaction,
       });
       return rows[0] ?? null;
+    },
+
+    async lockWithOwner(rowId) {
+      const [found] = await sequelize.query<
+        RefreshTokenRow & { ownerTokenVersion: number; ownerDisabledAt: Date | null }
+      >(LOCK_WITH_OWNER, { replacements: [rowId, rowId], type: QueryTypes.SELECT, transaction });
+      if (found === undefined) return null;
+      const { ownerTokenVersion, ownerDisabledAt, ...row } = found;
+      return { owner: { id: row.userId, tokenVersion: ownerTokenVersion, disabledAt: ownerDisabledAt }, row };
     },
 
     async rotate(parent, child, at) {

@@ -1,12 +1,4 @@
-import {
-  Op,
-  QueryTypes,
-  Transaction,
-  UniqueConstraintError,
-  type Order,
-  type Sequelize,
-  type WhereOptions,
-} from 'sequelize';
+import { Op, Transaction, UniqueConstraintError, type Order, type WhereOptions } from 'sequelize';
 import { User, type Role } from '../models';
 
 /** A user row as the services see it: plain data, no model instance. */
@@ -75,15 +67,6 @@ const FIELDS: (keyof UserRecord)[] = [
   'createdAt',
 ];
 
-/** What a refresh needs of the user whose lock it holds. */
-export type SessionOwner = Pick<UserRecord, 'id' | 'tokenVersion' | 'disabledAt'>;
-
-// One round trip for two: the owner's id by a plain (snapshot) read of the session row in the
-// subquery, which locks nothing, and the owner's row locked: the lock order stays user first.
-const LOCK_SESSION_OWNER =
-  'SELECT id, token_version AS tokenVersion, disabled_at AS disabledAt FROM users ' +
-  'WHERE id = (SELECT user_id FROM sessions WHERE id = ?) FOR UPDATE';
-
 /** The one place that reads and writes the `users` table. */
 export interface UsersRepository {
   findById(id: number): Promise<UserRecord | null>;
@@ -108,8 +91,8 @@ export interface UsersRepository {
    * these: every enabled admin's row, in ascending id order, in one statement (lockEnabledAdmins);
    * then the target's row, then its sessions. No transaction waits for the admin rows while holding
    * a user row, so this cannot deadlock with login, refresh or logout of the target. Login,
-   * signup (whose INSERT holds the new row), refresh and reuse detection (lockSessionOwner: the user found
-   * by the token's row, which that statement does not lock), logout of every scope, the revocation of
+   * signup (whose INSERT holds the new row), refresh and reuse detection (SessionsRepository.lockWithOwner:
+   * the user found by the token's row, then that row), logout of every scope, the revocation of
    * one session and password change all do. Two such transactions of one user
    * therefore run one after the other: they cannot deadlock on each other, and a revocation sees the
    * successor row a refresh committed before it (and ends it), or commits first and the refresh finds
@@ -119,11 +102,6 @@ export interface UsersRepository {
    * taken before the lock was granted. Returns null when the user is gone.
    */
   lock(id: number): Promise<LockedUser | null>;
-  /**
-   * `lock` of the user who owns the refresh-token row `sessionRowId`, found in the same statement;
-   * null when there is no such row (or user). The row itself is not locked: lock it next.
-   */
-  lockSessionOwner(sessionRowId: string): Promise<SessionOwner | null>;
   /**
    * Locks every enabled admin's row, in ascending id order (one statement over the
    * users_role_disabled index), and returns their ids. A transaction that may remove an admin (demote,
@@ -148,7 +126,7 @@ export interface UsersRepository {
 }
 
 /** The users repository, inside `transaction` when one is given. */
-export function createUsersRepository(sequelize: Sequelize, transaction?: Transaction): UsersRepository {
+export function createUsersRepository(transaction?: Transaction): UsersRepository {
   return {
     findById: (id) => User.findByPk(id, { attributes: FIELDS, raw: true, transaction }),
 
@@ -195,15 +173,6 @@ export function createUsersRepository(sequelize: Sequelize, transaction?: Transa
         transaction,
         lock: Transaction.LOCK.UPDATE,
       }),
-
-    async lockSessionOwner(sessionRowId) {
-      const owners = await sequelize.query<SessionOwner>(LOCK_SESSION_OWNER, {
-        replacements: [sessionRowId],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      return owners[0] ?? null;
-    },
 
     async setPasswordHash(id, passwordHash) {
       await User.update({ passwordHash }, { where: { id }, transaction });

@@ -140,12 +140,11 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
       const presented = readRefreshToken(refreshToken);
       if (presented === null) throw new AppError('REFRESH_TOKEN_INVALID');
       return database.inTransaction(async (transaction): Promise<RotationOutcome> => {
-        const user = await transaction.users.lockSessionOwner(presented.rowId);
-        if (user === null) throw new AppError('REFRESH_TOKEN_INVALID');
-        const row = await transaction.sessions.lockRow(presented.rowId);
-        if (row === null || !secretMatches(presented.secret, row.refreshTokenHash)) {
+        const locked = await transaction.sessions.lockWithOwner(presented.rowId);
+        if (locked === null || !secretMatches(presented.secret, locked.row.refreshTokenHash)) {
           throw new AppError('REFRESH_TOKEN_INVALID');
         }
+        const { owner: user, row } = locked;
         // Checked once the token is known to be genuine: a guess learns nothing of the account.
         if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
         const now = new Date();

@@ -115,10 +115,6 @@ export function createFakeDatabase(): FakeDatabase {
         return Promise.resolve(copy(user));
       },
       lock: (id) => Promise.resolve(copy(tables.users.get(id))),
-      lockSessionOwner(sessionRowId) {
-        const owner = tables.users.get(tables.sessions.get(sessionRowId)?.userId ?? 0);
-        return Promise.resolve(owner === undefined ? null : copy(owner));
-      },
       lockEnabledAdmins: () =>
         Promise.resolve(
           [...tables.users.values()]
@@ -172,6 +168,12 @@ export function createFakeDatabase(): FakeDatabase {
       findOwnerId: (rowId) => Promise.resolve(tables.sessions.get(rowId)?.userId ?? null),
       findRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
       lockRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
+      lockWithOwner(rowId) {
+        const row = tables.sessions.get(rowId);
+        const owner = tables.users.get(row?.userId ?? 0);
+        if (row === undefined || owner === undefined) return Promise.resolve(null);
+        return Promise.resolve({ owner: structuredClone(owner), row: structuredClone(row) });
+      },
       rotate(parent, child, at) {
         if (tables.sessions.has(child.id)) return Promise.reject(new Error(`duplicate sessions row ${child.id}`));
         const row = tables.sessions.get(parent.id);
