@@ -43,8 +43,6 @@ export interface BenchOptions {
   docs: boolean;
   runs: number;
   durationSeconds: number;
-  /** Unrecorded load before the runs of a read-only scenario, so the JIT has warmed up. */
-  warmupSeconds: number;
   connections: number;
   bcryptRounds: number;
   /** The parts to run: all of BENCH_PARTS unless --only names some. */
@@ -119,7 +117,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     docs: values.docs === true,
     runs: integerOption('runs', values.runs, quick ? 1 : 3, 1, 20),
     durationSeconds: integerOption('duration', values.duration, quick ? 3 : 10, 1, 120),
-    warmupSeconds: 1,
     connections: 64,
     // The server refuses fewer than 10 rounds outside NODE_ENV=test.
     bcryptRounds: integerOption('bcrypt-rounds', values['bcrypt-rounds'], 10, 10, 15),

@@ -39,12 +39,13 @@ async function benchClient(): Promise<Redis | null> {
 }
 
 /**
- * With REDIS_URL set (a key prefix of this run): `POST /auth/login` counted by the Redis limiter,
- * and `GET /auth/user` on `--workers 3` (three instances behind one port, fan-out on). Skipped when
- * no Redis answers at 127.0.0.1:6379.
+ * With REDIS_URL set (a key prefix of this run): `POST /auth/login` and `POST /auth/refresh` (chains
+ * over 1 000 users) counted by the Redis limiter, and `GET /auth/user` on `--workers 3` (three
+ * instances behind one port, fan-out on). Skipped when no Redis answers at 127.0.0.1:6379.
  */
 export async function measureWithRedis(
   env: NodeJS.ProcessEnv,
+  databaseUrl: string,
   fixtures: Fixtures,
   options: BenchOptions,
   baseline: { login: ScenarioResult; user: ScenarioResult; ceiling: BcryptCeiling },
@@ -60,6 +61,16 @@ export async function measureWithRedis(
       options,
       server.process.pid,
     );
+    const refresh = await measureScenario(
+      scenarios.refreshSpreadScenario(
+        { ...fixtures, baseUrl: server.baseUrl },
+        databaseUrl,
+        options.connections,
+        'Redis limiter',
+      ),
+      options,
+      server.process.pid,
+    );
     await stopProcess(server.process);
     server = await startServer(redisEnv, INSTANCES);
     const user = await measureScenario(
@@ -69,7 +80,7 @@ export async function measureWithRedis(
     );
     await stopProcess(server.process);
     return {
-      results: [login, user],
+      results: [login, refresh, user],
       summary: {
         available: true,
         instances: INSTANCES,

@@ -106,7 +106,7 @@ async function bench(options: BenchOptions, command: string, databaseUrl: string
   const workers = user !== null && parts.has('workers') ? await measureWorkers(env, fixtures, options, user) : null;
   const redis =
     user !== null && login !== null && ceiling !== null && parts.has('redis')
-      ? await measureWithRedis(env, fixtures, options, { login, user, ceiling })
+      ? await measureWithRedis(env, databaseUrl, fixtures, options, { login, user, ceiling })
       : null;
   let millionRows: BenchReport['millionRows'] = null;
   const extra = [...(workers?.result ? [workers.result] : []), ...(redis?.results ?? [])];

@@ -5,10 +5,12 @@ import type { Scenario } from './load';
 import { createSpreadSessions } from './spread-sessions';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** See Scenario.warmupSeconds. */
+const REFRESH_WARMUP_SECONDS = 5;
 
 function get(name: string, url: string, expectedStatus = 200, accessToken?: string): Scenario {
   const headers = accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` };
-  return { name, expectedStatus, warmup: true, prepare: () => ({ url, method: 'GET', headers }) };
+  return { name, expectedStatus, warmupSeconds: 1, prepare: () => ({ url, method: 'GET', headers }) };
 }
 
 export function bareKoaScenario(baseUrl: string): Scenario {
@@ -33,7 +35,7 @@ export function loginScenario({ baseUrl, user }: Fixtures, name = 'POST /auth/lo
   return {
     name,
     expectedStatus: 200,
-    warmup: false,
+    warmupSeconds: 0,
     prepare: () => ({ url: `${baseUrl}/auth/login`, method: 'POST', headers: JSON_HEADERS, body }),
   };
 }
@@ -43,7 +45,7 @@ export function signupScenario({ baseUrl }: Fixtures): Scenario {
   return {
     name: 'POST /auth/signup',
     expectedStatus: 201,
-    warmup: false,
+    warmupSeconds: 0,
     prepare() {
       const tag = randomBytes(4).toString('hex');
       let count = 0;
@@ -74,7 +76,7 @@ export function refreshScenario(fixtures: Fixtures, connections: number): Scenar
   return {
     name: 'POST /auth/refresh',
     expectedStatus: 200,
-    warmup: false,
+    warmupSeconds: REFRESH_WARMUP_SECONDS,
     async prepare() {
       const chains = (await loginMany(fixtures.baseUrl, fixtures.user, connections)).map((pair) => pair.refreshToken);
       let nextChain = 0;
@@ -103,11 +105,16 @@ export const SPREAD_USERS = 1000;
  * connection takes its share of the chains in turn and follows each (fresh sessions per run, as in
  * refreshScenario).
  */
-export function refreshSpreadScenario(fixtures: Fixtures, databaseUrl: string, connections: number): Scenario {
+export function refreshSpreadScenario(
+  fixtures: Fixtures,
+  databaseUrl: string,
+  connections: number,
+  variant?: string,
+): Scenario {
   return {
-    name: `POST /auth/refresh, ${SPREAD_USERS} users`,
+    name: `POST /auth/refresh, ${SPREAD_USERS} users${variant === undefined ? '' : `, ${variant}`}`,
     expectedStatus: 200,
-    warmup: false,
+    warmupSeconds: REFRESH_WARMUP_SECONDS,
     async prepare() {
       const chains = await createSpreadSessions(databaseUrl, SPREAD_USERS);
       let nextConnection = 0;
