@@ -22,6 +22,12 @@ export interface UserRecord {
 /** What an Auth.js app may set on a user (see /adapter). */
 export type UserProfile = Pick<UserRecord, 'email' | 'name' | 'emailVerified' | 'image'>;
 
+/** What checking an access token needs of its user: never the password hash. */
+export type AuthFields = Pick<
+  UserRecord,
+  'id' | 'email' | 'name' | 'role' | 'emailVerified' | 'createdAt' | 'tokenVersion' | 'disabledAt'
+>;
+
 /** What a transaction may rely on once it holds the user row's lock. */
 export type LockedUser = Pick<
   UserRecord,
@@ -66,10 +72,22 @@ const FIELDS: (keyof UserRecord)[] = [
   'tokenVersion',
   'createdAt',
 ];
+const AUTH_FIELDS: (keyof AuthFields)[] = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'emailVerified',
+  'createdAt',
+  'tokenVersion',
+  'disabledAt',
+];
 
 /** The one place that reads and writes the `users` table. */
 export interface UsersRepository {
   findById(id: number): Promise<UserRecord | null>;
+  /** What a revocation check reads on a cache miss: no hash travels on the hot path. */
+  findAuthFields(id: number): Promise<AuthFields | null>;
   /** `email` must already be normalised. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Inserts a user; null when the email is taken (the unique index decided, see signup). */
@@ -129,6 +147,8 @@ export interface UsersRepository {
 export function createUsersRepository(transaction?: Transaction): UsersRepository {
   return {
     findById: (id) => User.findByPk(id, { attributes: FIELDS, raw: true, transaction }),
+
+    findAuthFields: (id) => User.findByPk(id, { attributes: AUTH_FIELDS, raw: true, transaction }),
 
     findByEmail: (email) => User.findOne({ where: { email }, attributes: FIELDS, raw: true, transaction }),
 

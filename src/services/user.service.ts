@@ -28,8 +28,11 @@ export function toUserDto(
 }
 
 /** Loads what authentication needs of a user: the public profile and the token version. */
-export async function findAuthUser(users: Pick<UsersRepository, 'findById'>, id: number): Promise<AuthUser | null> {
-  const user = await users.findById(id);
+export async function findAuthUser(
+  users: Pick<UsersRepository, 'findAuthFields'>,
+  id: number,
+): Promise<AuthUser | null> {
+  const user = await users.findAuthFields(id);
   return user === null
     ? null
     : { user: toUserDto(user), tokenVersion: user.tokenVersion, disabled: user.disabledAt !== null };

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { boundSequelize, Session } from '../../src/models';
+import { Session } from '../../src/models';
 import { api, decode, loggedInUser } from '../support/factories';
+import { statementsOf } from '../support/statements';
 
 const bearer = (token: string): string => `Bearer ${token}`;
 const rowIdOf = (refreshToken: string): string => refreshToken.split('.')[0] ?? '';
@@ -54,18 +55,15 @@ describe('POST /auth/refresh', () => {
   // one more statement on this path is a regression, even when every answer stays right.
   it('rotates in one transaction of four statements: lock the owner and the row, rotate, commit', async () => {
     const { refreshToken } = await loggedInUser();
-    const statements: string[] = [];
-    boundSequelize().addHook('afterQuery', 'count-statements', (_options, query) => {
-      // Set by the query's run; Sequelize's types leave it out.
-      const sql = 'sql' in query ? String(query.sql) : '';
-      statements.push(sql.split(' ', 2).join(' '));
-    });
-    try {
-      await api().post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200);
-    } finally {
-      boundSequelize().removeHook('afterQuery', 'count-statements');
-    }
-    expect(statements).to.deep.equal(['START TRANSACTION;', 'SELECT u.token_version', 'INSERT INTO', 'COMMIT;']);
+    const statements = await statementsOf(() =>
+      api().post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200),
+    );
+    expect(statements.map((sql) => sql.split(' ', 2).join(' '))).to.deep.equal([
+      'START TRANSACTION;',
+      'SELECT u.token_version',
+      'INSERT INTO',
+      'COMMIT;',
+    ]);
   });
 
   it('never extends the absolute session lifetime', async () => {

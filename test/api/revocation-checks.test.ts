@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BlockedToken, Session, User } from '../../src/models';
 import { api, decode, loggedInUser, signToken } from '../support/factories';
+import { statementsOf } from '../support/statements';
 
 type Caller = Awaited<ReturnType<typeof loggedInUser>>;
 
@@ -106,6 +107,16 @@ describe('each revocation check in authentication, alone', () => {
       });
     });
   }
+
+  it('reads the user for a cold check without the password hash, which the hot path never needs', async () => {
+    const { accessToken } = await loggedInUser();
+    const statements = await statementsOf(() =>
+      api().get('/auth/user').set('Authorization', `Bearer ${accessToken}`).expect(200),
+    );
+    const userReads = statements.filter((sql) => /\bFROM `users`/.test(sql));
+    expect(userReads, statements.join('\n')).to.have.length(1);
+    expect(userReads[0]).to.include('`token_version`').and.not.include('password_hash');
+  });
 
   it('refuses a blocklisted token whose session lives on: its successor from a refresh still works', async () => {
     const caller = await loggedInUser();

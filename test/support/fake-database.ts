@@ -107,6 +107,7 @@ export function createFakeDatabase(): FakeDatabase {
   const repositories: Repositories = {
     users: {
       findById: (id) => Promise.resolve(copy(tables.users.get(id))),
+      findAuthFields: (id) => Promise.resolve(copy(tables.users.get(id))),
       findByEmail: (email) => Promise.resolve(copy([...tables.users.values()].find((user) => user.email === email))),
       create(fields) {
         if ([...tables.users.values()].some((user) => user.email === fields.email)) return Promise.resolve(null);
