@@ -1,37 +1,78 @@
 #!/usr/bin/env bash
-# Server CPU per request of GET /auth/ping and GET /auth/user for one built checkout, read from
-# /proc, with the server's log drained through a pipe as `npm run bench` does. Run it on two
-# checkouts in turn (say main and an older commit, each after `npm ci && npm run build`) and
-# compare medians: on a shared 2-core machine single runs vary by up to 1.7x.
-# Usage: bash bench/cpu-per-request.sh <checkout dir> [port]
+# Server CPU per request of one path, for one or more built checkouts (each after `npm ci`), read
+# from /proc. Every checkout's server runs at once, pinned to CPU 0, with its log drained through a
+# pipe as `npm run bench` does; the load runs on CPU 1, one checkout after the other in each round,
+# so that a noisy stretch of the shared machine hits every checkout alike. Compare the minimums and
+# medians: the same build varies by 1.5x between rounds here, and by as much between two processes.
+# Usage: bash bench/cpu-per-request.sh [--rounds N] [--seconds S] [--path /auth/user] <checkout>...
 set -euo pipefail
-dir=$(cd "$1" && pwd)
-port=${2:-3999}
-database="auth_cpu_$(basename "$dir" | tr -c 'a-z0-9\n' '_')"
-export NODE_ENV=development HOST=127.0.0.1 PORT=$port LOG_LEVEL=info PURGE_INTERVAL_SECONDS=0
-export DATABASE_URL="mysql://root@127.0.0.1:3306/$database"
+rounds=8 seconds=3 path=/auth/user
+while [[ $# -gt 0 && $1 == --* ]]; do
+  case $1 in
+    --rounds) rounds=$2 ;;
+    --seconds) seconds=$2 ;;
+    --path) path=$2 ;;
+    *) echo "unknown option $1" >&2 && exit 2 ;;
+  esac
+  shift 2
+done
+[[ $# -gt 0 ]] || { echo "usage: $0 [--rounds N] [--seconds S] [--path P] <checkout>..." >&2 && exit 2; }
+export NODE_ENV=development HOST=127.0.0.1 LOG_LEVEL=info PURGE_INTERVAL_SECONDS=0
+# Counted, never reached from one IP: the signup below must not be refused on a rerun.
+export RATE_LIMIT_SIGNUP_PER_IP=1000000000
 # A throwaway secret for this run only.
 JWT_SECRET=$(node -e 'process.stdout.write(require("crypto").randomBytes(48).toString("base64url"))')
 export JWT_SECRET
-cd "$dir"
-node app --create >/dev/null
-# The server on CPU 0, the load and the log pipe on CPU 1: the scheduler moving them about is
-# most of the run-to-run spread on two cores.
-taskset -c 0 node dist/app.js --server 2>&1 | taskset -c 1 cat >/dev/null &
-sleep 3
-pid=$(pgrep -f "node dist/app.js --server" | grep -v taskset | head -1)
-trap 'kill -INT "$pid" 2>/dev/null || true' EXIT
-address="cpu$RANDOM$RANDOM@example.com"
-token=$(curl -s -X POST -H 'content-type: application/json' \
-  -d "{\"email\":\"$address\",\"password\":\"correct horse battery\",\"name\":\"B\"}" \
-  "http://127.0.0.1:$port/auth/signup" | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).access_token))')
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-for path in /auth/ping /auth/user; do
-  taskset -c 1 npx autocannon -c 64 -d 2 -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null 2>&1
-  before=$(ticks)
-  requests=$(taskset -c 1 npx autocannon -c 64 -d 8 -j -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" 2>/dev/null |
-    node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).requests.total))')
-  after=$(ticks)
-  tick=$(getconf CLK_TCK)
-  echo "$(basename "$dir") GET $path: $requests requests, $(((after - before) * 1000000 / tick / requests)) µs server CPU each"
+labels=() ports=() pids=() tokens=() databases=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  sleep 1
+  for database in "${databases[@]}"; do mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $database" || true; done
+}
+trap cleanup EXIT
+port=4000
+for dir in "$@"; do
+  dir=$(cd "$dir" && pwd)
+  port=$((port + 1))
+  label="$(basename "$dir")"
+  database="auth_cpu_$(echo "$label" | tr -c 'a-z0-9\n' '_')"
+  (cd "$dir" && DATABASE_URL="mysql://root@127.0.0.1:3306/$database" node app --create >/dev/null)
+  (cd "$dir" && DATABASE_URL="mysql://root@127.0.0.1:3306/$database" PORT=$port \
+    taskset -c 0 node dist/app.js --server 2>&1 | taskset -c 1 cat >/dev/null) &
+  labels+=("$label") ports+=("$port") databases+=("$database")
 done
+for index in "${!labels[@]}"; do
+  port=${ports[$index]}
+  for _ in $(seq 1 50); do fuser "$port/tcp" >/dev/null 2>&1 && break; sleep 0.2; done
+  pids[index]=$(fuser "$port/tcp" 2>/dev/null | tr -d ' ')
+  tokens[index]=$(curl -s -X POST -H 'content-type: application/json' \
+    -d "{\"email\":\"cpu$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\",\"name\":\"B\"}" \
+    "http://127.0.0.1:$port/auth/signup" |
+    node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).access_token))')
+  # Warm-up, unmeasured: the JIT compiles the path first.
+  taskset -c 1 npx autocannon -c 64 -d 3 -H "Authorization: Bearer ${tokens[index]}" "http://127.0.0.1:$port$path" >/dev/null 2>&1
+done
+tick=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+for round in $(seq 1 "$rounds"); do
+  for index in "${!labels[@]}"; do
+    before=$(ticks "${pids[index]}")
+    requests=$(taskset -c 1 npx autocannon -c 64 -d "$seconds" -j -H "Authorization: Bearer ${tokens[index]}" \
+      "http://127.0.0.1:${ports[index]}$path" 2>/dev/null |
+      node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).requests.total))')
+    after=$(ticks "${pids[index]}")
+    echo "${labels[index]} $(((after - before) * 1000000 / tick / requests))"
+  done
+done | node -e '
+  let s = "";
+  process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const runs = new Map();
+    for (const [label, micros] of s.trim().split("\n").map((line) => line.split(" "))) {
+      runs.set(label, [...(runs.get(label) ?? []), Number(micros)]);
+    }
+    for (const [label, values] of runs) {
+      const sorted = [...values].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      console.log(`${label} GET '"$path"' µs of server CPU per request: min ${sorted[0]}, median ${median} (${values.join(" ")})`);
+    }
+  });'
