@@ -34,48 +34,42 @@ export interface Lockouts {
  * before the handler runs, so a limited request costs no bcrypt and no write beyond its counter.
  */
 export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
-  function perIp<T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> {
-    return async (ctx, input) => {
-      await spend(limiter, ctx, rule, clientKey(ctx.ip));
-      await handler(ctx, input);
-    };
-  }
-
-  /** Counts every request per IP and per account, whatever the handler then answers. */
-  function perIpAndAccountAlways<T>(
-    rules: { perIp: RateLimitRule; perAccount: RateLimitRule },
-    accountOf: (ctx: AppContext, input: T) => string,
+  /** Counts every request on `rule` under the key `keyOf` gives, whatever the handler then answers. */
+  function counted<T>(
+    rule: RateLimitRule,
+    keyOf: (ctx: AppContext, input: T) => string,
     handler: BodyHandler<T>,
   ): BodyHandler<T> {
     return async (ctx, input) => {
-      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
-      await spend(limiter, ctx, rules.perAccount, accountOf(ctx, input));
+      await spend(limiter, ctx, rule, keyOf(ctx, input));
       await handler(ctx, input);
     };
   }
 
+  const perIp = <T>(rule: RateLimitRule, handler: BodyHandler<T>): BodyHandler<T> =>
+    counted(rule, (ctx) => clientKey(ctx.ip), handler);
+
   /**
-   * Per IP, plus a run of `failure`s per account, whatever IPs they come from. The account's
-   * attempt is counted up front, so parallel guesses cannot overshoot the limit; a success clears
-   * the run, and any other error gives the attempt back (an outage must not lock anyone out).
-   * The failure that took the account's last attempt locks it: `onLockout` is told of that one.
+   * A run of `failure`s per account, whatever IPs they come from. The account's attempt is counted
+   * up front, so parallel guesses cannot overshoot the limit; a success clears the run, and any
+   * other error gives the attempt back (an outage must not lock anyone out). The failure that took
+   * the account's last attempt locks it: `onLockout` is told of that one.
    */
-  function perIpAndAccount<T>(
-    rules: { perIp: RateLimitRule; perAccount: RateLimitRule; failure: ErrorCode },
+  function failuresPerAccount<T>(
+    rules: { perAccount: RateLimitRule; failure: ErrorCode },
     accountOf: (ctx: AppContext, input: T) => string,
     handler: BodyHandler<T>,
     onLockout: ((ctx: AppContext, input: T) => Promise<void>) | null = null,
   ): BodyHandler<T> {
     return async (ctx, input) => {
       const account = accountOf(ctx, input);
-      await spend(limiter, ctx, rules.perIp, clientKey(ctx.ip));
-      const counted = await spend(limiter, ctx, rules.perAccount, account);
+      const consumption = await spend(limiter, ctx, rules.perAccount, account);
       try {
         await handler(ctx, input);
       } catch (error) {
         const failed = error instanceof AppError && error.code === rules.failure;
         if (!failed) await limiter.refund(rules.perAccount, account);
-        else if (counted.tookLastPoint && onLockout !== null) await onLockout(ctx, input);
+        else if (consumption.tookLastPoint && onLockout !== null) await onLockout(ctx, input);
         throw error;
       }
       await limiter.reset(rules.perAccount, account);
@@ -86,19 +80,25 @@ export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
     signup: (handler: BodyHandler<SignupInput>) => perIp('signupPerIp', handler),
     // Unknown emails count like known ones, so a 429 never tells which accounts exist.
     login: (handler: BodyHandler<LoginInput>) =>
-      perIpAndAccount(
-        { perIp: 'loginPerIp', perAccount: 'loginFailuresPerAccount', failure: 'INVALID_CREDENTIALS' },
-        (_ctx, input) => accountKey(input.email),
-        handler,
-        (ctx, input) => lockouts.login(input.email, originOf(ctx)),
+      perIp(
+        'loginPerIp',
+        failuresPerAccount(
+          { perAccount: 'loginFailuresPerAccount', failure: 'INVALID_CREDENTIALS' },
+          (_ctx, input) => accountKey(input.email),
+          handler,
+          (ctx, input) => lockouts.login(input.email, originOf(ctx)),
+        ),
       ),
     // A refresh token names a row that changes at every rotation; its session would cost a query.
     refresh: (handler: BodyHandler<RefreshInput>) => perIp('refreshPerIp', handler),
     password: (handler: BodyHandler<PasswordChangeInput>) =>
-      perIpAndAccount(
-        { perIp: 'passwordPerIp', perAccount: 'passwordFailuresPerAccount', failure: 'PASSWORD_INCORRECT' },
-        (ctx) => String(authOf(ctx).token.userId),
-        handler,
+      perIp(
+        'passwordPerIp',
+        failuresPerAccount(
+          { perAccount: 'passwordFailuresPerAccount', failure: 'PASSWORD_INCORRECT' },
+          (ctx) => String(authOf(ctx).token.userId),
+          handler,
+        ),
       ),
     // Each start writes a row and each callback calls the provider: bounded per IP like a login.
     oidcLogin: (handler: BodyHandler<OidcProviderParams & OidcLoginQuery>) => perIp('oidcLoginPerIp', handler),
@@ -107,16 +107,19 @@ export function createRateLimits(limiter: RateLimiter, lockouts: Lockouts) {
     // Every request counts, known email or not: a 429 never tells which accounts exist, and nobody
     // can flood one inbox from many IPs.
     passwordForgot: (handler: BodyHandler<PasswordForgotInput>) =>
-      perIpAndAccountAlways(
-        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
-        (_ctx, input) => accountKey(input.email),
-        handler,
+      perIp(
+        'mailPerIp',
+        counted('mailPerAccount', (_ctx, input) => accountKey(input.email), handler),
       ),
+    // A request without a body: the handler is wrapped as one that ignores its input.
     emailVerifyRequest: (handler: (ctx: AppContext) => Promise<void>) => {
-      const limited = perIpAndAccountAlways(
-        { perIp: 'mailPerIp', perAccount: 'mailPerAccount' },
-        (ctx) => `user:${authOf(ctx).token.userId}`,
-        (ctx: AppContext) => handler(ctx),
+      const limited = perIp(
+        'mailPerIp',
+        counted(
+          'mailPerAccount',
+          (ctx) => `user:${authOf(ctx).token.userId}`,
+          (ctx: AppContext) => handler(ctx),
+        ),
       );
       return (ctx: AppContext): Promise<void> => limited(ctx, undefined);
     },
