@@ -56,11 +56,10 @@ import { createOidcService } from './services/oidc.service';
 import { createOidcProviders } from './services/oidc-providers';
 import { createPasswordHasher } from './services/password.service';
 import { createRateLimiter } from './services/rate-limit.service';
-import { createRevocationCache } from './services/revocation-cache';
+import { createRevocationCache, databaseRevocationSource } from './services/revocation-cache';
 import { createRevocations } from './services/revocations';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
-import { findAuthUser } from './services/user.service';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -92,14 +91,10 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const metrics = appMetrics({ ...dependencies, sequelize });
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService({ database, settings: config.sessions });
-  const cache = createRevocationCache(
-    {
-      isTokenBlocked: (jti) => database.blockedTokens.isBlocked(jti),
-      isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId),
-      findAuthUser: (userId) => findAuthUser(database.users, userId),
-    },
-    { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
-  );
+  const cache = createRevocationCache(databaseRevocationSource(database, sessions), {
+    ...config.revocationCache,
+    accessTokenTtlSeconds: config.jwt.expiresInSeconds,
+  });
   const keys = dependencies.keys ?? createKeyStore(config, database.signingKeys, logger);
   const tokens = createTokenService(config.jwt, keys);
   const revocations = createRevocations({ cache, metrics, redis, logger, keys });

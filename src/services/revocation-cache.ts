@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
-import type { UserDto } from './user.service';
+import type { Database } from '../repositories';
+import type { SessionService } from './session.service';
+import { findAuthUser, type UserDto } from './user.service';
 
 /** The user fields the hot path needs: the public profile and the current token version. */
 export interface AuthUser {
@@ -16,6 +18,18 @@ export interface RevocationSource {
   /** True while `userId` has a live session `sessionId`: a session of another user is not live for this one. */
   isSessionLive(userId: number, sessionId: string): Promise<boolean>;
   findAuthUser(userId: number): Promise<AuthUser | null>;
+}
+
+/** The truth in MySQL: the blocklist, the sessions and the users, as server.ts reads them. */
+export function databaseRevocationSource(
+  database: Pick<Database, 'blockedTokens' | 'users'>,
+  sessions: Pick<SessionService, 'isSessionLive'>,
+): RevocationSource {
+  return {
+    isTokenBlocked: (jti) => database.blockedTokens.isBlocked(jti),
+    isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId),
+    findAuthUser: (userId) => findAuthUser(database.users, userId),
+  };
 }
 
 export interface RevocationCache extends RevocationSource {

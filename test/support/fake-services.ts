@@ -3,12 +3,11 @@ import { createAccountService } from '../../src/services/account.service';
 import { createAuthService } from '../../src/services/auth.service';
 import { createOutbox } from '../../src/services/outbox.service';
 import { createPasswordHasher } from '../../src/services/password.service';
-import { createRevocationCache } from '../../src/services/revocation-cache';
+import { createRevocationCache, databaseRevocationSource } from '../../src/services/revocation-cache';
 import { applyRevocation, type Revocations } from '../../src/services/revocations';
 import { createHmacKeyStore } from '../../src/services/keys.service';
 import { createSessionService } from '../../src/services/session.service';
 import { createTokenService } from '../../src/services/token.service';
-import { findAuthUser } from '../../src/services/user.service';
 import { testConfig } from './config';
 import { createFakeDatabase } from './fake-database';
 
@@ -23,14 +22,10 @@ export function fakeServices(overrides: Record<string, string> = {}) {
   const revocations: RevocationReason[] = [];
   const passwords = createPasswordHasher(config.bcryptRounds);
   const sessions = createSessionService({ database, settings: config.sessions });
-  const cache = createRevocationCache(
-    {
-      isTokenBlocked: (jti) => database.blockedTokens.isBlocked(jti),
-      isSessionLive: (userId, sessionId) => sessions.isSessionLive(userId, sessionId),
-      findAuthUser: (userId) => findAuthUser(database.users, userId),
-    },
-    { ...config.revocationCache, accessTokenTtlSeconds: config.jwt.expiresInSeconds },
-  );
+  const cache = createRevocationCache(databaseRevocationSource(database, sessions), {
+    ...config.revocationCache,
+    accessTokenTtlSeconds: config.jwt.expiresInSeconds,
+  });
   const announced: Revocations = {
     announce(revocation) {
       applyRevocation(cache, revocation);
