@@ -37,12 +37,8 @@ export interface SessionFilter {
 /** The one place that reads and writes the `sessions` table (refresh-token rows). */
 export interface SessionsRepository {
   insert(row: RefreshTokenRow): Promise<void>;
-  /** The owner of a row, by a plain read: no session row may be locked before its user. */
-  findOwnerId(rowId: string): Promise<number | null>;
   /** The row by a plain read, for a check that changes nothing (introspection). */
   findRow(rowId: string): Promise<RefreshTokenRow | null>;
-  /** The row, locked (the caller holds its user's lock). */
-  lockRow(rowId: string): Promise<RefreshTokenRow | null>;
   /**
    * The row and its owner, both locked in one statement, the owner first (the lock order of
    * UsersRepository.lock); null when there is no such row.
@@ -92,23 +88,21 @@ const COLUMN_ALIASES = [
   ['ip', 'ip'],
   ['user_agent', 'userAgent'],
 ] as const;
-/** The select list of a whole row as a RefreshTokenRow, from `table` (an alias) when given. */
-const rowColumns = (table = ''): string =>
-  COLUMN_ALIASES.map(([column, alias]) => `${table}${column}${column === alias ? '' : ` AS ${alias}`}`).join(', ');
-const LOCK_ROW = `SELECT ${rowColumns()} FROM sessions WHERE id = ? FOR UPDATE`;
+/** The select list of a whole row of `sessions s` as a RefreshTokenRow. */
+const ROW_COLUMNS = COLUMN_ALIASES.map(
+  ([column, alias]) => `s.${column}${column === alias ? '' : ` AS ${alias}`}`,
+).join(', ');
 // One round trip for what used to be two, in the lock order users then sessions: the owner's id
 // comes from a plain (snapshot) read of the row in the subquery, which locks nothing; STRAIGHT_JOIN
 // then reads, and so locks, the owner's row before the session row. Both are locking reads, so
 // after a wait for the owner's lock they see what the holder committed.
 const LOCK_WITH_OWNER =
   'SELECT u.token_version AS ownerTokenVersion, u.disabled_at AS ownerDisabledAt, ' +
-  `${rowColumns('s.')} ` +
+  `${ROW_COLUMNS} ` +
   'FROM users u STRAIGHT_JOIN sessions s ON s.user_id = u.id ' +
   'WHERE u.id = (SELECT user_id FROM sessions WHERE id = ?) AND s.id = ? FOR UPDATE';
-const INSERT_INTO =
-  'INSERT INTO sessions (id, family_id, parent_id, user_id, refresh_token_hash, created_at, last_used_at, ' +
-  'expires_at, absolute_expires_at, revoked_at, reason, ip, user_agent) VALUES ';
-const ROW_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_INTO = `INSERT INTO sessions (${COLUMN_ALIASES.map(([column]) => column).join(', ')}) VALUES `;
+const ROW_VALUES = `(${COLUMN_ALIASES.map(() => '?').join(', ')})`;
 const INSERT_ROW = INSERT_INTO + ROW_VALUES;
 // The parent's tuple is its existing row, so it is the duplicate that only its end is updated in;
 // the IF keeps every other row as it is, should a new id ever collide with one.
@@ -116,7 +110,7 @@ const ROTATE =
   `${INSERT_INTO}${ROW_VALUES}, ${ROW_VALUES} ON DUPLICATE KEY UPDATE ` +
   "revoked_at = IF(id = ?, ?, revoked_at), reason = IF(id = ?, 'rotated', reason)";
 
-/** A row's values in the column order of INSERT_INTO. */
+/** A row's values in the column order of COLUMN_ALIASES, which INSERT_INTO names. */
 const valuesOf = (row: RefreshTokenRow): (string | number | null)[] => [
   row.id,
   row.familyId,
@@ -141,21 +135,7 @@ export function createSessionsRepository(sequelize: Sequelize, transaction?: Tra
       await sequelize.query(INSERT_ROW, { replacements: valuesOf(row), type: QueryTypes.INSERT, transaction });
     },
 
-    async findOwnerId(rowId) {
-      const row = await Session.findByPk(rowId, { attributes: ['userId'], raw: true, transaction });
-      return row === null ? null : row.userId;
-    },
-
     findRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction }),
-
-    async lockRow(rowId) {
-      const rows = await sequelize.query<RefreshTokenRow>(LOCK_ROW, {
-        replacements: [rowId],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      return rows[0] ?? null;
-    },
 
     async lockWithOwner(rowId) {
       const [found] = await sequelize.query<

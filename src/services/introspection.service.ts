@@ -124,16 +124,16 @@ export function createIntrospectionService(deps: IntrospectionServiceDeps) {
   async function revokeRefreshToken(token: string): Promise<void> {
     const presented = readRefreshToken(token);
     if (presented === null) return;
-    const ownerId = await database.sessions.findOwnerId(presented.rowId);
-    if (ownerId === null) return;
     const ended = await database.inTransaction(async (transaction) => {
-      if ((await transaction.users.lock(ownerId)) === null) return [];
-      const row = await transaction.sessions.lockRow(presented.rowId);
-      if (row === null || !secretMatches(presented.secret, row.refreshTokenHash)) return [];
-      return sessions.endSessions({ userId: row.userId, familyId: row.familyId }, 'client_revocation', transaction);
+      // The owner's lock, then the row's, as a refresh takes them (UsersRepository.lock).
+      const locked = await transaction.sessions.lockWithOwner(presented.rowId);
+      if (locked === null || !secretMatches(presented.secret, locked.row.refreshTokenHash)) return null;
+      const { userId, familyId } = locked.row;
+      return { userId, sessionIds: await sessions.endSessions({ userId, familyId }, 'client_revocation', transaction) };
     });
-    if (ended.length > 0)
-      revocations.announce({ reason: 'client_revocation', userId: ownerId, endedSessionIds: ended });
+    if (ended !== null && ended.sessionIds.length > 0) {
+      revocations.announce({ reason: 'client_revocation', userId: ended.userId, endedSessionIds: ended.sessionIds });
+    }
   }
 
   return {

@@ -166,9 +166,7 @@ export function createFakeDatabase(): FakeDatabase {
         tables.sessions.set(row.id, structuredClone(row));
         return Promise.resolve();
       },
-      findOwnerId: (rowId) => Promise.resolve(tables.sessions.get(rowId)?.userId ?? null),
       findRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
-      lockRow: (rowId) => Promise.resolve(copy(tables.sessions.get(rowId))),
       lockWithOwner(rowId) {
         const row = tables.sessions.get(rowId);
         const owner = tables.users.get(row?.userId ?? 0);
