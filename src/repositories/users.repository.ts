@@ -22,12 +22,6 @@ export interface UserRecord {
 /** What an Auth.js app may set on a user (see /adapter). */
 export type UserProfile = Pick<UserRecord, 'email' | 'name' | 'emailVerified' | 'image'>;
 
-/** What checking an access token needs of its user: never the password hash. */
-export type AuthFields = Pick<
-  UserRecord,
-  'id' | 'email' | 'name' | 'role' | 'emailVerified' | 'createdAt' | 'tokenVersion' | 'disabledAt'
->;
-
 /** What a transaction may rely on once it holds the user row's lock. */
 export type LockedUser = Pick<
   UserRecord,
@@ -72,7 +66,8 @@ const FIELDS: (keyof UserRecord)[] = [
   'tokenVersion',
   'createdAt',
 ];
-const AUTH_FIELDS: (keyof AuthFields)[] = [
+/** What checking an access token reads of its user: never the password hash. */
+const AUTH_FIELDS = [
   'id',
   'email',
   'name',
@@ -81,7 +76,8 @@ const AUTH_FIELDS: (keyof AuthFields)[] = [
   'createdAt',
   'tokenVersion',
   'disabledAt',
-];
+] as const satisfies readonly (keyof UserRecord)[];
+export type AuthFields = Pick<UserRecord, (typeof AUTH_FIELDS)[number]>;
 
 /** The one place that reads and writes the `users` table. */
 export interface UsersRepository {
@@ -148,7 +144,7 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
   return {
     findById: (id) => User.findByPk(id, { attributes: FIELDS, raw: true, transaction }),
 
-    findAuthFields: (id) => User.findByPk(id, { attributes: AUTH_FIELDS, raw: true, transaction }),
+    findAuthFields: (id) => User.findByPk(id, { attributes: [...AUTH_FIELDS], raw: true, transaction }),
 
     findByEmail: (email) => User.findOne({ where: { email }, attributes: FIELDS, raw: true, transaction }),
 
