@@ -42,7 +42,14 @@ export const DATABASE_KEYS = {
     'mysql://root@127.0.0.1:3306/auth_test',
   ),
   DB_POOL_MAX: withDefault(
-    Joi.number().integer().min(1).max(1000).unit('connections').description('Most MySQL connections per process.'),
+    Joi.number()
+      .integer()
+      .min(1)
+      .max(1000)
+      .unit('connections')
+      .description(
+        "Most MySQL connections in each of a process's two pools (refreshes have one of their own): up to twice this in all.",
+      ),
     10,
   ),
   DB_CONNECT_TIMEOUT_MS: withDefault(

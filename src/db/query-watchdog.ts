@@ -18,20 +18,31 @@ function queryTimeoutError(timeoutMs: number): Error {
 }
 
 /**
+ * Cuts `connection` (a mysql2 connection) unless the returned function is called within
+ * `timeoutMs`: its socket is destroyed, so mysql2 fails the running query as a fatal network error
+ * and its pool discards the connection.
+ */
+export function cutUnlessDoneWithin(connection: unknown, timeoutMs: number): () => void {
+  const socket = socketOf(connection);
+  const timer = setTimeout(() => socket.destroy(queryTimeoutError(timeoutMs)), timeoutMs).unref();
+  return () => {
+    clearTimeout(timer);
+  };
+}
+
+/**
  * Gives every query `timeoutMs` to finish. A server that stops answering without closing its
  * sockets (frozen, or cut off by a network partition) would otherwise hold the request forever,
  * since TCP sees nothing wrong. On expiry the socket is destroyed: mysql2 fails the query as a
  * fatal network error, and the pool discards the connection instead of handing it out again.
  */
 export function watchQueries(sequelize: Sequelize, timeoutMs: number): void {
-  const timers = new WeakMap<object, NodeJS.Timeout>();
+  const timers = new WeakMap<object, () => void>();
   sequelize.addHook('beforeQuery', (_options, query) => {
-    const socket = socketOf(query.connection);
-    const timer = setTimeout(() => socket.destroy(queryTimeoutError(timeoutMs)), timeoutMs);
-    timers.set(query, timer.unref());
+    timers.set(query, cutUnlessDoneWithin(query.connection, timeoutMs));
   });
   sequelize.addHook('afterQuery', (_options, query) => {
-    clearTimeout(timers.get(query));
+    timers.get(query)?.();
     timers.delete(query);
   });
 }

@@ -1,4 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
+import { batchesOf } from '../db/sequelize';
 import { inTransaction } from '../db/transaction';
 import { createAccountsRepository, type AccountsRepository } from './accounts.repository';
 import { createAuditEventsRepository, type AuditEventsRepository } from './audit-events.repository';
@@ -9,7 +10,12 @@ import { createEmailTokensRepository, type EmailTokensRepository } from './email
 import { createOidcCodesRepository, type OidcCodesRepository } from './oidc-codes.repository';
 import { createOidcLoginsRepository, type OidcLoginsRepository } from './oidc-logins.repository';
 import { createRateLimitsRepository, type RateLimitsRepository } from './rate-limits.repository';
-import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
+import {
+  createRefreshRotation,
+  createSessionsRepository,
+  type RefreshRotation,
+  type SessionsRepository,
+} from './sessions.repository';
 import { createSigningKeysRepository, type SigningKeysRepository } from './signing-keys.repository';
 import { createUsersRepository, type UsersRepository } from './users.repository';
 import {
@@ -42,6 +48,8 @@ export interface Repositories {
 export interface Database extends Repositories {
   rateLimits: RateLimitsRepository;
   signingKeys: SigningKeysRepository;
+  /** A refresh's lock and rotation in two round trips, a transaction of its own. */
+  refreshRotation: RefreshRotation;
   /**
    * Runs `work` in one transaction, with repositories bound to it; a deadlock runs it again (see
    * inTransaction), so `work` only touches them: caches learn of its changes after this resolves.
@@ -72,6 +80,7 @@ export function createDatabase(sequelize: Sequelize): Database {
     ...createRepositories(sequelize),
     rateLimits: createRateLimitsRepository(sequelize),
     signingKeys: createSigningKeysRepository(),
+    refreshRotation: createRefreshRotation(batchesOf(sequelize)),
     inTransaction: (work) =>
       inTransaction(sequelize, (transaction) => work(createRepositories(sequelize, transaction))),
   };
@@ -87,7 +96,15 @@ export type { OidcCodeRow, OidcCodesRepository } from './oidc-codes.repository';
 export type { OidcLoginRow, OidcLoginsRepository } from './oidc-logins.repository';
 export type { BlockedTokenRow, BlockedTokensRepository } from './blocked-tokens.repository';
 export type { RateLimitsRepository } from './rate-limits.repository';
-export type { RefreshTokenRow, SessionFilter, SessionOwner, SessionsRepository } from './sessions.repository';
+export type {
+  LockedRow,
+  RefreshRotation,
+  RefreshTokenRow,
+  RotationPlan,
+  SessionFilter,
+  SessionOwner,
+  SessionsRepository,
+} from './sessions.repository';
 export type { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 export { USER_SORTS } from './users.repository';
 export type {

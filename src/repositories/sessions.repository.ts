@@ -1,4 +1,5 @@
 import { Op, QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import type { StatementBatches } from '../db/statement-batches';
 import { Session, type RevocationReason, type SessionEndReason } from '../models';
 import { utcMilliseconds, utcSeconds } from './sql-values';
 import type { UserRecord } from './users.repository';
@@ -27,6 +28,18 @@ export interface RefreshTokenRow {
 /** What a refresh needs of the user whose lock it holds. */
 export type SessionOwner = Pick<UserRecord, 'id' | 'tokenVersion' | 'disabledAt'>;
 
+/** A refresh-token row and its owner, both locked. */
+export interface LockedRow {
+  owner: SessionOwner;
+  row: RefreshTokenRow;
+}
+
+/** What a refresh decided once it held the locks: its value, and the rotation to commit, if any. */
+export interface RotationPlan<T> {
+  value: T;
+  rotate: { parent: RefreshTokenRow; child: RefreshTokenRow; at: Date } | null;
+}
+
 /** Which sessions of one user: all of them, one (`familyId`), or all but one (`exceptFamilyId`). */
 export interface SessionFilter {
   userId: number;
@@ -43,7 +56,7 @@ export interface SessionsRepository {
    * The row and its owner, both locked in one statement, the owner first (the lock order of
    * UsersRepository.lock); null when there is no such row.
    */
-  lockWithOwner(rowId: string): Promise<{ owner: SessionOwner; row: RefreshTokenRow } | null>;
+  lockWithOwner(rowId: string): Promise<LockedRow | null>;
   /**
    * Retires `parent` (the caller holds its lock) as rotated at `at`, and inserts `child`, its
    * successor: one statement, one round trip.
@@ -69,6 +82,18 @@ export interface SessionsRepository {
    * until the session's absolute end: it is what says when the session started.
    */
   deleteExpired(now: Date, limit: number): Promise<number>;
+}
+
+/**
+ * A refresh's common case in two round trips instead of four: START TRANSACTION with the locks of
+ * lockWithOwner, then the rotate of `rotate` with COMMIT (see StatementBatches).
+ */
+export interface RefreshRotation {
+  /**
+   * Locks the row and its owner, as lockWithOwner does (null: no such row), and asks `plan`; commits
+   * the rotation it answers with, or rolls back when it answers none or throws.
+   */
+  lockAndRotate<T>(rowId: string, plan: (locked: LockedRow | null) => RotationPlan<T>): Promise<T>;
 }
 
 // The statements of refresh, every one of its requests, are raw SQL: building model instances and
@@ -127,6 +152,35 @@ const valuesOf = (row: RefreshTokenRow): (string | number | null)[] => [
   row.userAgent,
 ];
 
+type RowWithOwner = RefreshTokenRow & { ownerTokenVersion: number; ownerDisabledAt: Date | null };
+
+function lockedRowOf(found: RowWithOwner | undefined): LockedRow | null {
+  if (found === undefined) return null;
+  const { ownerTokenVersion, ownerDisabledAt, ...row } = found;
+  return { owner: { id: row.userId, tokenVersion: ownerTokenVersion, disabledAt: ownerDisabledAt }, row };
+}
+
+const rotateValues = (parent: RefreshTokenRow, child: RefreshTokenRow, at: Date) => [
+  ...valuesOf(child),
+  ...valuesOf(parent),
+  parent.id,
+  utcMilliseconds(at),
+  parent.id,
+];
+
+/** The refresh rotation over `batches`, the same statements as lockWithOwner and rotate. */
+export function createRefreshRotation(batches: StatementBatches): RefreshRotation {
+  return {
+    lockAndRotate: (rowId, plan) =>
+      batches.transaction({ sql: LOCK_WITH_OWNER, values: [rowId, rowId] }, (rows) => {
+        // The columns of LOCK_WITH_OWNER, as lockWithOwner types Sequelize's answer to it.
+        const { value, rotate } = plan(lockedRowOf(rows[0] as RowWithOwner | undefined));
+        if (rotate === null) return { value, commitWith: null };
+        return { value, commitWith: { sql: ROTATE, values: rotateValues(rotate.parent, rotate.child, rotate.at) } };
+      }),
+  };
+}
+
 /** The sessions repository, inside `transaction` when one is given. */
 export function createSessionsRepository(sequelize: Sequelize, transaction?: Transaction): SessionsRepository {
   const lock = transaction === undefined ? undefined : Transaction.LOCK.UPDATE;
@@ -138,17 +192,20 @@ export function createSessionsRepository(sequelize: Sequelize, transaction?: Tra
     findRow: (rowId) => Session.findByPk(rowId, { raw: true, transaction }),
 
     async lockWithOwner(rowId) {
-      const [found] = await sequelize.query<
-        RefreshTokenRow & { ownerTokenVersion: number; ownerDisabledAt: Date | null }
-      >(LOCK_WITH_OWNER, { replacements: [rowId, rowId], type: QueryTypes.SELECT, transaction });
-      if (found === undefined) return null;
-      const { ownerTokenVersion, ownerDisabledAt, ...row } = found;
-      return { owner: { id: row.userId, tokenVersion: ownerTokenVersion, disabledAt: ownerDisabledAt }, row };
+      const [found] = await sequelize.query<RowWithOwner>(LOCK_WITH_OWNER, {
+        replacements: [rowId, rowId],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      return lockedRowOf(found);
     },
 
     async rotate(parent, child, at) {
-      const replacements = [...valuesOf(child), ...valuesOf(parent), parent.id, utcMilliseconds(at), parent.id];
-      await sequelize.query(ROTATE, { replacements, type: QueryTypes.INSERT, transaction });
+      await sequelize.query(ROTATE, {
+        replacements: rotateValues(parent, child, at),
+        type: QueryTypes.INSERT,
+        transaction,
+      });
     },
 
     async revokeLiveRows(filter, reason, at) {

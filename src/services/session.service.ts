@@ -1,11 +1,12 @@
 import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import type { RevocationReason } from '../models';
-import type { Database, LockedUser, RefreshTokenRow, Repositories, SessionFilter } from '../repositories';
+import { isLockConflict } from '../db/lock-conflict';
+import type { Database, LockedRow, LockedUser, RefreshTokenRow, Repositories, SessionFilter } from '../repositories';
 import { recordAudit } from './audit.service';
 import type { Revocation } from './revocations';
 import { newRandomId, newRefreshToken, readRefreshToken, secretMatches } from './refresh-token-codec';
-import { judgeRefresh } from './rotation-policy';
+import { judgeRefresh, type RefreshVerdict } from './rotation-policy';
 import { toSessionList, type SessionDto } from './session-list';
 
 /** Where a login came from, for the session list (and the request id, for the audit log). */
@@ -139,17 +140,53 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
     async rotate(refreshToken: string, client: ClientInfo): Promise<RotationOutcome> {
       const presented = readRefreshToken(refreshToken);
       if (presented === null) throw new AppError('REFRESH_TOKEN_INVALID');
-      return database.inTransaction(async (transaction): Promise<RotationOutcome> => {
-        const locked = await transaction.sessions.lockWithOwner(presented.rowId);
+      /** The verdict on the locked row; throws for a token that is not genuine, or a disabled owner. */
+      const judge = (locked: LockedRow | null, now: Date): LockedRow & { verdict: RefreshVerdict } => {
         if (locked === null || !secretMatches(presented.secret, locked.row.refreshTokenHash)) {
           throw new AppError('REFRESH_TOKEN_INVALID');
         }
-        const { owner: user, row } = locked;
         // Checked once the token is known to be genuine: a guess learns nothing of the account.
-        if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
+        if (locked.owner.disabledAt !== null) throw new AppError('USER_DISABLED');
+        return { ...locked, verdict: judgeRefresh(locked.row, now, settings.refreshGraceSeconds) };
+      };
+      const rotateNow = ({ owner, row }: LockedRow, now: Date) => {
+        const child = newRefreshTokenRow(
+          { userId: row.userId, familyId: row.familyId, parentId: row.id, absoluteExpiresAt: row.absoluteExpiresAt },
+          client,
+          now,
+        );
+        const outcome: RotationOutcome = {
+          kind: 'rotated',
+          session: child.issued,
+          userId: row.userId,
+          tokenVersion: owner.tokenVersion,
+        };
+        return { outcome, rotate: { parent: row, child: child.row, at: now } };
+      };
+
+      // The common case, a live token rotated, in two round trips. Anything else (a race, a replay,
+      // a revoked or expired token) and a lock conflict take the transaction below, which locks and
+      // judges again: it alone writes what those cases need and retries conflicts.
+      const rotated = await database.refreshRotation
+        .lockAndRotate(presented.rowId, (locked) => {
+          const now = new Date();
+          const judged = judge(locked, now);
+          if (judged.verdict !== 'rotate') return { value: null, rotate: null };
+          const { outcome, rotate } = rotateNow(judged, now);
+          return { value: outcome, rotate };
+        })
+        .catch((error: unknown) => {
+          if (isLockConflict(error)) return null;
+          throw error;
+        });
+      if (rotated !== null) return rotated;
+
+      return database.inTransaction(async (transaction): Promise<RotationOutcome> => {
         const now = new Date();
+        const judged = judge(await transaction.sessions.lockWithOwner(presented.rowId), now);
+        const { row } = judged;
         const session = { userId: row.userId, familyId: row.familyId };
-        switch (judgeRefresh(row, now, settings.refreshGraceSeconds)) {
+        switch (judged.verdict) {
           case 'raced':
             // "Use the tokens the concurrent request received" is only true while its session lives.
             if (!(await transaction.sessions.hasLiveRow(row.userId, row.familyId))) {
@@ -175,13 +212,9 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
           case 'expired':
             throw new AppError('REFRESH_TOKEN_EXPIRED');
           case 'rotate': {
-            const child = newRefreshTokenRow(
-              { ...session, parentId: row.id, absoluteExpiresAt: row.absoluteExpiresAt },
-              client,
-              now,
-            );
-            await transaction.sessions.rotate(row, child.row, now);
-            return { kind: 'rotated', session: child.issued, userId: row.userId, tokenVersion: user.tokenVersion };
+            const { outcome, rotate } = rotateNow(judged, now);
+            await transaction.sessions.rotate(rotate.parent, rotate.child, rotate.at);
+            return outcome;
           }
         }
       });

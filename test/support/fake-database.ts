@@ -7,7 +7,9 @@ import type {
   OidcCodeRow,
   OidcLoginRow,
   RefreshTokenRow,
+  LockedRow,
   Repositories,
+  RotationPlan,
   SessionFilter,
   UserRecord,
 } from '../../src/repositories';
@@ -353,6 +355,25 @@ export function createFakeDatabase(): FakeDatabase {
     commitsBefore: null,
     rateLimits: { deleteExpired: () => Promise.resolve(0) },
     signingKeys: createFakeSigningKeys(),
+    refreshRotation: {
+      async lockAndRotate<T>(rowId: string, plan: (locked: LockedRow | null) => RotationPlan<T>): Promise<T> {
+        database.commitsBefore?.();
+        const locked = await repositories.sessions.lockWithOwner(rowId);
+        let planned: RotationPlan<T> | null = null;
+        try {
+          planned = plan(locked);
+        } finally {
+          // A plan that throws or rotates nothing rolls back, as the batched transaction does.
+          if (planned?.rotate === null || planned === null) database.rollbacks += 1;
+        }
+        const { value, rotate } = planned;
+        if (rotate !== null) {
+          await repositories.sessions.rotate(rotate.parent, rotate.child, rotate.at);
+          database.commits += 1;
+        }
+        return value;
+      },
+    },
     async inTransaction(work) {
       database.commitsBefore?.();
       const before = structuredClone(tables);

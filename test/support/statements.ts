@@ -1,19 +1,24 @@
+import { batchesOf } from '../../src/db/sequelize';
 import { boundSequelize } from '../../src/models';
 
 /**
- * The SQL text of every statement Sequelize sends while `work` runs, in order. Statements the
+ * The SQL text of every round trip to MySQL while `work` runs, in order: each statement Sequelize
+ * sends, and each batch of the refresh's batched transactions (see StatementBatches). Statements the
  * rate limiter sends on its own connection (rate-limiter-flexible's) are not among them.
  */
 export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
   const statements: string[] = [];
-  boundSequelize().addHook('afterQuery', 'statements-of', (_options, query) => {
+  const sequelize = boundSequelize();
+  sequelize.addHook('afterQuery', 'statements-of', (_options, query) => {
     // Set by the query's run; Sequelize's types leave it out.
     statements.push('sql' in query ? String(query.sql) : '');
   });
+  const stopObserving = batchesOf(sequelize).observe((sql) => statements.push(sql));
   try {
     await work();
   } finally {
-    boundSequelize().removeHook('afterQuery', 'statements-of');
+    sequelize.removeHook('afterQuery', 'statements-of');
+    stopObserving();
   }
   return statements;
 }
