@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DatabaseError } from 'sequelize';
 import { AppError } from '../../../src/errors/app-error';
 import type { RefreshTokenRow } from '../../../src/repositories';
 import { createSessionService, type ClientInfo } from '../../../src/services/session.service';
@@ -65,6 +66,38 @@ describe('session service (fake database)', () => {
     expect(child?.ip).to.equal('198.51.100.1');
     expect(child?.lastUsedAt.getTime()).to.equal(parent?.revokedAt?.getTime());
     expect(child?.absoluteExpiresAt.getTime()).to.equal(parent?.absoluteExpiresAt.getTime());
+  });
+
+  it('rotate hands the fast path a plan, and takes the transaction when that path meets a lock conflict', async () => {
+    const { sessions, start, database } = setup();
+    const issued = await start();
+    // A deadlock as MySQL reports it (ER_LOCK_DEADLOCK), from the two-round-trip path.
+    const deadlock = new DatabaseError(Object.assign(new Error('Deadlock found'), { sql: 'COMMIT', errno: 1213 }));
+    let fastTries = 0;
+    database.refreshRotation = {
+      lockAndRotate: () => {
+        fastTries += 1;
+        return Promise.reject(deadlock);
+      },
+    };
+    const outcome = await sessions.rotate(issued.refreshToken, CLIENT);
+    if (outcome.kind !== 'rotated') throw new Error('expected a rotation');
+    expect(fastTries).to.equal(1);
+    expect(database.tables.sessions.get(rowIdOf(issued.refreshToken))?.reason).to.equal('rotated');
+    expect(database.tables.sessions.get(rowIdOf(outcome.session.refreshToken))?.revokedAt).to.equal(null);
+  });
+
+  it('rotate passes on any other error of the fast path as it is', async () => {
+    const { sessions, start, database } = setup();
+    const issued = await start();
+    const lost = new DatabaseError(Object.assign(new Error('Connection lost'), { sql: 'COMMIT', fatal: true }));
+    database.refreshRotation = { lockAndRotate: () => Promise.reject(lost) };
+    const error = await sessions.rotate(issued.refreshToken, CLIENT).then(
+      () => null,
+      (rejection: unknown) => rejection,
+    );
+    expect(error).to.equal(lost);
+    expect(database.tables.sessions.get(rowIdOf(issued.refreshToken))?.revokedAt).to.equal(null);
   });
 
   it('rotate refuses a token of the wrong shape, an unknown row and a wrong secret as REFRESH_TOKEN_INVALID', async () => {
