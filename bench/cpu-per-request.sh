@@ -4,22 +4,27 @@
 # pipe as `npm run bench` does; the load runs on CPU 1, one checkout after the other in each round,
 # so that a noisy stretch of the shared machine hits every checkout alike. Compare the minimums and
 # medians: the same build varies by 1.5x between rounds here, and by as much between two processes.
-# Usage: bash bench/cpu-per-request.sh [--rounds N] [--seconds S] [--path /auth/user] <checkout>...
+# --refresh N measures POST /auth/refresh instead, on N chains of one user each (bench/refresh-chains.ts);
+# REDIS_URL in the environment puts the rate limiter in Redis.
+# Usage: bash bench/cpu-per-request.sh [--rounds N] [--seconds S] [--path /auth/user | --refresh N] <checkout>...
 set -euo pipefail
-rounds=8 seconds=3 path=/auth/user
+rounds=8 seconds=3 path=/auth/user chains=0
 while [[ $# -gt 0 && $1 == --* ]]; do
   case $1 in
     --rounds) rounds=$2 ;;
     --seconds) seconds=$2 ;;
     --path) path=$2 ;;
+    --refresh) chains=$2 path=/auth/refresh ;;
     *) echo "unknown option $1" >&2 && exit 2 ;;
   esac
   shift 2
 done
-[[ $# -gt 0 ]] || { echo "usage: $0 [--rounds N] [--seconds S] [--path P] <checkout>..." >&2 && exit 2; }
-export NODE_ENV=development HOST=127.0.0.1 LOG_LEVEL=info PURGE_INTERVAL_SECONDS=0
-# Counted, never reached from one IP: the signup below must not be refused on a rerun.
-export RATE_LIMIT_SIGNUP_PER_IP=1000000000
+[[ $# -gt 0 ]] || { echo "usage: $0 [--rounds N] [--seconds S] [--path P | --refresh N] <checkout>..." >&2 && exit 2; }
+export NODE_ENV=development HOST=127.0.0.1 LOG_LEVEL=info PURGE_INTERVAL_SECONDS=0 BCRYPT_ROUNDS=10
+# Counted, never reached from one IP: the signups below must not be refused on a rerun.
+export RATE_LIMIT_SIGNUP_PER_IP=1000000000 RATE_LIMIT_REFRESH_PER_IP=1000000000
+chains_script="$(cd "$(dirname "$0")" && pwd)/refresh-chains.ts"
+token_dir=$(mktemp -d)
 # A throwaway secret for this run only.
 JWT_SECRET=$(node -e 'process.stdout.write(require("crypto").randomBytes(48).toString("base64url"))')
 export JWT_SECRET
@@ -28,6 +33,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
   sleep 1
   for database in "${databases[@]}"; do mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $database" || true; done
+  rm -rf "$token_dir"
 }
 trap cleanup EXIT
 port=4000
@@ -45,6 +51,12 @@ for index in "${!labels[@]}"; do
   port=${ports[$index]}
   for _ in $(seq 1 50); do fuser "$port/tcp" >/dev/null 2>&1 && break; sleep 0.2; done
   pids[index]=$(fuser "$port/tcp" 2>/dev/null | tr -d ' ')
+  if ((chains > 0)); then
+    npx tsx "$chains_script" start "http://127.0.0.1:$port" "$token_dir/$index" "$chains"
+    # Warm-up, unmeasured: the JIT compiles the path first.
+    taskset -c 1 npx tsx "$chains_script" run "http://127.0.0.1:$port" "$token_dir/$index" 5 >/dev/null
+    continue
+  fi
   tokens[index]=$(curl -s -X POST -H 'content-type: application/json' \
     -d "{\"email\":\"cpu$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\",\"name\":\"B\"}" \
     "http://127.0.0.1:$port/auth/signup" |
@@ -56,6 +68,13 @@ tick=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for round in $(seq 1 "$rounds"); do
   for index in "${!labels[@]}"; do
+    if ((chains > 0)); then
+      before=$(ticks "${pids[index]}")
+      requests=$(taskset -c 1 npx tsx "$chains_script" run "http://127.0.0.1:${ports[index]}" "$token_dir/$index" "$seconds")
+      after=$(ticks "${pids[index]}")
+      echo "${labels[index]} $(((after - before) * 1000000 / tick / requests))"
+      continue
+    fi
     before=$(ticks "${pids[index]}")
     requests=$(taskset -c 1 npx autocannon -c 64 -d "$seconds" -j -H "Authorization: Bearer ${tokens[index]}" \
       "http://127.0.0.1:${ports[index]}$path" 2>/dev/null |
@@ -73,6 +92,6 @@ done | node -e '
     for (const [label, values] of runs) {
       const sorted = [...values].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)];
-      console.log(`${label} GET '"$path"' µs of server CPU per request: min ${sorted[0]}, median ${median} (${values.join(" ")})`);
+      console.log(`${label} '"$path"' µs of server CPU per request: min ${sorted[0]}, median ${median} (${values.join(" ")})`);
     }
   });'
