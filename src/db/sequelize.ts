@@ -25,7 +25,18 @@ export class AppSequelize extends Sequelize {
       pool: { max: maxConnections, min: 0, idle: 10_000, acquire: acquireTimeoutMs },
       dialectOptions: { connectTimeout: connectTimeoutMs },
     });
-    this.batches = createStatementBatches(settings);
+    // From Sequelize's own reading of DATABASE_URL, so both pools log in with the same decoded account.
+    const { host, port, username, password, database } = this.config;
+    this.batches = createStatementBatches({
+      target: {
+        host,
+        port: port === undefined ? undefined : Number(port),
+        user: username,
+        password: password ?? undefined,
+        database,
+      },
+      databasePool: settings.databasePool,
+    });
   }
 
   override async close(): Promise<void> {

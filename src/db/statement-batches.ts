@@ -35,7 +35,19 @@ export interface StatementBatches {
   close(): Promise<void>;
 }
 
-type PoolSettings = Pick<Config, 'databaseUrl' | 'databasePool'>;
+/** Where to connect: the server, account and database Sequelize connects to, as it parsed them. */
+export interface BatchTarget {
+  host: string | undefined;
+  port: number | undefined;
+  user: string;
+  password: string | undefined;
+  database: string;
+}
+
+interface PoolSettings {
+  target: BatchTarget;
+  databasePool: Config['databasePool'];
+}
 
 function timeoutError(what: string, timeoutMs: number): Error {
   return Object.assign(new Error(`${what} within ${timeoutMs} ms`), { code: QUERY_TIMEOUT_CODE, fatal: true });
@@ -56,14 +68,14 @@ const isFatal = (error: unknown): boolean =>
 const isMysqlError = (error: unknown): boolean => isFatal(error) || (error instanceof Error && 'sqlState' in error);
 
 /** Batches on a pool of their own, opened on first use, with Sequelize's bounds on every wait. */
-export function createStatementBatches({ databaseUrl, databasePool }: PoolSettings): StatementBatches {
+export function createStatementBatches({ target, databasePool }: PoolSettings): StatementBatches {
   const { maxConnections, connectTimeoutMs, acquireTimeoutMs, queryTimeoutMs } = databasePool;
   const listeners = new Set<(sql: string) => void>();
   let pool: mysql.Pool | null = null;
 
   const openPool = (): mysql.Pool =>
     mysql.createPool({
-      uri: databaseUrl,
+      ...target,
       // Several statements per query, on this pool only: its SQL is fixed text with `?` placeholders,
       // which mysql2 escapes, so no request can add a statement of its own.
       multipleStatements: true,

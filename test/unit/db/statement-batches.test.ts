@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { DatabaseError } from 'sequelize';
+import { DatabaseError, QueryTypes } from 'sequelize';
 import { isLockConflict } from '../../../src/db/lock-conflict';
 import { QUERY_TIMEOUT_CODE } from '../../../src/db/query-watchdog';
-import { createStatementBatches, type StatementBatches } from '../../../src/db/statement-batches';
+import { AppSequelize } from '../../../src/db/sequelize';
+import type { StatementBatches } from '../../../src/db/statement-batches';
 import { AppError } from '../../../src/errors/app-error';
 import { toAppError } from '../../../src/errors/to-app-error';
 import { testConfig } from '../../support/config';
@@ -12,19 +13,21 @@ const TIMEOUT_MS = 300;
 // A table of its own, dropped after, so no other suite's rows or locks are involved.
 const TABLE = 'statement_batches_test';
 
-/** Batches over the test database, with one connection and short bounds unless `pool` says otherwise. */
-function batchesFor(pool: Partial<ReturnType<typeof testConfig>['databasePool']> = {}): StatementBatches {
-  const { databaseUrl, databasePool } = testConfig();
-  return createStatementBatches({
-    databaseUrl,
-    databasePool: {
-      ...databasePool,
-      maxConnections: 1,
-      acquireTimeoutMs: TIMEOUT_MS,
-      queryTimeoutMs: TIMEOUT_MS,
-      ...pool,
-    },
-  });
+type PoolSettings = ReturnType<typeof testConfig>['databasePool'];
+
+/**
+ * The batches of a Sequelize instance of `databaseUrl` (by default the test database), with one
+ * connection and short bounds unless `pool` says otherwise. It connects only on first use.
+ */
+function batchesFor(pool: Partial<PoolSettings> = {}, databaseUrl = testConfig().databaseUrl): StatementBatches {
+  const databasePool = {
+    ...testConfig().databasePool,
+    maxConnections: 1,
+    acquireTimeoutMs: TIMEOUT_MS,
+    queryTimeoutMs: TIMEOUT_MS,
+    ...pool,
+  };
+  return new AppSequelize({ databaseUrl, databasePool }).batches;
 }
 
 const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
@@ -219,8 +222,7 @@ describe('StatementBatches (against the real test database)', () => {
   });
 
   it('fails at once as 503 when MySQL refuses the connection', async () => {
-    const { databasePool } = testConfig();
-    const unreachable = createStatementBatches({ databaseUrl: 'mysql://root@127.0.0.1:1/nowhere', databasePool });
+    const unreachable = batchesFor({}, 'mysql://root@127.0.0.1:1/nowhere');
     try {
       const error = await rejectionOf(
         unreachable.transaction({ sql: 'SELECT 1', values: [] }, () => ({ value: null, commitWith: null })),
@@ -229,6 +231,31 @@ describe('StatementBatches (against the real test database)', () => {
       expect(toAppError(error).code).to.equal('SERVICE_UNAVAILABLE');
     } finally {
       await unreachable.close();
+    }
+  });
+
+  // Sequelize and mysql2 each read DATABASE_URL their own way; the batches take Sequelize's reading.
+  it('logs in with the account Sequelize read from DATABASE_URL, percent-encoded characters and all', async () => {
+    const account = `batches_${randomUUID().slice(0, 8)}`;
+    const password = 'p@ss:w%rd/?#[]';
+    const { database } = testConfig().database;
+    await runOnce(`CREATE USER '${account}'@'%' IDENTIFIED BY '${password}'`);
+    const url = `mysql://${account}:${encodeURIComponent(password)}@127.0.0.1:3306/${database}`;
+    const sequelize = new AppSequelize({ databaseUrl: url, databasePool: testConfig().databasePool });
+    try {
+      await runOnce(`GRANT SELECT ON \`${database}\`.* TO '${account}'@'%'`);
+      const [viaSequelize] = await sequelize.query<{ account: string }>('SELECT CURRENT_USER() AS account', {
+        type: QueryTypes.SELECT,
+      });
+      const viaBatches = await sequelize.batches.transaction(
+        { sql: 'SELECT CURRENT_USER() AS account', values: [] },
+        (rows) => ({ value: rows[0], commitWith: null }),
+      );
+      expect(viaSequelize).to.deep.equal({ account: `${account}@%` });
+      expect(viaBatches).to.deep.equal(viaSequelize);
+    } finally {
+      await sequelize.close();
+      await runOnce(`DROP USER IF EXISTS '${account}'@'%'`);
     }
   });
 
