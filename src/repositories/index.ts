@@ -48,7 +48,7 @@ export interface Repositories {
 export interface Database extends Repositories {
   rateLimits: RateLimitsRepository;
   signingKeys: SigningKeysRepository;
-  /** A refresh's lock and rotation in two round trips, a transaction of its own. */
+  /** A refresh's lock and rotation in three round trips, a transaction of its own. */
   refreshRotation: RefreshRotation;
   /**
    * Runs `work` in one transaction, with repositories bound to it; a deadlock runs it again (see

@@ -85,8 +85,8 @@ export interface SessionsRepository {
 }
 
 /**
- * A refresh's common case in two round trips instead of four: START TRANSACTION with the locks of
- * lockWithOwner, then the rotate of `rotate` with COMMIT (see StatementBatches).
+ * A refresh's common case in three round trips: START TRANSACTION with the locks of lockWithOwner,
+ * the rotate of `rotate`, then COMMIT (see StatementBatches).
  */
 export interface RefreshRotation {
   /**

@@ -164,7 +164,7 @@ export function createSessionService({ database, settings }: SessionServiceDeps)
         return { outcome, rotate: { parent: row, child: child.row, at: now } };
       };
 
-      // The common case, a live token rotated, in two round trips. Anything else (a race, a replay,
+      // The common case, a live token rotated, in three round trips. Anything else (a race, a replay,
       // a revoked or expired token) and a lock conflict take the transaction below, which locks and
       // judges again: it alone writes what those cases need and retries conflicts.
       const rotated = await database.refreshRotation

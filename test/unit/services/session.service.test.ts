@@ -71,7 +71,7 @@ describe('session service (fake database)', () => {
   it('rotate hands the fast path a plan, and takes the transaction when that path meets a lock conflict', async () => {
     const { sessions, start, database } = setup();
     const issued = await start();
-    // A deadlock as MySQL reports it (ER_LOCK_DEADLOCK), from the two-round-trip path.
+    // A deadlock as MySQL reports it (ER_LOCK_DEADLOCK), from the batched path.
     const deadlock = new DatabaseError(Object.assign(new Error('Deadlock found'), { sql: 'COMMIT', errno: 1213 }));
     let fastTries = 0;
     database.refreshRotation = {
