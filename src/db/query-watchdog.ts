@@ -13,9 +13,12 @@ function socketOf(connection: unknown): Duplex {
   throw new Error('the MySQL connection has no socket to watch: did mysql2 change its internals?');
 }
 
-function queryTimeoutError(timeoutMs: number): Error {
-  return Object.assign(new Error(`MySQL did not answer a query within ${timeoutMs} ms`), { code: QUERY_TIMEOUT_CODE });
+/** A wait on MySQL that ran out (`what` did not happen within `timeoutMs`), fatal to its connection. */
+export function mysqlTimeoutError(what: string, timeoutMs: number): Error {
+  return Object.assign(new Error(`${what} within ${timeoutMs} ms`), { code: QUERY_TIMEOUT_CODE, fatal: true });
 }
+
+const queryTimeoutError = (timeoutMs: number): Error => mysqlTimeoutError('MySQL did not answer a query', timeoutMs);
 
 /**
  * Cuts `connection` (a mysql2 connection) unless the returned function is called within

@@ -1,7 +1,7 @@
 import mysql from 'mysql2';
 import { DatabaseError } from 'sequelize';
 import type { Config } from '../config';
-import { QUERY_TIMEOUT_CODE, cutUnlessDoneWithin } from './query-watchdog';
+import { cutUnlessDoneWithin, mysqlTimeoutError } from './query-watchdog';
 
 /** Some SQL, one statement or several separated by `;`, with its `?` placeholders' values. */
 export interface Batch {
@@ -29,6 +29,12 @@ export interface StatementBatches {
    * connection) as every other query's.
    */
   transaction<T>(first: Batch, work: (rows: unknown[]) => Promise<BatchOutcome<T>> | BatchOutcome<T>): Promise<T>;
+  /**
+   * Sends `batch` in one round trip outside any transaction, so each statement commits as it runs,
+   * and hands back the results of every statement. For a single atomic write read back in the same
+   * query (a counter), where a transaction would cost two more round trips.
+   */
+  autocommit(batch: Batch): Promise<unknown[]>;
   /** Calls `listener` with the SQL of every batch sent, until the returned function is called. */
   observe(listener: (sql: string) => void): () => void;
   /** Closes every connection; the next transaction opens new ones. */
@@ -49,15 +55,12 @@ interface PoolSettings {
   databasePool: Config['databasePool'];
 }
 
-function timeoutError(what: string, timeoutMs: number): Error {
-  return Object.assign(new Error(`${what} within ${timeoutMs} ms`), { code: QUERY_TIMEOUT_CODE, fatal: true });
-}
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /** As Sequelize's DatabaseError, what the rest of the server classifies errors of MySQL by. */
 function asDatabaseError(error: unknown, sql: string): DatabaseError {
   if (error instanceof DatabaseError) return error;
-  const parent = error instanceof Error ? error : new Error(String(error));
-  return new DatabaseError(Object.assign(parent, { sql }));
+  return new DatabaseError(Object.assign(asError(error), { sql }));
 }
 
 /** True when mysql2 left the connection dead (lost, reset, or cut by a timeout). */
@@ -106,7 +109,7 @@ export function createStatementBatches({ target, databasePool }: PoolSettings): 
           },
           () => undefined,
         );
-        reject(timeoutError('no MySQL connection was free', acquireTimeoutMs));
+        reject(mysqlTimeoutError('no MySQL connection was free', acquireTimeoutMs));
       }, acquireTimeoutMs);
     });
     try {
@@ -130,18 +133,18 @@ export function createStatementBatches({ target, databasePool }: PoolSettings): 
     });
   }
 
+  /** A connection, or the DatabaseError of a lost connection: whatever kept us from one, MySQL is out of reach for now. */
+  async function connectionFor(sql: string): Promise<mysql.PoolConnection> {
+    try {
+      return await acquire();
+    } catch (error) {
+      throw asDatabaseError(Object.assign(asError(error), { fatal: true }), sql);
+    }
+  }
+
   return {
     async transaction(first, work) {
-      let connection: mysql.PoolConnection;
-      try {
-        connection = await acquire();
-      } catch (error) {
-        // Whatever kept us from a connection, MySQL is out of reach for now, as a lost connection is.
-        throw asDatabaseError(
-          Object.assign(error instanceof Error ? error : new Error(String(error)), { fatal: true }),
-          first.sql,
-        );
-      }
+      const connection = await connectionFor(first.sql);
       let sql = `START TRANSACTION; ${first.sql}`;
       try {
         const started = await send(connection, { sql, values: first.values });
@@ -177,6 +180,20 @@ export function createStatementBatches({ target, databasePool }: PoolSettings): 
         }
         // The work's own verdicts (AppError) pass as they are; only MySQL's errors are wrapped.
         throw isMysqlError(error) ? asDatabaseError(error, sql) : error;
+      }
+    },
+
+    async autocommit(batch) {
+      const connection = await connectionFor(batch.sql);
+      try {
+        const results = await send(connection, batch);
+        connection.release();
+        return results;
+      } catch (error) {
+        // No transaction to end: a failed statement undid only itself, and later ones did not run.
+        if (isFatal(error)) connection.destroy();
+        else connection.release();
+        throw asDatabaseError(error, batch.sql);
       }
     },
 

@@ -10,8 +10,14 @@ import {
 import type { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../config';
 import { watchedConnections } from '../db/query-watchdog';
+import { batchesOf } from '../db/sequelize';
 import type { RedisConnections } from '../db/redis';
-import { RATE_LIMIT_TABLE } from '../repositories/rate-limits.repository';
+import {
+  type CounterRow,
+  createRateLimitCounters,
+  RATE_LIMIT_TABLE,
+  type RateLimitCounters,
+} from '../repositories/rate-limits.repository';
 
 /** One counter per rule and key, e.g. `loginPerIp` of `203.0.113.7`. */
 export type RateLimitRule = Exclude<keyof RateLimitSettings, 'windowSeconds'>;
@@ -53,22 +59,42 @@ export function accountKey(email: string): string {
 /** Where the counters live: MySQL (the default), or Redis when it is configured. */
 export type RateLimitStore = { sequelize: Sequelize; queryTimeoutMs: number } | { redis: RedisConnections };
 
+/** The MySQL limiter, its counters changed in one round trip (RateLimitCounters) rather than the library's four. */
+class RateLimiterMySQLCounters extends RateLimiterMySQL {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMySQL>[0],
+    private readonly counters: RateLimitCounters,
+  ) {
+    super(options);
+  }
+
+  // rate-limiter-flexible's hook for a store's write (RateLimiterStoreAbstract._upsert); it reads
+  // the answer as `[row]`. Reads and deletes stay the library's.
+  async _upsert(key: string, points: number, msDuration: number, forceExpire = false): Promise<CounterRow[]> {
+    return [await this.counters.change({ key, points, msDuration, forceExpire })];
+  }
+}
+
 /** Counters in MySQL: a row per rule and key, expired rows purged with the other purges. */
 function mysqlLimiter(store: { sequelize: Sequelize; queryTimeoutMs: number }) {
   // The limiter queries raw connections, out of reach of the query hooks: bound them here, or a
   // frozen MySQL would hang every limited route instead of handing over to the in-memory limiter.
   const storeClient = watchedConnections(store.sequelize, store.queryTimeoutMs);
+  const counters = createRateLimitCounters(batchesOf(store.sequelize));
   return (limit: LimitOptions): RateLimiterStoreAbstract =>
-    new RateLimiterMySQL({
-      ...limit,
-      storeClient,
-      storeType: 'sequelize',
-      dbName: store.sequelize.config.database,
-      tableName: RATE_LIMIT_TABLE,
-      tableCreated: true,
-      // Expired rows go with the other purges (purge.service), not with a timer per limiter.
-      clearExpiredByTimeout: false,
-    });
+    new RateLimiterMySQLCounters(
+      {
+        ...limit,
+        storeClient,
+        storeType: 'sequelize',
+        dbName: store.sequelize.config.database,
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        // Expired rows go with the other purges (purge.service), not with a timer per limiter.
+        clearExpiredByTimeout: false,
+      },
+      counters,
+    );
 }
 
 /** Counters in Redis, which expires them itself: a login then writes nothing to MySQL for limits. */

@@ -53,15 +53,16 @@ describe('POST /auth/refresh', () => {
 
   // Each round trip costs the server more CPU than the JavaScript around it (docs/reference/benchmarks.md):
   // one more statement on this path is a regression, even when every answer stays right.
-  it('rotates in one transaction of three round trips: start and lock the owner and the row, rotate, commit', async () => {
+  it('counts the refresh in one round trip and rotates in one transaction of three: start and lock, rotate, commit', async () => {
     const { refreshToken } = await loggedInUser();
     const statements = await statementsOf(() =>
       api().post('/auth/refresh').send({ refresh_token: refreshToken }).expect(200),
     );
-    expect(statements).to.have.length(3);
-    expect(statements[0]).to.match(/^START TRANSACTION; SELECT u\.token_version .* FOR UPDATE$/);
-    expect(statements[1]).to.match(/^INSERT INTO sessions .* ON DUPLICATE KEY UPDATE /);
-    expect(statements[2]).to.equal('COMMIT');
+    expect(statements).to.have.length(4);
+    expect(statements[0]).to.match(/^INSERT INTO rate_limits .* ON DUPLICATE KEY UPDATE .*; SELECT LAST_INSERT_ID\(\)/);
+    expect(statements[1]).to.match(/^START TRANSACTION; SELECT u\.token_version .* FOR UPDATE$/);
+    expect(statements[2]).to.match(/^INSERT INTO sessions .* ON DUPLICATE KEY UPDATE /);
+    expect(statements[3]).to.equal('COMMIT');
   });
 
   it('never extends the absolute session lifetime', async () => {

@@ -20,12 +20,12 @@ export async function closeTestSequelize(): Promise<void> {
  * Runs `work` while the models talk to a port where no MySQL listens (a real refused connection,
  * as when MySQL is down), then binds them back to the test database.
  */
-export async function withDatabaseDown<T>(work: () => Promise<T>): Promise<T> {
+export async function withDatabaseDown<T>(work: (unreachable: Sequelize) => Promise<T>): Promise<T> {
   const { database: location, databasePool } = testConfig();
   const databaseUrl = `mysql://${location.user}@127.0.0.1:1/${location.database}`;
   const unreachable = createSequelize({ databaseUrl, databasePool });
   try {
-    return await work();
+    return await work(unreachable);
   } finally {
     initModels(testSequelize());
     await unreachable.close();

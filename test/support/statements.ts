@@ -3,8 +3,8 @@ import { boundSequelize } from '../../src/models';
 
 /**
  * The SQL text of every round trip to MySQL while `work` runs, in order: each statement Sequelize
- * sends, and each batch of the refresh's batched transactions (see StatementBatches). Statements the
- * rate limiter sends on its own connection (rate-limiter-flexible's) are not among them.
+ * sends, and each batch sent through StatementBatches (the refresh's transaction, the rate limiter's
+ * counters). The rate limiter's reads and deletes, on connections of its own, are not among them.
  */
 export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
   const statements: string[] = [];

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../../../src/config';
 import {
   accountKey,
@@ -10,7 +9,7 @@ import {
   type RateLimitStore,
 } from '../../../src/services/rate-limit.service';
 import { testConfig } from '../../support/config';
-import { testSequelize } from '../../support/database';
+import { testSequelize, withDatabaseDown } from '../../support/database';
 import { inspector, openRedis, randomKeyPrefix, LOCAL_REDIS_URL } from '../../support/redis';
 
 const SETTINGS: RateLimitSettings = {
@@ -58,14 +57,8 @@ describe('accountKey', () => {
 
 describe('createRateLimiter', () => {
   it('keeps limiting in memory, without throwing, when MySQL cannot be reached', async () => {
-    // Nothing listens on port 1: every store call fails with a refused connection.
-    const unreachable = new Sequelize('mysql://root@127.0.0.1:1/nowhere', {
-      dialect: 'mysql',
-      logging: false,
-      pool: { max: 1, acquire: 2_000 },
-      dialectOptions: { connectTimeout: 1_000 },
-    });
-    try {
+    // Nothing listens there: every store call fails with a refused connection, on both pools.
+    await withDatabaseDown(async (unreachable) => {
       const limiter = createRateLimiter(SETTINGS, { sequelize: unreachable, queryTimeoutMs: 1_000 });
       const key = '203.0.113.9';
       const started = Date.now();
@@ -81,9 +74,7 @@ describe('createRateLimiter', () => {
       expect(answers.map(({ tookLastPoint }) => tookLastPoint)).to.deep.equal([false, true, true, false, false]);
       expect(answers[3]?.retryAfterSeconds).to.be.within(1, 60);
       expect(Date.now() - started).to.be.below(5_000);
-    } finally {
-      await unreachable.close();
-    }
+    });
   });
 });
 
