@@ -166,6 +166,39 @@ describe('StatementBatches (against the real test database)', () => {
     expect(await valueOf(id)).to.equal(3);
   });
 
+  it('autocommit: sends a batch in one round trip, each statement committed as it runs, and hands back every result', async () => {
+    const id = randomUUID();
+    const sent: string[] = [];
+    const stop = batches.observe((sql) => sent.push(sql));
+    const results = await batches.autocommit({
+      sql: `INSERT INTO ${TABLE} (id, n) VALUES (?, 7); SELECT n FROM ${TABLE} WHERE id = ?`,
+      values: [id, id],
+    });
+    stop();
+    expect(sent).to.have.length(1);
+    expect(results).to.have.length(2);
+    expect(results[1]).to.deep.equal([{ n: 7 }]);
+    expect(await valueOf(id)).to.equal(7);
+    expect(await lockIsFree(id)).to.equal(true);
+  });
+
+  it('autocommit: keeps what the statements before a failing one wrote, and reports the failure as a DatabaseError', async () => {
+    const id = randomUUID();
+    const error = await rejectionOf(
+      batches.autocommit({
+        sql: `INSERT INTO ${TABLE} (id, n) VALUES (?, 1); INSERT INTO ${TABLE} (id, n) VALUES (?, 2)`,
+        values: [id, id],
+      }),
+    );
+    expect(error).to.be.instanceOf(DatabaseError);
+    expect(await valueOf(id)).to.equal(1);
+    // The connection went back to the pool (of one) in working order.
+    expect(await batches.autocommit({ sql: 'SELECT 1 AS one; SELECT 2 AS two', values: [] })).to.deep.equal([
+      [{ one: 1 }],
+      [{ two: 2 }],
+    ]);
+  });
+
   it('reports a lock held elsewhere as a lock conflict, which maps to 503', async () => {
     const id = randomUUID();
     await insert(id, 1);

@@ -10,6 +10,8 @@ import {
 } from '../../../src/services/rate-limit.service';
 import { testConfig } from '../../support/config';
 import { testSequelize, withDatabaseDown } from '../../support/database';
+import { batchesOf } from '../../../src/db/sequelize';
+import { createRateLimitCounters } from '../../../src/repositories/rate-limits.repository';
 import { inspector, openRedis, randomKeyPrefix, LOCAL_REDIS_URL } from '../../support/redis';
 
 const SETTINGS: RateLimitSettings = {
@@ -114,5 +116,53 @@ describe('createRateLimiter: the attempt that takes the last point', function ()
       client.disconnect();
       redis.close();
     }
+  });
+});
+
+describe("createRateLimitCounters (the MySQL limiter's counters, against the real test database)", () => {
+  const counters = () => createRateLimitCounters(batchesOf(testSequelize()));
+  const key = () => `test:${randomBytes(12).toString('base64url')}`;
+  const change = (points: number, options: { key: string; msDuration?: number; forceExpire?: boolean }) =>
+    counters().change({
+      key: options.key,
+      points,
+      msDuration: options.msDuration ?? 60_000,
+      forceExpire: options.forceExpire ?? false,
+    });
+
+  it('starts a window at the points given and adds to it within the window', async () => {
+    const counter = key();
+    const before = Date.now();
+    const first = await change(1, { key: counter });
+    expect(first.points).to.equal(1);
+    expect(first.expire).to.be.within(before + 60_000, Date.now() + 60_000);
+    expect(await change(2, { key: counter })).to.deep.equal({ points: 3, expire: first.expire });
+  });
+
+  it('starts a new window once the last one ended, and when forced', async () => {
+    const counter = key();
+    await change(5, { key: counter, msDuration: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const restarted = await change(1, { key: counter });
+    expect(restarted.points).to.equal(1);
+    expect(restarted.expire).to.be.greaterThan(Date.now() + 50_000);
+    await change(3, { key: counter });
+    const forced = await change(2, { key: counter, msDuration: 120_000, forceExpire: true });
+    expect(forced.points).to.equal(2);
+    expect(forced.expire).to.be.greaterThan(Date.now() + 110_000);
+  });
+
+  it('never counts below zero: a refund gives back at most a fresh window', async () => {
+    const counter = key();
+    await change(1, { key: counter });
+    expect((await change(-3, { key: counter })).points).to.equal(0);
+    expect((await change(1, { key: counter })).points).to.equal(1);
+    expect((await change(-1, { key: key() })).points).to.equal(0);
+  });
+
+  it('keeps a window of duration 0 for ever', async () => {
+    const counter = key();
+    expect(await change(1, { key: counter, msDuration: 0 })).to.deep.equal({ points: 1, expire: null });
+    expect(await change(1, { key: counter, msDuration: 0 })).to.deep.equal({ points: 2, expire: null });
   });
 });
