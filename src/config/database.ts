@@ -48,7 +48,7 @@ export const DATABASE_KEYS = {
       .max(1000)
       .unit('connections')
       .description(
-        "Most MySQL connections in each of a process's two pools (refreshes have one of their own): up to twice this in all.",
+        "Most MySQL connections in each of a process's two pools (refreshes and rate-limit counters have one of their own): up to twice this in all.",
       ),
     10,
   ),
