@@ -59,27 +59,53 @@ export interface ConnectionSource {
 }
 
 /**
+ * For callers with a fallback (the rate limiters, which count in memory meanwhile): once MySQL has
+ * failed, calls fail at once for `timeoutMs`, instead of each waiting out a timeout of the same
+ * outage and adding it to every request's latency.
+ */
+export interface OutageBreaker {
+  /** Throws while MySQL failed less than `timeoutMs` ago. */
+  check(): void;
+  /** Records that MySQL failed now. */
+  trip(): void;
+}
+
+export function createOutageBreaker(timeoutMs: number): OutageBreaker {
+  let failingUntil = 0;
+  return {
+    check() {
+      if (Date.now() < failingUntil) throw new Error('MySQL failed a moment ago; not waiting for it again yet');
+    },
+    trip() {
+      failingUntil = Date.now() + timeoutMs;
+    },
+  };
+}
+
+/**
  * A Sequelize stand-in for libraries that query its raw connections (rate-limiter-flexible), which
  * Sequelize's query hooks never see. Each connection gets `timeoutMs` from acquire to release, the
- * same bound and the same socket-destroying expiry as `watchQueries`. After a failure, calls fail
- * at once for `timeoutMs`: the caller has a fallback, so waiting out a timeout on every call of an
- * outage would only add to each request's latency.
+ * same bound and the same socket-destroying expiry as `watchQueries`; a failure to connect or a
+ * timeout trips `breaker`, and calls fail at once while it is tripped.
  */
-export function watchedConnections(sequelize: Sequelize, timeoutMs: number): ConnectionSource {
+export function watchedConnections(
+  sequelize: Sequelize,
+  timeoutMs: number,
+  breaker: OutageBreaker = createOutageBreaker(timeoutMs),
+): ConnectionSource {
   const manager = sequelize.connectionManager;
   const timers = new WeakMap<object, NodeJS.Timeout>();
-  let failingUntil = 0;
   return {
     connectionManager: {
       async getConnection() {
-        if (Date.now() < failingUntil) throw new Error('MySQL failed a moment ago; not waiting for it again yet');
+        breaker.check();
         const connection: object = await manager.getConnection({ type: 'write' }).catch((error: unknown) => {
-          failingUntil = Date.now() + timeoutMs;
+          breaker.trip();
           throw error;
         });
         const socket = socketOf(connection);
         const timer = setTimeout(() => {
-          failingUntil = Date.now() + timeoutMs;
+          breaker.trip();
           socket.destroy(queryTimeoutError(timeoutMs));
         }, timeoutMs);
         timers.set(connection, timer.unref());

@@ -67,6 +67,9 @@ function asDatabaseError(error: unknown, sql: string): DatabaseError {
 const isFatal = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && 'fatal' in error && error.fatal === true;
 
+/** True for a batch's error that left MySQL out of reach (no connection, lost, cut by a timeout), not an answer of MySQL. */
+export const isOutageError = (error: unknown): boolean => error instanceof DatabaseError && isFatal(error.parent);
+
 /** True for an error of MySQL or of the connection to it, not a verdict of the work in between. */
 const isMysqlError = (error: unknown): boolean => isFatal(error) || (error instanceof Error && 'sqlState' in error);
 

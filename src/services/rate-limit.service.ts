@@ -9,8 +9,9 @@ import {
 } from 'rate-limiter-flexible';
 import type { Sequelize } from 'sequelize';
 import type { RateLimitSettings } from '../config';
-import { watchedConnections } from '../db/query-watchdog';
+import { createOutageBreaker, watchedConnections } from '../db/query-watchdog';
 import { batchesOf } from '../db/sequelize';
+import { isOutageError } from '../db/statement-batches';
 import type { RedisConnections } from '../db/redis';
 import {
   type CounterRow,
@@ -77,10 +78,24 @@ class RateLimiterMySQLCounters extends RateLimiterMySQL {
 
 /** Counters in MySQL: a row per rule and key, expired rows purged with the other purges. */
 function mysqlLimiter(store: { sequelize: Sequelize; queryTimeoutMs: number }) {
-  // The limiter queries raw connections, out of reach of the query hooks: bound them here, or a
-  // frozen MySQL would hang every limited route instead of handing over to the in-memory limiter.
-  const storeClient = watchedConnections(store.sequelize, store.queryTimeoutMs);
+  // One breaker for every rule: once a counter finds MySQL out of reach, the next ones (a login
+  // counts two) go straight to the in-memory limiter instead of each waiting out a timeout.
+  const breaker = createOutageBreaker(store.queryTimeoutMs);
+  // The limiter's reads and deletes query raw connections, out of reach of the query hooks: bound
+  // them here, or a frozen MySQL would hang every limited route instead of handing over to memory.
+  const storeClient = watchedConnections(store.sequelize, store.queryTimeoutMs, breaker);
   const counters = createRateLimitCounters(batchesOf(store.sequelize));
+  const guarded: RateLimitCounters = {
+    async change(change) {
+      breaker.check();
+      try {
+        return await counters.change(change);
+      } catch (error) {
+        if (isOutageError(error)) breaker.trip();
+        throw error;
+      }
+    },
+  };
   return (limit: LimitOptions): RateLimiterStoreAbstract =>
     new RateLimiterMySQLCounters(
       {
@@ -93,7 +108,7 @@ function mysqlLimiter(store: { sequelize: Sequelize; queryTimeoutMs: number }) {
         // Expired rows go with the other purges (purge.service), not with a timer per limiter.
         clearExpiredByTimeout: false,
       },
-      counters,
+      guarded,
     );
 }
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { RateLimitSettings } from '../../../src/config';
 import {
   accountKey,
@@ -10,7 +12,7 @@ import {
 } from '../../../src/services/rate-limit.service';
 import { testConfig } from '../../support/config';
 import { testSequelize, withDatabaseDown } from '../../support/database';
-import { batchesOf } from '../../../src/db/sequelize';
+import { batchesOf, createSequelize } from '../../../src/db/sequelize';
 import { createRateLimitCounters } from '../../../src/repositories/rate-limits.repository';
 import { inspector, openRedis, randomKeyPrefix, LOCAL_REDIS_URL } from '../../support/redis';
 
@@ -76,6 +78,59 @@ describe('createRateLimiter', () => {
       expect(answers.map(({ tookLastPoint }) => tookLastPoint)).to.deep.equal([false, true, true, false, false]);
       expect(answers[3]?.retryAfterSeconds).to.be.within(1, 60);
       expect(Date.now() - started).to.be.below(5_000);
+    });
+  });
+});
+
+describe('createRateLimiter on a MySQL that accepts connections and never answers (frozen)', () => {
+  const TIMEOUT_MS = 300;
+  let silent: Server;
+  const sockets = new Set<Socket>();
+
+  before(async () => {
+    silent = createServer((socket) => sockets.add(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+  });
+
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    await once(silent, 'close');
+  });
+
+  it('waits out one timeout, then every rule goes straight to memory while MySQL stays out of reach', async () => {
+    const { port } = silent.address() as AddressInfo;
+    const { databasePool } = testConfig();
+    await withDatabaseDown(async () => {
+      const frozen = createSequelize({
+        databaseUrl: `mysql://root@127.0.0.1:${port}/frozen`,
+        databasePool: {
+          ...databasePool,
+          connectTimeoutMs: TIMEOUT_MS,
+          acquireTimeoutMs: TIMEOUT_MS,
+          queryTimeoutMs: TIMEOUT_MS,
+        },
+      });
+      try {
+        const limiter = createRateLimiter(SETTINGS, { sequelize: frozen, queryTimeoutMs: TIMEOUT_MS });
+        const timed = async (work: () => Promise<unknown>): Promise<number> => {
+          const started = Date.now();
+          await work();
+          return Date.now() - started;
+        };
+        const first = await timed(() => limiter.consume('loginPerIp', '203.0.113.10'));
+        // A login counts per IP, then per account: the second must not wait out a second timeout.
+        const next = await timed(async () => {
+          await limiter.consume('loginFailuresPerAccount', 'an-account');
+          await limiter.refund('loginFailuresPerAccount', 'an-account');
+          await limiter.reset('loginFailuresPerAccount', 'an-account');
+        });
+        expect(first).to.be.at.least(TIMEOUT_MS - 50);
+        expect(next).to.be.below(TIMEOUT_MS / 2);
+      } finally {
+        await frozen.close();
+      }
     });
   });
 });
