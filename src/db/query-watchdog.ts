@@ -64,21 +64,31 @@ export interface ConnectionSource {
  * outage and adding it to every request's latency.
  */
 export interface OutageBreaker {
-  /** Throws while MySQL failed less than `timeoutMs` ago. */
-  check(): void;
+  /**
+   * Runs `work`, or throws at once while MySQL failed less than `timeoutMs` ago; an error of
+   * `work` that `isOutage` accepts records a failure now.
+   */
+  guard<T>(work: () => Promise<T>, isOutage: (error: unknown) => boolean): Promise<T>;
   /** Records that MySQL failed now. */
   trip(): void;
 }
 
 export function createOutageBreaker(timeoutMs: number): OutageBreaker {
   let failingUntil = 0;
+  const trip = (): void => {
+    failingUntil = Date.now() + timeoutMs;
+  };
   return {
-    check() {
+    async guard(work, isOutage) {
       if (Date.now() < failingUntil) throw new Error('MySQL failed a moment ago; not waiting for it again yet');
+      try {
+        return await work();
+      } catch (error) {
+        if (isOutage(error)) trip();
+        throw error;
+      }
     },
-    trip() {
-      failingUntil = Date.now() + timeoutMs;
-    },
+    trip,
   };
 }
 
@@ -98,11 +108,11 @@ export function watchedConnections(
   return {
     connectionManager: {
       async getConnection() {
-        breaker.check();
-        const connection: object = await manager.getConnection({ type: 'write' }).catch((error: unknown) => {
-          breaker.trip();
-          throw error;
-        });
+        // Whatever kept us from a connection, MySQL is out of reach for now.
+        const connection: object = await breaker.guard(
+          () => manager.getConnection({ type: 'write' }),
+          () => true,
+        );
         const socket = socketOf(connection);
         const timer = setTimeout(() => {
           breaker.trip();

@@ -31,8 +31,9 @@ export interface StatementBatches {
   transaction<T>(first: Batch, work: (rows: unknown[]) => Promise<BatchOutcome<T>> | BatchOutcome<T>): Promise<T>;
   /**
    * Sends `batch`, of several statements, in one round trip outside any transaction, so each
-   * statement commits as it runs, and hands back each statement's result in order. For a single atomic write read back in the same
-   * query (a counter), where a transaction would cost two more round trips.
+   * statement commits as it runs, and hands back each statement's result in order. For a single
+   * atomic write read back in the same query (a counter), where a transaction would cost two more
+   * round trips.
    */
   autocommit(batch: Batch): Promise<unknown[]>;
   /** Calls `listener` with the SQL of every batch sent, until the returned function is called. */

@@ -58,7 +58,8 @@ export function createRateLimitCounters(batches: StatementBatches): RateLimitCou
     `INSERT INTO ${RATE_LIMIT_TABLE} (\`key\`, points, expire) VALUES (?, LAST_INSERT_ID(GREATEST(?, 0)), ?) ` +
     'ON DUPLICATE KEY UPDATE points = LAST_INSERT_ID(GREATEST(IF(? OR expire <= ?, ?, points + ?), 0)), ' +
     'expire = IF(? OR expire <= ?, ?, expire); ' +
-    `SELECT LAST_INSERT_ID() AS points, expire FROM ${RATE_LIMIT_TABLE} WHERE \`key\` = ?`;
+    // The read-back is one row even if a purge took the counter in between (its window just ended).
+    `SELECT LAST_INSERT_ID() AS points, (SELECT expire FROM ${RATE_LIMIT_TABLE} WHERE \`key\` = ?) AS expire`;
   return {
     async change({ key, points, msDuration, forceExpire }) {
       const now = Date.now();
@@ -67,20 +68,16 @@ export function createRateLimitCounters(batches: StatementBatches): RateLimitCou
         sql,
         values: [key, points, expire, forceExpire, now, points, points, forceExpire, now, expire, key],
       });
-      const [row] = counterRows(results[results.length - 1]);
-      // Purged between the two statements (its window just ended): the upsert's own count stands.
-      return row ?? { points: Math.max(points, 0), expire };
+      return counterRow(results[results.length - 1]);
     },
   };
 }
 
-/** The rows of the read-back, checked: mysql2 hands them over untyped. */
-function counterRows(rows: unknown): CounterRow[] {
-  if (!Array.isArray(rows)) return [];
-  return rows.map((row: unknown) => {
-    if (typeof row !== 'object' || row === null || !('points' in row) || !('expire' in row)) {
-      throw new Error('unexpected rate_limits read-back');
-    }
-    return { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) };
-  });
+/** The one row of the read-back, checked: mysql2 hands it over untyped. */
+function counterRow(rows: unknown): CounterRow {
+  const row: unknown = Array.isArray(rows) ? rows[0] : undefined;
+  if (typeof row !== 'object' || row === null || !('points' in row) || !('expire' in row)) {
+    throw new Error('unexpected rate_limits read-back');
+  }
+  return { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) };
 }

@@ -86,15 +86,7 @@ function mysqlLimiter(store: { sequelize: Sequelize; queryTimeoutMs: number }) {
   const storeClient = watchedConnections(store.sequelize, store.queryTimeoutMs, breaker);
   const counters = createRateLimitCounters(batchesOf(store.sequelize));
   const guarded: RateLimitCounters = {
-    async change(change) {
-      breaker.check();
-      try {
-        return await counters.change(change);
-      } catch (error) {
-        if (isOutageError(error)) breaker.trip();
-        throw error;
-      }
-    },
+    change: (change) => breaker.guard(() => counters.change(change), isOutageError),
   };
   return (limit: LimitOptions): RateLimiterStoreAbstract =>
     new RateLimiterMySQLCounters(
