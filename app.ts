@@ -212,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Only a database failure is described as one; anything else unexpected is a bug: its stack.
     if (error instanceof StartupError) console.error(`error: ${error.message}`);
-    else if (isDatabaseError(error)) console.error(`error: ${describeDatabaseError(error, config.database)}`);
+    else if (isDatabaseError(error)) console.error(`error: ${describeDatabaseError(error, config)}`);
     else console.error('error:', error);
     return 1;
   }

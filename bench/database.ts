@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { loadConfig, parseDatabaseUrl } from '../src/config';
+import { loadConfig } from '../src/config';
 import { readEnvironment } from '../src/config/env-file';
 import { dropDatabase } from '../src/db/database';
 
@@ -11,7 +11,7 @@ export function databaseUrlFor(database: string): string {
 }
 
 export function dropBenchDatabase(databaseUrl: string): Promise<void> {
-  return dropDatabase({ databaseUrl, database: parseDatabaseUrl(databaseUrl) });
+  return dropDatabase(loadConfig({ ...readEnvironment(), NODE_ENV: 'development', DATABASE_URL: databaseUrl }));
 }
 
 /** Runs `work` on one connection to the database in `databaseUrl`, then closes it. */

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import newman, { type NewmanRunExecutionAssertion, type NewmanRunSummary } from 'newman';
-import { loadConfig, parseDatabaseUrl } from '../src/config';
+import { loadConfig } from '../src/config';
 import { dropDatabase } from '../src/db/database';
 import { findFreePort } from './free-port';
 
@@ -186,7 +186,7 @@ function tallyOf(summary: NewmanRunSummary): Tally {
 /** Creates a fresh database, starts the server as `mode` says, runs the collection, cleans up. */
 async function runMode(mode: Mode): Promise<Tally> {
   const databaseUrl = databaseUrlWith(mode.databaseSuffix);
-  const target = { databaseUrl, database: parseDatabaseUrl(databaseUrl) };
+  const target = loadConfig({ ...process.env, NODE_ENV: 'test', TEST_DATABASE_URL: databaseUrl });
   await dropDatabase(target);
   const port = await findFreePort();
   const env = mode.environment(databaseUrl, port);

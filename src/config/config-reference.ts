@@ -79,6 +79,7 @@ function constraintText(description: unknown, withType: boolean): string[] {
     if (text !== null) parts.push(text);
   }
   if (field(flags, 'presence') === 'required') parts.push('required');
+  if (field(flags, 'presence') === 'forbidden') parts.push('not allowed');
   for (const when of list(field(description, 'whens'))) parts.push(...whenText(when));
   if (withType && parts.length === 0) parts.push(type === 'string' ? 'text' : String(type));
   return parts;

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import Joi from 'joi';
-import { withDefault, type ValuesOf } from './declare';
+import { ConfigError, optional, withDefault, type ValuesOf } from './declare';
 import type { ENVIRONMENT_KEYS } from './environment';
 
 export interface DatabaseLocation {
@@ -9,9 +11,19 @@ export interface DatabaseLocation {
   database: string;
 }
 
+/** How connections to MySQL are encrypted; every one is checked against a trusted CA. */
+export interface DatabaseTls {
+  /** PEM certificates of the CAs to trust instead of the system's; null: the system's. */
+  ca: string | null;
+  /** Whether the certificate must name DATABASE_URL's host: not for an IP address (see databaseTls). */
+  checkHostname: boolean;
+}
+
 export interface DatabaseSettings {
   databaseUrl: string;
   database: DatabaseLocation;
+  /** null: plain TCP (a loopback host, or DATABASE_TLS=off). */
+  databaseTls: Readonly<DatabaseTls> | null;
   /** Bounds on every wait for MySQL, so that an outage is a quick 503, never a hung request. */
   databasePool: {
     maxConnections: number;
@@ -29,6 +41,25 @@ const mysqlUrl = Joi.string()
   .pattern(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]{1,64}$/, 'mysql://user[:password]@host[:port]/database')
   .messages({ 'string.pattern.name': '{{#label}} must look like {{#name}}' });
 
+/** A readable file of PEM certificates; the path is kept, the server reads the file once at startup. */
+const pemCertificates = Joi.string()
+  .max(4096)
+  .custom((path: string, helpers) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      return helpers.error('file.unreadable', { reason });
+    }
+    return text.includes('-----BEGIN CERTIFICATE-----') ? path : helpers.error('file.notPem');
+  })
+  .messages({
+    'any.unknown': '{{#label}} is not allowed with DATABASE_TLS=off',
+    'file.unreadable': '{{#label}} cannot be read ({{#reason}})',
+    'file.notPem': '{{#label}} holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+  });
+
 /** A bound on one wait for MySQL, in milliseconds: at least 100, so it can never turn the bound off. */
 const waitMs = (maximum: number): Joi.NumberSchema => Joi.number().integer().min(100).max(maximum).unit('milliseconds');
 
@@ -40,6 +71,22 @@ export const DATABASE_KEYS = {
   TEST_DATABASE_URL: withDefault(
     mysqlUrl.description('Database the tests use instead (NODE_ENV=test); the test run migrates it from scratch.'),
     'mysql://root@127.0.0.1:3306/auth_test',
+  ),
+  DATABASE_TLS: optional(
+    Joi.string<'on' | 'off'>()
+      .valid('on', 'off')
+      .description(
+        "TLS to MySQL, the server's certificate checked against a trusted CA and its name against DATABASE_URL's host; " +
+          'unset: on, unless that host is loopback (localhost, 127.0.0.1, ::1) and DATABASE_TLS_CA is unset.',
+      ),
+  ),
+  DATABASE_TLS_CA: optional(
+    pemCertificates
+      .when('DATABASE_TLS', { is: 'off', then: Joi.forbidden() })
+      .description(
+        "Path of a PEM file of the CA certificates MySQL's certificate must chain to, instead of the system's " +
+          "(a private CA, a cloud provider's bundle); required when DATABASE_URL's host is an IP address.",
+      ),
   ),
   DB_POOL_MAX: withDefault(
     Joi.number()
@@ -79,13 +126,48 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseLocation {
   };
 }
 
+/** The host as an address or a name, without the brackets a URL puts around an IPv6 address. */
+const bareHost = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
+
+/** True for a host that cannot be reached over a network: its traffic never leaves the machine. */
+function isLoopback(host: string): boolean {
+  const bare = bareHost(host).toLowerCase();
+  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
+}
+
+/**
+ * TLS by default to any host that is not loopback: the connection carries password hashes, refresh
+ * token hashes and the blocklist, and a network between server and MySQL must not read or change them.
+ */
+function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_KEYS>): Readonly<DatabaseTls> | null {
+  const on =
+    raw.DATABASE_TLS === undefined
+      ? !isLoopback(location.host) || raw.DATABASE_TLS_CA !== undefined
+      : raw.DATABASE_TLS === 'on';
+  if (!on) return null;
+  const ca = raw.DATABASE_TLS_CA === undefined ? null : readFileSync(raw.DATABASE_TLS_CA, 'utf8');
+  // mysql2 sends no server name for an IP address and checks the certificate against "localhost"
+  // instead, so an address cannot be checked: only a CA of the operator's own makes its certificate mean anything.
+  const byAddress = isIP(bareHost(location.host)) !== 0;
+  if (byAddress && ca === null) {
+    throw new ConfigError(
+      `invalid configuration: DATABASE_TLS_CA is required for TLS to an IP address (${location.host}): ` +
+        "the certificate's name cannot be checked against an address, so only your own CA can vouch for it; " +
+        'or use the host name the certificate names',
+    );
+  }
+  return Object.freeze({ ca, checkHostname: !byAddress });
+}
+
 export function databaseSettings(
   raw: ValuesOf<typeof DATABASE_KEYS & typeof ENVIRONMENT_KEYS>,
 ): Readonly<DatabaseSettings> {
   const databaseUrl = raw.NODE_ENV === 'test' ? raw.TEST_DATABASE_URL : raw.DATABASE_URL;
+  const database = parseDatabaseUrl(databaseUrl);
   return {
     databaseUrl,
-    database: parseDatabaseUrl(databaseUrl),
+    database,
+    databaseTls: databaseTls(database, raw),
     databasePool: Object.freeze({
       maxConnections: raw.DB_POOL_MAX,
       connectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,

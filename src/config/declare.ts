@@ -26,6 +26,11 @@ export function secret<T>(schema: Joi.Schema<T>): ConfigKey<T | undefined> {
   return { schema, secret: true };
 }
 
+/** A configuration the server refuses: its message names every bad key it could find. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 /** The validated values of a set of keys, by key. */
 export type ValuesOf<Keys extends Record<string, ConfigKey<unknown>>> = {
   readonly [Name in keyof Keys]: Keys[Name] extends ConfigKey<infer T> ? T : never;

@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { adapterSettings, ADAPTER_KEYS, type AdapterSettings } from './adapter';
 import { adminSettings, ADMIN_KEYS, type AdminSettings } from './admin';
 import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './database';
-import type { ConfigKey, ValuesOf } from './declare';
+import { ConfigError, type ConfigKey, type ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
 import { keySettings, KEY_KEYS, type KeySettings } from './keys';
@@ -14,7 +14,8 @@ import { redisSettings, REDIS_KEYS, type RedisSettings } from './redis';
 import { sessionSettings, SESSION_KEYS, type SessionSettings } from './sessions';
 import { tokenSettings, TOKEN_KEYS, type TokenSettings } from './tokens';
 
-export { parseDatabaseUrl, type DatabaseLocation } from './database';
+export { ConfigError } from './declare';
+export { parseDatabaseUrl, type DatabaseLocation, type DatabaseTls } from './database';
 export type { NodeEnv } from './environment';
 export type { CookieConfig } from './http';
 export type { IntrospectionClient } from './keys';
@@ -100,10 +101,6 @@ function schemaFor(env: Readonly<Record<string, unknown>>) {
   )
     .unknown(true)
     .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /**

@@ -1,7 +1,18 @@
+import type { SslOptions } from 'mysql2';
 import mysql from 'mysql2/promise';
-import type { Config } from '../config';
+import type { Config, DatabaseTls } from '../config';
 
-type DatabaseTarget = Pick<Config, 'databaseUrl' | 'database'>;
+type DatabaseTarget = Pick<Config, 'databaseUrl' | 'database' | 'databaseTls'>;
+
+/**
+ * mysql2's TLS options for DATABASE_TLS: the certificate always checked against the trusted CAs
+ * (never "encrypt but trust anyone", which a machine in the middle defeats), and its name too for
+ * a host name. mysql2 refuses a server that offers no TLS, so nothing falls back to plain TCP.
+ */
+export function mysqlSsl(tls: DatabaseTls | null): SslOptions | undefined {
+  if (tls === null) return undefined;
+  return { ...(tls.ca === null ? {} : { ca: tls.ca }), rejectUnauthorized: true, verifyIdentity: tls.checkHostname };
+}
 
 /** Runs `work` on a connection to the MySQL server itself, not to the configured database. */
 async function withServerConnection<T>(
@@ -10,7 +21,11 @@ async function withServerConnection<T>(
 ): Promise<T> {
   const serverUrl = new URL(target.databaseUrl);
   serverUrl.pathname = '';
-  const connection = await mysql.createConnection({ uri: serverUrl.toString(), connectTimeout: 5_000 });
+  const connection = await mysql.createConnection({
+    uri: serverUrl.toString(),
+    connectTimeout: 5_000,
+    ssl: mysqlSsl(target.databaseTls),
+  });
   try {
     return await work(connection);
   } finally {

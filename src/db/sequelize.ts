@@ -1,6 +1,7 @@
 import { Sequelize } from 'sequelize';
 import type { Config } from '../config';
 import { initModels } from '../models';
+import { mysqlSsl } from './database';
 import { watchQueries } from './query-watchdog';
 import { createStatementBatches, type StatementBatches } from './statement-batches';
 
@@ -9,7 +10,7 @@ export interface SequelizeOptions {
   watchQueries?: boolean;
 }
 
-type DatabaseSettings = Pick<Config, 'databaseUrl' | 'databasePool'>;
+type DatabaseSettings = Pick<Config, 'databaseUrl' | 'databasePool' | 'databaseTls'>;
 
 /** Sequelize, and the batched transactions of the same database, closed together. */
 export class AppSequelize extends Sequelize {
@@ -17,13 +18,14 @@ export class AppSequelize extends Sequelize {
 
   constructor(settings: DatabaseSettings) {
     const { maxConnections, connectTimeoutMs, acquireTimeoutMs } = settings.databasePool;
+    const ssl = mysqlSsl(settings.databaseTls);
     super(settings.databaseUrl, {
       dialect: 'mysql',
       logging: false,
       // Store and read DATETIME columns as UTC whatever the server's time zone.
       timezone: '+00:00',
       pool: { max: maxConnections, min: 0, idle: 10_000, acquire: acquireTimeoutMs },
-      dialectOptions: { connectTimeout: connectTimeoutMs },
+      dialectOptions: { connectTimeout: connectTimeoutMs, ssl },
     });
     // From Sequelize's own reading of DATABASE_URL, so both pools log in with the same decoded account.
     const { host, port, username, password, database } = this.config;
@@ -34,6 +36,7 @@ export class AppSequelize extends Sequelize {
         user: username,
         password: password ?? undefined,
         database,
+        ssl,
       },
       databasePool: settings.databasePool,
     });

@@ -1,4 +1,4 @@
-import mysql from 'mysql2';
+import mysql, { type SslOptions } from 'mysql2';
 import { DatabaseError } from 'sequelize';
 import type { Config } from '../config';
 import { cutUnlessDoneWithin, mysqlTimeoutError } from './query-watchdog';
@@ -49,6 +49,8 @@ export interface BatchTarget {
   user: string;
   password: string | undefined;
   database: string;
+  /** As Sequelize's connections: see mysqlSsl. */
+  ssl: SslOptions | undefined;
 }
 
 interface PoolSettings {

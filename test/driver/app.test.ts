@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/config';
 import { dropDatabase } from '../../src/db/database';
 import { testConfig } from '../support/config';
 import { runApp, startAppServer, type Outcome } from '../support/processes';
 
 /** A database of the driver tests' own, so undoing migrations never touches the API tests'. */
 const driverUrl = `${testConfig().databaseUrl}_driver`;
-const driverTarget = { databaseUrl: driverUrl, database: parseDatabaseUrl(driverUrl) };
+const driverTarget = testConfig({ TEST_DATABASE_URL: driverUrl });
 const driverDatabase = driverTarget.database.database;
 
 /** The environment a newcomer's shell would have: no secret, development, our driver database. */

@@ -218,8 +218,8 @@ describe('on a three-node MariaDB Galera cluster', function () {
 
   it(`counts ${RACES * 2} rate-limit attempts on one key from two nodes at once: each counted once, each told its own count`, async () => {
     const { databasePool } = testConfig();
-    const one = createSequelize({ databaseUrl: cluster.url(0, DATABASE), databasePool });
-    const three = createSequelize({ databaseUrl: cluster.url(2, DATABASE), databasePool });
+    const one = createSequelize({ databaseUrl: cluster.url(0, DATABASE), databasePool, databaseTls: null });
+    const three = createSequelize({ databaseUrl: cluster.url(2, DATABASE), databasePool, databaseTls: null });
     try {
       const onOne = createRateLimitCounters(batchesOf(one));
       const onThree = createRateLimitCounters(batchesOf(three));

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseDatabaseUrl } from '../../src/config';
 import { dropDatabase } from '../../src/db/database';
 import { ERRORS } from '../../src/errors/catalogue';
 import { testConfig } from '../support/config';
@@ -131,7 +130,7 @@ async function createDatabase(page: string): Promise<{ databaseUrl: string; cwd:
     .replace(/[^a-z0-9]+/g, '_')
     .slice(0, 24);
   const databaseUrl = `${testConfig().databaseUrl}_walk_${suffix}`;
-  const target = { databaseUrl, database: parseDatabaseUrl(databaseUrl) };
+  const target = testConfig({ TEST_DATABASE_URL: databaseUrl });
   await dropDatabase(target);
   // `--create` writes the generated JWT secret into this directory's .env, which `--server` then reads.
   const cwd = mkdtempSync(path.join(tmpdir(), 'walkthrough-server-'));

@@ -23,7 +23,7 @@ export async function closeTestSequelize(): Promise<void> {
 export async function withDatabaseDown<T>(work: (unreachable: Sequelize) => Promise<T>): Promise<T> {
   const { database: location, databasePool } = testConfig();
   const databaseUrl = `mysql://${location.user}@127.0.0.1:1/${location.database}`;
-  const unreachable = createSequelize({ databaseUrl, databasePool });
+  const unreachable = createSequelize({ databaseUrl, databasePool, databaseTls: null });
   try {
     return await work(unreachable);
   } finally {

@@ -52,11 +52,12 @@ function untilReady(child: ChildProcess, log: () => string): Promise<void> {
 }
 
 /**
- * Installs a fresh data directory in a temporary folder (about a second) and picks a free port.
+ * Installs a fresh data directory in a temporary folder (about a second) and picks a free port;
+ * `serverOptions` are added to mariadbd's command line (`--ssl-cert=…`).
  * Nothing runs until `start()`; call `destroy()` in an `after` hook so the server never outlives
  * the test run.
  */
-export async function createThrowawayMariaDb(): Promise<ThrowawayMariaDb> {
+export async function createThrowawayMariaDb(serverOptions: readonly string[] = []): Promise<ThrowawayMariaDb> {
   const folder = await mkdtemp(path.join(tmpdir(), 'auth-outage-'));
   const dataDir = path.join(folder, 'data');
   const user = `--user=${userInfo().username}`;
@@ -79,6 +80,7 @@ export async function createThrowawayMariaDb(): Promise<ThrowawayMariaDb> {
     '--skip-log-bin',
     '--skip-name-resolve',
     '--innodb-buffer-pool-size=16M',
+    ...serverOptions,
   ];
   let child: ChildProcess | null = null;
   const killOnExit = (): void => {

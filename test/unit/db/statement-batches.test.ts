@@ -27,7 +27,7 @@ function batchesFor(pool: Partial<PoolSettings> = {}, databaseUrl = testConfig()
     queryTimeoutMs: TIMEOUT_MS,
     ...pool,
   };
-  return new AppSequelize({ databaseUrl, databasePool }).batches;
+  return new AppSequelize({ databaseUrl, databasePool, databaseTls: null }).batches;
 }
 
 const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
@@ -274,7 +274,11 @@ describe('StatementBatches (against the real test database)', () => {
     const { database } = testConfig().database;
     await runOnce(`CREATE USER '${account}'@'%' IDENTIFIED BY '${password}'`);
     const url = `mysql://${account}:${encodeURIComponent(password)}@127.0.0.1:3306/${database}`;
-    const sequelize = new AppSequelize({ databaseUrl: url, databasePool: testConfig().databasePool });
+    const sequelize = new AppSequelize({
+      databaseUrl: url,
+      databasePool: testConfig().databasePool,
+      databaseTls: null,
+    });
     try {
       await runOnce(`GRANT SELECT ON \`${database}\`.* TO '${account}'@'%'`);
       const [viaSequelize] = await sequelize.query<{ account: string }>('SELECT CURRENT_USER() AS account', {

@@ -105,6 +105,7 @@ describe('createRateLimiter on a MySQL that accepts connections and never answer
     await withDatabaseDown(async () => {
       const frozen = createSequelize({
         databaseUrl: `mysql://root@127.0.0.1:${port}/frozen`,
+        databaseTls: null,
         databasePool: {
           ...databasePool,
           connectTimeoutMs: TIMEOUT_MS,

@@ -1,0 +1,165 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { createTestCa, type TestCa } from '../support/certificates';
+import { TEST_SECRET } from '../support/config';
+import { createThrowawayMariaDb, type ThrowawayMariaDb } from '../support/mariadb';
+import { runApp, startAppServer, type RunningServer } from '../support/processes';
+
+const DATABASE = 'auth_tls';
+// Tests run compiled: build/ holds app.js and src/, node_modules sits beside it.
+const BUILD = path.resolve(__dirname, '..', '..');
+const SEQUELIZE_CLI = path.resolve(BUILD, '..', 'node_modules', '.bin', 'sequelize-cli');
+const PASSWORD = 'correct horse battery';
+
+interface Answer {
+  status: number;
+  body: { access_token?: string; refresh_token?: string; error?: { code: string } };
+}
+
+/**
+ * The server against a MariaDB that refuses plain TCP (require_secure_transport): every connection
+ * any part of it opens (Sequelize's pool, the refresh and rate-limit pool, --create's own, the
+ * sequelize-cli config) must be TLS, or the flow below fails. Then the ways TLS must refuse.
+ */
+describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its own)', function () {
+  this.timeout(60_000);
+  let folder: string;
+  let ca: TestCa;
+  let mariadb: ThrowawayMariaDb | undefined;
+  let server: RunningServer | undefined;
+
+  /** The driver's environment for MySQL at `host` (the server only listens on 127.0.0.1). */
+  function envFor(host: string, tls: Record<string, string>): NodeJS.ProcessEnv {
+    const url = new URL(mariadb?.url(DATABASE) ?? '');
+    url.hostname = host;
+    return {
+      ...process.env,
+      NODE_ENV: 'test',
+      TEST_DATABASE_URL: url.toString(),
+      JWT_SECRET: TEST_SECRET,
+      BCRYPT_ROUNDS: '4',
+      ...tls,
+    };
+  }
+
+  /** Runs `node app --create` and returns what it said on stderr, expecting `code`. */
+  async function create(env: NodeJS.ProcessEnv, code: number): Promise<string> {
+    const outcome = await runApp(['--create'], { cwd: tmpdir(), env });
+    expect(outcome.code, outcome.stdout + outcome.stderr).to.equal(code);
+    // A refusal is one described line, never a stack trace.
+    expect(outcome.stderr).not.to.match(/^\s+at /m);
+    return outcome.stderr;
+  }
+
+  /** Serves the server the certificate `ca` signs for `altNames`, without a restart. */
+  async function serveCertificate(altNames: string): Promise<void> {
+    await ca.sign(altNames);
+    const connection = await mysql.createConnection({
+      uri: mariadb?.url(''),
+      ssl: { ca: await readFile(ca.caFile, 'utf8'), rejectUnauthorized: true },
+    });
+    try {
+      await connection.query('FLUSH SSL');
+    } finally {
+      await connection.end();
+    }
+  }
+
+  async function post(route: string, body: object, token?: string): Promise<Answer> {
+    const response = await fetch(`${server?.baseUrl ?? ''}${route}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: response.status, body: (await response.json()) as Answer['body'] };
+  }
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-tls-'));
+    ca = await createTestCa(folder);
+    await ca.sign('DNS:localhost');
+    mariadb = await createThrowawayMariaDb([
+      `--ssl-ca=${ca.caFile}`,
+      `--ssl-cert=${ca.certFile}`,
+      `--ssl-key=${ca.keyFile}`,
+      '--require-secure-transport=ON',
+    ]);
+    await mariadb.start();
+  });
+
+  after(async () => {
+    try {
+      server?.child.kill('SIGTERM');
+      await server?.exited;
+    } finally {
+      await mariadb?.destroy();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('creates, migrates and serves signup, login, refresh, logout and readiness over TLS only', async () => {
+    const env = envFor('localhost', { DATABASE_TLS_CA: ca.caFile });
+    await create(env, 0);
+    server = await startAppServer({ cwd: tmpdir(), env });
+    const email = `tls-${randomUUID()}@example.com`;
+    const signup = await post('/auth/signup', { email, password: PASSWORD, name: 'TLS' });
+    expect(signup.status, JSON.stringify(signup.body)).to.equal(201);
+    const login = await post('/auth/login', { email, password: PASSWORD });
+    expect(login.status, JSON.stringify(login.body)).to.equal(200);
+    // A refresh takes the second pool (statement batches) and the rate-limit counters' batch.
+    const refresh = await post('/auth/refresh', { refresh_token: login.body.refresh_token });
+    expect(refresh.status, JSON.stringify(refresh.body)).to.equal(200);
+    const logout = await post('/auth/logout', {}, refresh.body.access_token);
+    expect(logout.status, JSON.stringify(logout.body)).to.equal(200);
+    const ready = await fetch(`${server.baseUrl}/health/ready`);
+    expect(ready.status).to.equal(200);
+    expect(server.errors()).to.equal('');
+  });
+
+  it('lets sequelize-cli, through the config it reads, see the migrations over TLS', async () => {
+    const config = path.join(BUILD, 'src', 'config', 'sequelize-cli.js');
+    const { stdout } = await promisify(execFile)(
+      SEQUELIZE_CLI,
+      ['db:migrate:status', '--config', config, '--migrations-path', path.resolve(BUILD, '..', 'migrations')],
+      { cwd: tmpdir(), env: envFor('localhost', { DATABASE_TLS_CA: ca.caFile }) },
+    );
+    expect(stdout).to.match(/^up\s+20261123000001-create-users\.js$/m);
+  });
+
+  it('checks the certificate against the CA alone for an IP address, whose name it cannot check', async () => {
+    const stderr = await create(envFor('127.0.0.1', { DATABASE_TLS_CA: ca.caFile }), 0);
+    expect(stderr).to.equal('');
+  });
+
+  it('refuses a certificate no trusted CA signed: without DATABASE_TLS_CA, the system CAs do not know this one', async () => {
+    const stderr = await create(envFor('localhost', { DATABASE_TLS: 'on' }), 1);
+    expect(stderr).to.include('its TLS certificate was refused').and.include('DATABASE_TLS_CA');
+    expect(stderr).to.include('[HANDSHAKE_SSL_ERROR]');
+  });
+
+  it('refuses a certificate of the trusted CA that names another host', async () => {
+    await serveCertificate('DNS:mysql.example.test');
+    try {
+      const stderr = await create(envFor('localhost', { DATABASE_TLS_CA: ca.caFile }), 1);
+      expect(stderr).to.include('its TLS certificate was refused').and.include('localhost');
+    } finally {
+      await serveCertificate('DNS:localhost');
+    }
+    await create(envFor('localhost', { DATABASE_TLS_CA: ca.caFile }), 0);
+  });
+
+  it('says the server may require TLS when DATABASE_TLS=off is refused', async () => {
+    const stderr = await create(envFor('localhost', { DATABASE_TLS: 'off' }), 1);
+    expect(stderr).to.include('or the server requires TLS (DATABASE_TLS=on)');
+  });
+});

@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/config';
+import { mysqlSsl } from '../../../src/db/database';
+
+const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
+  let folder: string;
+  let caFile: string;
+  const tlsOf = (env: Record<string, string>) => loadConfig(env).databaseTls;
+  const at = (host: string) => `mysql://auth@${host}:3306/auth`;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-tls-config-'));
+    caFile = path.join(folder, 'ca.pem');
+    await writeFile(caFile, CERTIFICATE);
+  });
+
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it('is off by default only for a loopback host, whose traffic never leaves the machine', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', 'LOCALHOST', '[::1]']) {
+      expect(tlsOf({ DATABASE_URL: at(host) }), host).to.equal(null);
+    }
+  });
+
+  it('is on by default for any other host, the certificate checked against the system CAs and the name', () => {
+    for (const host of ['db.internal', 'mysql.example.com', 'localhost.example.com', '127.example.com']) {
+      expect(tlsOf({ DATABASE_URL: at(host) }), host).to.deep.equal({ ca: null, checkHostname: true });
+    }
+  });
+
+  it('is on for a loopback host given DATABASE_TLS=on or a CA, and off anywhere given DATABASE_TLS=off', () => {
+    expect(tlsOf({ DATABASE_URL: at('localhost'), DATABASE_TLS: 'on' })).to.deep.equal({
+      ca: null,
+      checkHostname: true,
+    });
+    expect(tlsOf({ DATABASE_URL: at('localhost'), DATABASE_TLS_CA: caFile })).to.deep.equal({
+      ca: CERTIFICATE,
+      checkHostname: true,
+    });
+    expect(tlsOf({ DATABASE_URL: at('db.internal'), DATABASE_TLS: 'off' })).to.equal(null);
+  });
+
+  it('follows the URL in use: TEST_DATABASE_URL under NODE_ENV=test', () => {
+    const env = { DATABASE_URL: at('db.internal'), TEST_DATABASE_URL: at('127.0.0.1') };
+    expect(tlsOf({ ...env, NODE_ENV: 'test' })).to.equal(null);
+    expect(tlsOf({ ...env, NODE_ENV: 'development' })).to.deep.equal({ ca: null, checkHostname: true });
+  });
+
+  it('requires a CA of your own for an IP address, whose name mysql2 cannot check, and then checks the CA alone', () => {
+    for (const host of ['10.0.0.5', '[2001:db8::5]', '127.0.0.1']) {
+      const env = { DATABASE_URL: at(host), DATABASE_TLS: 'on' };
+      expect(() => loadConfig(env), host).to.throw(ConfigError, 'DATABASE_TLS_CA is required for TLS to an IP address');
+      expect(tlsOf({ ...env, DATABASE_TLS_CA: caFile }), host).to.deep.equal({ ca: CERTIFICATE, checkHostname: false });
+    }
+  });
+
+  it('refuses a CA file that is missing or holds no certificate, a CA with TLS off, and any other value', async () => {
+    const key = path.join(folder, 'key.pem');
+    await writeFile(key, '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+    const refusals: Array<[Record<string, string>, string]> = [
+      [{ DATABASE_TLS_CA: path.join(folder, 'missing.pem') }, 'DATABASE_TLS_CA cannot be read (ENOENT)'],
+      [{ DATABASE_TLS_CA: folder }, 'DATABASE_TLS_CA cannot be read (EISDIR)'],
+      [{ DATABASE_TLS_CA: key }, 'DATABASE_TLS_CA holds no PEM certificate'],
+      [{ DATABASE_TLS_CA: caFile, DATABASE_TLS: 'off' }, 'DATABASE_TLS_CA is not allowed with DATABASE_TLS=off'],
+      [{ DATABASE_TLS: 'require' }, 'DATABASE_TLS must be one of [on, off]'],
+      [{ DATABASE_TLS: 'true' }, 'DATABASE_TLS must be one of [on, off]'],
+    ];
+    for (const [env, message] of refusals) {
+      expect(() => loadConfig({ DATABASE_URL: at('db.internal'), ...env }), message).to.throw(ConfigError, message);
+    }
+  });
+
+  it('hands mysql2 options that always verify the certificate, and the name unless told it cannot', () => {
+    expect(mysqlSsl(null)).to.equal(undefined);
+    expect(mysqlSsl({ ca: null, checkHostname: true })).to.deep.equal({
+      rejectUnauthorized: true,
+      verifyIdentity: true,
+    });
+    expect(mysqlSsl({ ca: CERTIFICATE, checkHostname: false })).to.deep.equal({
+      ca: CERTIFICATE,
+      rejectUnauthorized: true,
+      verifyIdentity: false,
+    });
+  });
+});
