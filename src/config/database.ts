@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import Joi from 'joi';
 import { ConfigError, optional, withDefault, type ValuesOf } from './declare';
+import { pemCertificates } from './files';
 import type { ENVIRONMENT_KEYS } from './environment';
 
 export interface DatabaseLocation {
@@ -41,25 +42,6 @@ const mysqlUrl = Joi.string()
   .pattern(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]{1,64}$/, 'mysql://user[:password]@host[:port]/database')
   .messages({ 'string.pattern.name': '{{#label}} must look like {{#name}}' });
 
-/** A readable file of PEM certificates; the path is kept, the server reads the file once at startup. */
-const pemCertificates = Joi.string()
-  .max(4096)
-  .custom((path: string, helpers) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      return helpers.error('file.unreadable', { reason });
-    }
-    return text.includes('-----BEGIN CERTIFICATE-----') ? path : helpers.error('file.notPem');
-  })
-  .messages({
-    'any.unknown': '{{#label}} is not allowed with DATABASE_TLS=off',
-    'file.unreadable': '{{#label}} cannot be read ({{#reason}})',
-    'file.notPem': '{{#label}} holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
-  });
-
 /** A bound on one wait for MySQL, in milliseconds: at least 100, so it can never turn the bound off. */
 const waitMs = (maximum: number): Joi.NumberSchema => Joi.number().integer().min(100).max(maximum).unit('milliseconds');
 
@@ -82,7 +64,10 @@ export const DATABASE_KEYS = {
   ),
   DATABASE_TLS_CA: optional(
     pemCertificates
-      .when('DATABASE_TLS', { is: 'off', then: Joi.forbidden() })
+      .when('DATABASE_TLS', {
+        is: 'off',
+        then: Joi.forbidden().messages({ 'any.unknown': '{{#label}} is not allowed with DATABASE_TLS=off' }),
+      })
       .description(
         "Path of a PEM file of the CA certificates MySQL's certificate must chain to, instead of the system's " +
           "(a private CA, a cloud provider's bundle); required when DATABASE_URL's host is an IP address.",

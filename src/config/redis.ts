@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import Joi from 'joi';
-import { secret, withDefault, type ValuesOf } from './declare';
+import { ConfigError, optional, secret, withDefault, type ValuesOf } from './declare';
+import { pemCertificates } from './files';
 
 export interface RedisSettings {
   /** null: no Redis, everything on MySQL (limits) and the TTL-bounded cache (revocations). */
@@ -9,6 +11,8 @@ export interface RedisSettings {
     keyPrefix: string;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
+    /** With a rediss:// URL: PEM certificates of the CAs to trust instead of the system's; null: the system's. */
+    tlsCa: string | null;
   } | null;
 }
 
@@ -25,6 +29,12 @@ export const REDIS_KEYS = {
         'Redis for rate limits and revocation fan-out (redis[s]://[user:password@]host[:port][/db]); ' +
           'unset: limits in MySQL, revocations seen elsewhere within REVOCATION_CACHE_TTL_MS.',
       ),
+  ),
+  REDIS_TLS_CA: optional(
+    pemCertificates.description(
+      "Path of a PEM file of the CA certificates Redis's certificate must chain to, instead of the system's; " +
+        'only with a rediss:// REDIS_URL, whose host the certificate must name.',
+    ),
   ),
   REDIS_KEY_PREFIX: withDefault(
     Joi.string()
@@ -46,6 +56,10 @@ export const REDIS_KEYS = {
 
 export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisSettings> {
   const url = raw.REDIS_URL;
+  // A CA would otherwise be ignored without a word, and the connection left in plain TCP.
+  if (raw.REDIS_TLS_CA !== undefined && !/^rediss:/i.test(url ?? '')) {
+    throw new ConfigError('invalid configuration: REDIS_TLS_CA needs a rediss:// REDIS_URL (TLS)');
+  }
   if (url === undefined) return { redis: null };
   return {
     redis: Object.freeze({
@@ -53,6 +67,7 @@ export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisS
       keyPrefix: raw.REDIS_KEY_PREFIX,
       connectTimeoutMs: raw.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: raw.REDIS_COMMAND_TIMEOUT_MS,
+      tlsCa: raw.REDIS_TLS_CA === undefined ? null : readFileSync(raw.REDIS_TLS_CA, 'utf8'),
     }),
   };
 }

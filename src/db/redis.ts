@@ -19,12 +19,15 @@ export interface RedisConnections {
 
 /**
  * Opens the two Redis connections and keeps them open: after an outage each one reconnects by
- * itself (every 2 s at most), and the subscriber subscribes again. Logs each loss and recovery once.
+ * itself (every 2 s at most), and the subscriber subscribes again. Logs each loss, its first
+ * failure and each recovery once.
  */
 export function connectRedis(settings: NonNullable<RedisSettings['redis']>, logger: Logger): RedisConnections {
   const shared: RedisOptions = {
     connectTimeout: settings.connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    // rediss:// turns TLS on (ioredis); Node then checks the certificate and the host it names.
+    ...(settings.tlsCa === null ? {} : { tls: { ca: settings.tlsCa } }),
   };
   // No offline queue and no retry: while Redis is away a command fails at once, so the caller
   // falls back (in-memory limiter, TTL-bounded cache) instead of holding a request.
@@ -41,13 +44,18 @@ export function connectRedis(settings: NonNullable<RedisSettings['redis']>, logg
     ['subscriber', subscriber],
   ] as const) {
     let up = false;
+    let failureLogged = false;
     connection.on('ready', () => {
       up = true;
+      failureLogged = false;
       logger.info({ redis: role }, 'redis connected');
     });
-    // Every failed reconnection attempt emits one: the loss was logged once, at 'close'.
+    // Every failed attempt emits one: the first since the connection was last up says why (refused,
+    // a certificate not trusted…) where an operator sees it, the rest go to debug.
     connection.on('error', (error: Error) => {
-      logger.debug({ redis: role, err: error }, 'redis error');
+      if (failureLogged) logger.debug({ redis: role, err: error }, 'redis error');
+      else logger.warn({ redis: role, err: error }, 'redis unreachable; retrying');
+      failureLogged = true;
     });
     connection.on('close', () => {
       if (up) logger.warn({ redis: role }, 'redis connection lost; reconnecting');

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -98,22 +99,47 @@ export interface ThrowawayRedis {
   kill(): Promise<void>;
 }
 
-export async function createThrowawayRedis(): Promise<ThrowawayRedis> {
+/** A certificate and key for redis-server, and the CA file that signed them. */
+export interface RedisTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
+/**
+ * With `tls`, the server takes TLS only (rediss://localhost:port, the certificate must name
+ * localhost) and asks no certificate of its clients; without, plain TCP on 127.0.0.1.
+ */
+export async function createThrowawayRedis(tls: RedisTls | null = null): Promise<ThrowawayRedis> {
   const port = await findFreePort();
-  const url = `redis://127.0.0.1:${port}`;
+  const url = tls === null ? `redis://127.0.0.1:${port}` : `rediss://localhost:${port}`;
+  const listening =
+    tls === null
+      ? ['--port', String(port)]
+      : [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.certFile,
+          '--tls-key-file',
+          tls.keyFile,
+        ].concat(['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']);
   let child: ChildProcess | null = null;
   return {
     url,
     async start() {
-      const started = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        {
-          stdio: 'ignore',
-        },
-      );
+      const started = spawn('redis-server', [...listening, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
       child = started;
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        ...(tls === null ? {} : { tls: { ca: readFileSync(tls.caFile, 'utf8') } }),
+      });
       probe.on('error', () => undefined);
       try {
         await waitFor(async () => {

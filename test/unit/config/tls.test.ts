@@ -88,3 +88,35 @@ describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
     });
   });
 });
+
+describe('REDIS_TLS_CA', () => {
+  let folder: string;
+  let caFile: string;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-redis-tls-config-'));
+    caFile = path.join(folder, 'ca.pem');
+    await writeFile(caFile, CERTIFICATE);
+  });
+
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it('is read with a rediss:// URL; without it, the system CAs are trusted', () => {
+    const url = 'rediss://cache.internal:6380';
+    expect(loadConfig({ REDIS_URL: url, REDIS_TLS_CA: caFile }).redis?.tlsCa).to.equal(CERTIFICATE);
+    expect(loadConfig({ REDIS_URL: url }).redis?.tlsCa).to.equal(null);
+  });
+
+  it('is refused with a plain redis:// URL or none, where it would be ignored and the connection stay in clear', () => {
+    for (const env of [{ REDIS_URL: 'redis://cache.internal:6379' }, {}]) {
+      expect(() => loadConfig({ ...env, REDIS_TLS_CA: caFile })).to.throw(
+        ConfigError,
+        'REDIS_TLS_CA needs a rediss:// REDIS_URL',
+      );
+    }
+    expect(() => loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_TLS_CA: folder })).to.throw(
+      ConfigError,
+      'REDIS_TLS_CA cannot be read (EISDIR)',
+    );
+  });
+});

@@ -4,12 +4,18 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import pino from 'pino';
+import request from 'supertest';
+import { connectRedis } from '../../src/db/redis';
+import { createApp } from '../../src/server';
 import { createTestCa, type TestCa } from '../support/certificates';
-import { TEST_SECRET } from '../support/config';
+import { silentLogger, TEST_SECRET, testConfig } from '../support/config';
 import { createThrowawayMariaDb, type ThrowawayMariaDb } from '../support/mariadb';
 import { runApp, startAppServer, type RunningServer } from '../support/processes';
+import { createThrowawayRedis, openRedis, randomKeyPrefix, waitFor, type ThrowawayRedis } from '../support/redis';
 
 const DATABASE = 'auth_tls';
 // Tests run compiled: build/ holds app.js and src/, node_modules sits beside it.
@@ -161,5 +167,69 @@ describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its
   it('says the server may require TLS when DATABASE_TLS=off is refused', async () => {
     const stderr = await create(envFor('localhost', { DATABASE_TLS: 'off' }), 1);
     expect(stderr).to.include('or the server requires TLS (DATABASE_TLS=on)');
+  });
+});
+
+describe('Redis over TLS (a throwaway redis-server that takes TLS only, with a CA of its own)', function () {
+  this.timeout(60_000);
+  let folder: string;
+  let ca: TestCa;
+  let redis: ThrowawayRedis | undefined;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-redis-tls-'));
+    ca = await createTestCa(folder);
+    await ca.sign('DNS:localhost');
+    redis = await createThrowawayRedis({ certFile: ca.certFile, keyFile: ca.keyFile, caFile: ca.caFile });
+    await redis.start();
+  });
+
+  after(async () => {
+    await redis?.kill();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('counts a login in Redis over rediss://, the certificate checked against REDIS_TLS_CA', async () => {
+    const keyPrefix = randomKeyPrefix();
+    const settings = { REDIS_URL: redis?.url ?? '', REDIS_TLS_CA: ca.caFile, REDIS_KEY_PREFIX: keyPrefix };
+    const connections = await openRedis(settings);
+    try {
+      const app = request(
+        createApp({ config: testConfig(settings), logger: silentLogger, redis: connections }).callback(),
+      );
+      const email = `redis-tls-${randomUUID()}@example.com`;
+      await app.post('/auth/signup').send({ email, password: PASSWORD, name: 'TLS' }).expect(201);
+      await app.post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+      const ready = await app.get('/health/ready').expect(200);
+      expect(ready.body).to.deep.equal({ status: 'ready', redis: 'up' });
+      // The per-IP counters of signup and login live in this Redis, reached only over TLS.
+      const keys = await connections.commands.keys(`${keyPrefix}*`);
+      expect(keys.length, keys.join()).to.be.at.least(2);
+    } finally {
+      connections.close();
+    }
+  });
+
+  it('refuses a certificate the system CAs do not know, and says why in a warning while it retries', async () => {
+    const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+        done();
+      },
+    });
+    const settings = testConfig({ REDIS_URL: redis?.url ?? '' }).redis;
+    if (settings === null) throw new Error('REDIS_URL is set');
+    const connections = connectRedis(settings, pino({ level: 'info' }, destination));
+    try {
+      await waitFor(() => lines.filter((line) => line.msg === 'redis unreachable; retrying').length === 2);
+      expect(connections.isUp()).to.equal(false);
+      for (const line of lines) {
+        expect(line.level, line.msg).to.equal(40);
+        expect(line.err?.message).to.include('self-signed certificate');
+      }
+    } finally {
+      connections.close();
+    }
   });
 });
