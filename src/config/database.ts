@@ -1,8 +1,9 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import Joi from 'joi';
 import { ConfigError, optional, withDefault, type ValuesOf } from './declare';
-import { pemCertificates } from './files';
+import { pemCertificates, pemPrivateKey } from './files';
 import type { ENVIRONMENT_KEYS } from './environment';
 
 export interface DatabaseLocation {
@@ -18,6 +19,8 @@ export interface DatabaseTls {
   ca: string | null;
   /** Whether the certificate must name DATABASE_URL's host: not for an IP address (see databaseTls). */
   checkHostname: boolean;
+  /** A certificate and key to show MySQL, for an account that requires one (REQUIRE X509); null: none. */
+  client: Readonly<{ cert: string; key: string }> | null;
 }
 
 export interface DatabaseSettings {
@@ -42,6 +45,12 @@ const mysqlUrl = Joi.string()
   .pattern(/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]{1,64}$/, 'mysql://user[:password]@host[:port]/database')
   .messages({ 'string.pattern.name': '{{#label}} must look like {{#name}}' });
 
+/** The TLS files mean nothing in plain TCP: refused there rather than ignored. */
+const tlsOnly = {
+  is: 'off',
+  then: Joi.forbidden().messages({ 'any.unknown': '{{#label}} is not allowed with DATABASE_TLS=off' }),
+};
+
 /** A bound on one wait for MySQL, in milliseconds: at least 100, so it can never turn the bound off. */
 const waitMs = (maximum: number): Joi.NumberSchema => Joi.number().integer().min(100).max(maximum).unit('milliseconds');
 
@@ -64,14 +73,22 @@ export const DATABASE_KEYS = {
   ),
   DATABASE_TLS_CA: optional(
     pemCertificates
-      .when('DATABASE_TLS', {
-        is: 'off',
-        then: Joi.forbidden().messages({ 'any.unknown': '{{#label}} is not allowed with DATABASE_TLS=off' }),
-      })
+      .when('DATABASE_TLS', tlsOnly)
       .description(
         "Path of a PEM file of the CA certificates MySQL's certificate must chain to, instead of the system's " +
           "(a private CA, a cloud provider's bundle); required when DATABASE_URL's host is an IP address.",
       ),
+  ),
+  DATABASE_TLS_CERT: optional(
+    pemCertificates
+      .when('DATABASE_TLS', tlsOnly)
+      .description(
+        'Path of a PEM client certificate to show MySQL, for an account that requires one (REQUIRE X509); ' +
+          'with DATABASE_TLS_KEY.',
+      ),
+  ),
+  DATABASE_TLS_KEY: optional(
+    pemPrivateKey.when('DATABASE_TLS', tlsOnly).description('Path of the PEM private key of DATABASE_TLS_CERT.'),
   ),
   DB_POOL_MAX: withDefault(
     Joi.number()
@@ -125,12 +142,14 @@ function isLoopback(host: string): boolean {
  * token hashes and the blocklist, and a network between server and MySQL must not read or change them.
  */
 function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_KEYS>): Readonly<DatabaseTls> | null {
+  const files = [raw.DATABASE_TLS_CA, raw.DATABASE_TLS_CERT, raw.DATABASE_TLS_KEY];
   const on =
     raw.DATABASE_TLS === undefined
-      ? !isLoopback(location.host) || raw.DATABASE_TLS_CA !== undefined
+      ? !isLoopback(location.host) || files.some((file) => file !== undefined)
       : raw.DATABASE_TLS === 'on';
   if (!on) return null;
   const ca = raw.DATABASE_TLS_CA === undefined ? null : readFileSync(raw.DATABASE_TLS_CA, 'utf8');
+  const client = clientCertificate(raw.DATABASE_TLS_CERT, raw.DATABASE_TLS_KEY);
   // mysql2 sends no server name for an IP address and checks the certificate against "localhost"
   // instead, so an address cannot be checked: only a CA of the operator's own makes its certificate mean anything.
   const byAddress = isIP(bareHost(location.host)) !== 0;
@@ -141,7 +160,28 @@ function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_K
         'or use the host name the certificate names',
     );
   }
-  return Object.freeze({ ca, checkHostname: !byAddress });
+  return Object.freeze({ ca, checkHostname: !byAddress, client });
+}
+
+/** The client certificate and its key, both or neither, checked to belong together now rather than at the first connection. */
+function clientCertificate(certFile: string | undefined, keyFile: string | undefined): DatabaseTls['client'] {
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError('invalid configuration: DATABASE_TLS_CERT and DATABASE_TLS_KEY go together');
+  }
+  const cert = readFileSync(certFile, 'utf8');
+  const key = readFileSync(keyFile, 'utf8');
+  let matches: boolean;
+  try {
+    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `invalid configuration: DATABASE_TLS_CERT or DATABASE_TLS_KEY cannot be read as PEM (${reason})`,
+    );
+  }
+  if (!matches) throw new ConfigError('invalid configuration: DATABASE_TLS_KEY is not the key of DATABASE_TLS_CERT');
+  return Object.freeze({ cert, key });
 }
 
 export function databaseSettings(

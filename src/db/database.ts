@@ -11,7 +11,12 @@ type DatabaseTarget = Pick<Config, 'databaseUrl' | 'database' | 'databaseTls'>;
  */
 export function mysqlSsl(tls: DatabaseTls | null): SslOptions | undefined {
   if (tls === null) return undefined;
-  return { ...(tls.ca === null ? {} : { ca: tls.ca }), rejectUnauthorized: true, verifyIdentity: tls.checkHostname };
+  return {
+    ...(tls.ca === null ? {} : { ca: tls.ca }),
+    ...(tls.client === null ? {} : { cert: tls.client.cert, key: tls.client.key }),
+    rejectUnauthorized: true,
+    verifyIdentity: tls.checkHostname,
+  };
 }
 
 /** Runs `work` on a connection to the MySQL server itself, not to the configured database. */

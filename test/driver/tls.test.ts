@@ -40,10 +40,11 @@ describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its
   let mariadb: ThrowawayMariaDb | undefined;
   let server: RunningServer | undefined;
 
-  /** The driver's environment for MySQL at `host` (the server only listens on 127.0.0.1). */
-  function envFor(host: string, tls: Record<string, string>): NodeJS.ProcessEnv {
+  /** The driver's environment for MySQL at `host` (the server only listens on 127.0.0.1), as root or `user`. */
+  function envFor(host: string, tls: Record<string, string>, user = 'root'): NodeJS.ProcessEnv {
     const url = new URL(mariadb?.url(DATABASE) ?? '');
     url.hostname = host;
+    url.username = user;
     return {
       ...process.env,
       NODE_ENV: 'test',
@@ -63,18 +64,23 @@ describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its
     return outcome.stderr;
   }
 
-  /** Serves the server the certificate `ca` signs for `altNames`, without a restart. */
-  async function serveCertificate(altNames: string): Promise<void> {
-    await ca.sign(altNames);
+  /** Runs `sql` as root, over TLS as the server requires. */
+  async function asRoot(sql: string): Promise<void> {
     const connection = await mysql.createConnection({
       uri: mariadb?.url(''),
       ssl: { ca: await readFile(ca.caFile, 'utf8'), rejectUnauthorized: true },
     });
     try {
-      await connection.query('FLUSH SSL');
+      await connection.query(sql);
     } finally {
       await connection.end();
     }
+  }
+
+  /** Serves the server the certificate `ca` signs for `altNames`, without a restart. */
+  async function serveCertificate(altNames: string): Promise<void> {
+    await ca.sign(altNames);
+    await asRoot('FLUSH SSL');
   }
 
   async function post(route: string, body: object, token?: string): Promise<Answer> {
@@ -162,6 +168,21 @@ describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its
       await serveCertificate('DNS:localhost');
     }
     await create(envFor('localhost', { DATABASE_TLS_CA: ca.caFile }), 0);
+  });
+
+  it('shows a client certificate to an account that requires one (REQUIRE X509), which refuses TLS without it', async () => {
+    const account = `x509_${randomUUID().slice(0, 8)}`;
+    await asRoot(`CREATE USER '${account}'@'%' REQUIRE X509`);
+    await asRoot(`GRANT ALL ON ${DATABASE}.* TO '${account}'@'%'`);
+    const client = await ca.issueClient(account);
+    const withCertificate = {
+      DATABASE_TLS_CA: ca.caFile,
+      DATABASE_TLS_CERT: client.certFile,
+      DATABASE_TLS_KEY: client.keyFile,
+    };
+    expect(await create(envFor('localhost', withCertificate, account), 0)).to.equal('');
+    const refused = await create(envFor('localhost', { DATABASE_TLS_CA: ca.caFile }, account), 1);
+    expect(refused).to.include(`user ${account}`).and.include('access denied for this user and password [');
   });
 
   it('says the server may require TLS when DATABASE_TLS=off is refused', async () => {

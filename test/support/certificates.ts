@@ -17,6 +17,8 @@ export interface TestCa {
   keyFile: string;
   /** Signs a fresh server certificate whose names are `altNames` (`DNS:localhost`, `IP:127.0.0.1`). */
   sign(altNames: string): Promise<void>;
+  /** Signs a fresh client certificate with the common name `name`, in `<name>.pem` and `<name>.key`. */
+  issueClient(name: string): Promise<{ certFile: string; keyFile: string }>;
 }
 
 /** Makes a CA valid for one day in `folder` (openssl, as an operator would); its key never leaves it. */
@@ -35,15 +37,25 @@ export async function createTestCa(folder: string): Promise<TestCa> {
     '-subj',
     '/CN=test-ca',
   ]);
+  /** A fresh key and a certificate of this CA for it, in `<file>.pem` and `<file>.key`. */
+  async function issue(
+    file: string,
+    subject: string,
+    extensions: string,
+  ): Promise<{ certFile: string; keyFile: string }> {
+    await writeFile(path.join(folder, `${file}.cnf`), extensions);
+    await openssl(['req', ...NEW_KEY, '-keyout', `${file}.key`, '-out', `${file}.csr`, '-subj', subject]);
+    const signing = ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-extfile', `${file}.cnf`];
+    await openssl(['x509', '-req', '-in', `${file}.csr`, ...signing, '-out', `${file}.pem`, '-days', '1']);
+    return { certFile: path.join(folder, `${file}.pem`), keyFile: path.join(folder, `${file}.key`) };
+  }
   return {
     caFile: path.join(folder, 'ca.pem'),
     certFile: path.join(folder, 'server.pem'),
     keyFile: path.join(folder, 'server.key'),
     async sign(altNames) {
-      await writeFile(path.join(folder, 'names.cnf'), `subjectAltName=${altNames}\n`);
-      await openssl(['req', ...NEW_KEY, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=test-mysql']);
-      const signing = ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-extfile', 'names.cnf'];
-      await openssl(['x509', '-req', '-in', 'server.csr', ...signing, '-out', 'server.pem', '-days', '1']);
+      await issue('server', '/CN=test-mysql', `subjectAltName=${altNames}\n`);
     },
+    issueClient: (name) => issue(name, `/CN=${name}`, 'extendedKeyUsage=clientAuth\n'),
   };
 }

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { mysqlSsl } from '../../../src/db/database';
+import { createTestCa } from '../../support/certificates';
 
 const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -29,7 +31,7 @@ describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
 
   it('is on by default for any other host, the certificate checked against the system CAs and the name', () => {
     for (const host of ['db.internal', 'mysql.example.com', 'localhost.example.com', '127.example.com']) {
-      expect(tlsOf({ DATABASE_URL: at(host) }), host).to.deep.equal({ ca: null, checkHostname: true });
+      expect(tlsOf({ DATABASE_URL: at(host) }), host).to.deep.equal({ ca: null, checkHostname: true, client: null });
     }
   });
 
@@ -37,10 +39,12 @@ describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
     expect(tlsOf({ DATABASE_URL: at('localhost'), DATABASE_TLS: 'on' })).to.deep.equal({
       ca: null,
       checkHostname: true,
+      client: null,
     });
     expect(tlsOf({ DATABASE_URL: at('localhost'), DATABASE_TLS_CA: caFile })).to.deep.equal({
       ca: CERTIFICATE,
       checkHostname: true,
+      client: null,
     });
     expect(tlsOf({ DATABASE_URL: at('db.internal'), DATABASE_TLS: 'off' })).to.equal(null);
   });
@@ -48,14 +52,18 @@ describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
   it('follows the URL in use: TEST_DATABASE_URL under NODE_ENV=test', () => {
     const env = { DATABASE_URL: at('db.internal'), TEST_DATABASE_URL: at('127.0.0.1') };
     expect(tlsOf({ ...env, NODE_ENV: 'test' })).to.equal(null);
-    expect(tlsOf({ ...env, NODE_ENV: 'development' })).to.deep.equal({ ca: null, checkHostname: true });
+    expect(tlsOf({ ...env, NODE_ENV: 'development' })).to.deep.equal({ ca: null, checkHostname: true, client: null });
   });
 
   it('requires a CA of your own for an IP address, whose name mysql2 cannot check, and then checks the CA alone', () => {
     for (const host of ['10.0.0.5', '[2001:db8::5]', '127.0.0.1']) {
       const env = { DATABASE_URL: at(host), DATABASE_TLS: 'on' };
       expect(() => loadConfig(env), host).to.throw(ConfigError, 'DATABASE_TLS_CA is required for TLS to an IP address');
-      expect(tlsOf({ ...env, DATABASE_TLS_CA: caFile }), host).to.deep.equal({ ca: CERTIFICATE, checkHostname: false });
+      expect(tlsOf({ ...env, DATABASE_TLS_CA: caFile }), host).to.deep.equal({
+        ca: CERTIFICATE,
+        checkHostname: false,
+        client: null,
+      });
     }
   });
 
@@ -77,15 +85,63 @@ describe('DATABASE_TLS and DATABASE_TLS_CA', () => {
 
   it('hands mysql2 options that always verify the certificate, and the name unless told it cannot', () => {
     expect(mysqlSsl(null)).to.equal(undefined);
-    expect(mysqlSsl({ ca: null, checkHostname: true })).to.deep.equal({
+    expect(mysqlSsl({ ca: null, checkHostname: true, client: null })).to.deep.equal({
       rejectUnauthorized: true,
       verifyIdentity: true,
     });
-    expect(mysqlSsl({ ca: CERTIFICATE, checkHostname: false })).to.deep.equal({
+    expect(mysqlSsl({ ca: CERTIFICATE, checkHostname: false, client: null })).to.deep.equal({
       ca: CERTIFICATE,
       rejectUnauthorized: true,
       verifyIdentity: false,
     });
+  });
+});
+
+describe('DATABASE_TLS_CERT and DATABASE_TLS_KEY', () => {
+  let folder: string;
+  let app: { certFile: string; keyFile: string };
+  let other: { certFile: string; keyFile: string };
+  const remote = 'mysql://auth@db.internal/auth';
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-tls-client-'));
+    const ca = await createTestCa(folder);
+    app = await ca.issueClient('app');
+    other = await ca.issueClient('other');
+  });
+
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it('shows MySQL the certificate and key, and turns TLS on for a loopback host too', () => {
+    const files = { DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: app.keyFile };
+    const client = { cert: readFileSync(app.certFile, 'utf8'), key: readFileSync(app.keyFile, 'utf8') };
+    expect(loadConfig({ DATABASE_URL: remote, ...files }).databaseTls?.client).to.deep.equal(client);
+    const local = loadConfig({ DATABASE_URL: 'mysql://auth@localhost/auth', ...files }).databaseTls;
+    expect(local).to.deep.equal({ ca: null, checkHostname: true, client });
+    expect(mysqlSsl(local)).to.deep.include({ cert: client.cert, key: client.key, rejectUnauthorized: true });
+  });
+
+  it('refuses one without the other, a key of another certificate, a file that is no key, and TLS off', async () => {
+    const broken = path.join(folder, 'broken.key');
+    await writeFile(broken, '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+    const refusals: Array<[Record<string, string>, string]> = [
+      [{ DATABASE_TLS_CERT: app.certFile }, 'DATABASE_TLS_CERT and DATABASE_TLS_KEY go together'],
+      [{ DATABASE_TLS_KEY: app.keyFile }, 'DATABASE_TLS_CERT and DATABASE_TLS_KEY go together'],
+      [{ DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: other.keyFile }, 'DATABASE_TLS_KEY is not the key of'],
+      [
+        { DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: app.certFile },
+        'DATABASE_TLS_KEY holds no PEM private key',
+      ],
+      [{ DATABASE_TLS_CERT: app.keyFile, DATABASE_TLS_KEY: app.keyFile }, 'DATABASE_TLS_CERT holds no PEM certificate'],
+      [{ DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: broken }, 'cannot be read as PEM'],
+      [
+        { DATABASE_TLS: 'off', DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: app.keyFile },
+        'DATABASE_TLS_CERT is not allowed with DATABASE_TLS=off',
+      ],
+    ];
+    for (const [env, message] of refusals) {
+      expect(() => loadConfig({ DATABASE_URL: remote, ...env }), message).to.throw(ConfigError, message);
+    }
   });
 });
 

@@ -28,7 +28,7 @@ describe('isDatabaseError', () => {
 describe('describeDatabaseError', () => {
   const database = parseDatabaseUrl('mysql://auth@db.internal:3307/auth');
   const plain = { database, databaseTls: null };
-  const tls = { database, databaseTls: { ca: null, checkHostname: true } };
+  const tls = { database, databaseTls: { ca: null, checkHostname: true, client: null } };
   const mysql2Error = (code: string, message: string) => Object.assign(new Error(message), { code, fatal: true });
 
   it('names the server and account, the cause in words and the code, on one line', () => {
