@@ -191,6 +191,38 @@ describe('MySQL over TLS (a throwaway MariaDB that requires it, with a CA of its
   });
 });
 
+describe('MySQL without TLS (a throwaway MariaDB with no certificate)', function () {
+  this.timeout(60_000);
+  let mariadb: ThrowawayMariaDb | undefined;
+
+  before(async () => {
+    mariadb = await createThrowawayMariaDb();
+    await mariadb.start();
+  });
+
+  after(() => mariadb?.destroy());
+
+  it('refuses to fall back to plain TCP when TLS is on: nothing is created, and the error says what to do', async () => {
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      TEST_DATABASE_URL: mariadb?.url(DATABASE).replace('127.0.0.1', 'localhost'),
+      DATABASE_TLS: 'on',
+      JWT_SECRET: TEST_SECRET,
+    };
+    const outcome = await runApp(['--create'], { cwd: tmpdir(), env });
+    expect(outcome.code, outcome.stdout + outcome.stderr).to.equal(1);
+    expect(outcome.stderr).to.include('the server offers no TLS').and.include('[HANDSHAKE_NO_SSL_SUPPORT]');
+    const connection = await mysql.createConnection({ uri: mariadb?.url('') });
+    try {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>('SHOW DATABASES LIKE ?', [DATABASE]);
+      expect(rows).to.deep.equal([]);
+    } finally {
+      await connection.end();
+    }
+  });
+});
+
 describe('Redis over TLS (a throwaway redis-server that takes TLS only, with a CA of its own)', function () {
   this.timeout(60_000);
   let folder: string;
