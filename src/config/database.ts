@@ -1,5 +1,4 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import Joi from 'joi';
 import { ConfigError, optional, withDefault, type ValuesOf } from './declare';
@@ -148,7 +147,7 @@ function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_K
       ? !isLoopback(location.host) || files.some((file) => file !== undefined)
       : raw.DATABASE_TLS === 'on';
   if (!on) return null;
-  const ca = raw.DATABASE_TLS_CA === undefined ? null : readFileSync(raw.DATABASE_TLS_CA, 'utf8');
+  const ca = raw.DATABASE_TLS_CA ?? null;
   const client = clientCertificate(raw.DATABASE_TLS_CERT, raw.DATABASE_TLS_KEY);
   // mysql2 sends no server name for an IP address and checks the certificate against "localhost"
   // instead, so an address cannot be checked: only a CA of the operator's own makes its certificate mean anything.
@@ -163,14 +162,12 @@ function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_K
   return Object.freeze({ ca, checkHostname: !byAddress, client });
 }
 
-/** The client certificate and its key, both or neither, checked to belong together now rather than at the first connection. */
-function clientCertificate(certFile: string | undefined, keyFile: string | undefined): DatabaseTls['client'] {
-  if (certFile === undefined && keyFile === undefined) return null;
-  if (certFile === undefined || keyFile === undefined) {
+/** The client certificate and its key (PEM), both or neither, checked to belong together now rather than at the first connection. */
+function clientCertificate(cert: string | undefined, key: string | undefined): DatabaseTls['client'] {
+  if (cert === undefined && key === undefined) return null;
+  if (cert === undefined || key === undefined) {
     throw new ConfigError('invalid configuration: DATABASE_TLS_CERT and DATABASE_TLS_KEY go together');
   }
-  const cert = readFileSync(certFile, 'utf8');
-  const key = readFileSync(keyFile, 'utf8');
   let matches: boolean;
   try {
     matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));

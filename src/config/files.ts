@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 
 /**
- * A path to a readable PEM file holding `what` (its BEGIN line matches `marker`). The path is kept;
- * the server reads the file once at startup.
+ * A path to a readable PEM file holding `what` (its BEGIN line matches `marker`). The rule reads the
+ * file once, at startup, and the server gets its text: the file is never read twice, and what was
+ * checked is what is used. Hence string<string>: a path in, PEM text out.
  */
 function pemFile(marker: RegExp, what: string): Joi.StringSchema {
   return Joi.string()
@@ -16,7 +17,7 @@ function pemFile(marker: RegExp, what: string): Joi.StringSchema {
         const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
         return helpers.error('file.unreadable', { reason });
       }
-      return marker.test(text) ? path : helpers.error('file.notPem');
+      return marker.test(text) ? text : helpers.error('file.notPem');
     })
     .messages({
       'file.unreadable': '{{#label}} cannot be read ({{#reason}})',

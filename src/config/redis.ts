@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { ConfigError, optional, secret, withDefault, type ValuesOf } from './declare';
 import { pemCertificates } from './files';
@@ -67,7 +66,7 @@ export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisS
       keyPrefix: raw.REDIS_KEY_PREFIX,
       connectTimeoutMs: raw.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: raw.REDIS_COMMAND_TIMEOUT_MS,
-      tlsCa: raw.REDIS_TLS_CA === undefined ? null : readFileSync(raw.REDIS_TLS_CA, 'utf8'),
+      tlsCa: raw.REDIS_TLS_CA ?? null,
     }),
   };
 }
