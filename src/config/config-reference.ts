@@ -1,5 +1,6 @@
 import { CONFIG_SECTIONS } from '.';
 import type { ConfigKey } from './declare';
+import { fileKeyOf } from './files';
 
 /** The parts of a Joi `describe()` the reference reads; Joi types them loosely, so each is checked here. */
 interface RuleFacts {
@@ -85,16 +86,31 @@ function constraintText(description: unknown, withType: boolean): string[] {
   return parts;
 }
 
+/** A condition on another key that names no values: `Joi.exist()` reads "set". */
+function conditionText(is: unknown): string {
+  const parts = constraintText(is, false);
+  return parts.length === 1 && parts[0] === 'required' ? 'set' : parts.join(', ');
+}
+
 /** A `.when(key, { is, then, otherwise })` rule: "when NODE_ENV is `test`: ≥ 4; otherwise ≥ 10". */
 function whenText(when: unknown): string[] {
   const key = list(field(field(when, 'ref'), 'path')).join('.');
   const is = field(when, 'is');
   const values = list(field(is, 'allow')).filter((value) => !isRecord(value));
-  const condition = values.length > 0 ? values.map(valueText).join(' or ') : constraintText(is, false).join(', ');
+  const condition = values.length > 0 ? values.map(valueText).join(' or ') : conditionText(is);
+  const then = field(when, 'then');
   const otherwise = field(when, 'otherwise');
-  const parts = [`when ${key} is ${condition}: ${constraintText(field(when, 'then'), false).join(', ')}`];
-  if (otherwise !== undefined) parts.push(`otherwise ${constraintText(otherwise, false).join(', ')}`);
+  // `.when(key, { not, then })` is described as `is` with only an `otherwise`: "unless" reads it.
+  if (then === undefined) return [`unless ${key} is ${condition}: ${branchText(otherwise)}`];
+  const parts = [`when ${key} is ${condition}: ${branchText(then)}`];
+  if (otherwise !== undefined) parts.push(`otherwise ${branchText(otherwise)}`);
   return parts;
+}
+
+/** What one branch of a `.when` requires; a branch that adds nothing accepts anything. */
+function branchText(branch: unknown): string {
+  const parts = constraintText(branch, false);
+  return parts.length > 0 ? parts.join(', ') : 'anything';
 }
 
 /** The facts of one key the pages show. */
@@ -105,6 +121,7 @@ export interface KeyFacts {
   unit: string | null;
   constraints: string;
   secret: boolean;
+  fromFile: boolean;
 }
 
 /** Reads a declaration back through Joi's `describe()`, so the pages show what validation enforces. */
@@ -121,6 +138,7 @@ export function keyFacts(name: string, declaration: ConfigKey<unknown>): KeyFact
     unit: typeof unit === 'string' ? unit : null,
     constraints: constraintText(description, true).join('; '),
     secret: declaration.secret,
+    fromFile: declaration.fromFile,
   };
 }
 
@@ -162,9 +180,13 @@ export function renderConfigurationReference(): string {
     );
     for (const key of [...section.keys, ...section.patternKeys]) {
       const defaultText = envValue(key.defaultValue) === '' ? 'none' : `\`${envValue(key.defaultValue)}\``;
-      const meaning = key.secret
-        ? `${key.description} A secret: keep it out of every file you commit.`
-        : key.description;
+      const meaning = [
+        key.description,
+        key.secret ? 'A secret: keep it out of every file you commit.' : '',
+        key.fromFile ? `Or \`${fileKeyOf(key.name)}\`: the path of a file holding it.` : '',
+      ]
+        .filter((part) => part !== '')
+        .join(' ');
       lines.push(
         `| \`${key.name}\` | ${cell(defaultText)} | ${cell(key.constraints)} | ${key.unit ?? ''} | ${cell(meaning)} |`,
       );
@@ -191,12 +213,14 @@ export function renderEnvExample(): string {
       lines.push(`# ${key.description}`, `# ${key.constraints}${unit}`);
       // No default secrets: an example file is copied and committed, so a secret in it is public.
       lines.push(`${key.name}=${key.secret ? '' : envValue(key.defaultValue)}`);
+      if (key.fromFile) lines.push(`# or ${fileKeyOf(key.name)}=<the path of a file holding it>`);
     }
     if (section.patternKeys.length > 0) lines.push(`# ${PATTERN_NOTE}`);
     for (const key of section.patternKeys) {
       const unit = key.unit === null ? '' : ` (${key.unit})`;
       lines.push(`# ${key.description}`, `# ${key.constraints}${unit}`);
       lines.push(`# ${key.name}=${key.secret ? '' : envValue(key.defaultValue)}`);
+      if (key.fromFile) lines.push(`# or ${fileKeyOf(key.name)}=<the path of a file holding it>`);
     }
   }
   lines.push('');

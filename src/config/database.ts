@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import Joi from 'joi';
-import { ConfigError, optional, withDefault, type ValuesOf } from './declare';
+import { ConfigError, optional, readableFromFile, withDefault, type ValuesOf } from './declare';
 import { pemCertificates, pemPrivateKey } from './files';
 import type { ENVIRONMENT_KEYS } from './environment';
 
@@ -54,9 +54,12 @@ const tlsOnly = {
 const waitMs = (maximum: number): Joi.NumberSchema => Joi.number().integer().min(100).max(maximum).unit('milliseconds');
 
 export const DATABASE_KEYS = {
-  DATABASE_URL: withDefault(
-    mysqlUrl.description('MySQL 8 / MariaDB 10.6+ database the server uses (created by `node app --create`).'),
-    'mysql://root@127.0.0.1:3306/auth_dev',
+  // Its password is a secret, so it may come from a file like one.
+  DATABASE_URL: readableFromFile(
+    withDefault(
+      mysqlUrl.description('MySQL 8 / MariaDB 10.6+ database the server uses (created by `node app --create`).'),
+      'mysql://root@127.0.0.1:3306/auth_dev',
+    ),
   ),
   TEST_DATABASE_URL: withDefault(
     mysqlUrl.description('Database the tests use instead (NODE_ENV=test); the test run migrates it from scratch.'),

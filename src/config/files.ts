@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
+import type { ConfigKey } from './declare';
 
 /**
  * A path to a readable PEM file holding `what` (its BEGIN line matches `marker`). The rule reads the
@@ -33,3 +34,44 @@ export const pemPrivateKey = pemFile(
   /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/,
   'private key (-----BEGIN PRIVATE KEY-----)',
 );
+
+/** The name of the key that names a file holding `key`'s value. */
+export const fileKeyOf = (key: string): string => `${key}_FILE`;
+
+/**
+ * `env` with every `<KEY>_FILE` of a key that allows one replaced by the file's text, less one
+ * final line break (`echo` and editors add one; a secret never ends with one). Problems are
+ * returned, not thrown, so that one error can name them with every other bad key. The text is
+ * never put in a message: it is a secret.
+ */
+export function readFileKeys(
+  env: Readonly<Record<string, string>>,
+  declarations: Readonly<Record<string, ConfigKey<unknown>>>,
+): { env: Record<string, string>; problems: string[] } {
+  const fileKeys = new Set(
+    Object.entries(declarations).flatMap(([key, { fromFile }]) => (fromFile ? [fileKeyOf(key)] : [])),
+  );
+  const resolved = Object.fromEntries(Object.entries(env).filter(([key]) => !fileKeys.has(key)));
+  const problems: string[] = [];
+  for (const key of Object.keys(declarations)) {
+    const fileKey = fileKeyOf(key);
+    const path = env[fileKey];
+    if (!fileKeys.has(fileKey) || path === undefined) continue;
+    // Two sources for one secret: which one wins would be a guess, and a wrong guess is silent.
+    if (env[key] !== undefined) {
+      problems.push(`set ${key} or ${fileKey}, not both`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      problems.push(`${fileKey} cannot be read (${reason})`);
+      continue;
+    }
+    if (text === '') problems.push(`${fileKey} names an empty file`);
+    else resolved[key] = text;
+  }
+  return { env: resolved, problems };
+}

@@ -4,6 +4,7 @@ import { adminSettings, ADMIN_KEYS, type AdminSettings } from './admin';
 import { databaseSettings, DATABASE_KEYS, type DatabaseSettings } from './database';
 import { ConfigError, type ConfigKey, type ValuesOf } from './declare';
 import { ENVIRONMENT_KEYS, type NodeEnv } from './environment';
+import { fileKeyOf, readFileKeys } from './files';
 import { httpSettings, HTTP_KEYS, type HttpSettings } from './http';
 import { keySettings, KEY_KEYS, type KeySettings } from './keys';
 import { mailSettings, MAIL_KEYS, type MailSettings } from './mail';
@@ -85,17 +86,29 @@ const KEYS = {
 /** The validated environment, one property per key; its type comes from the declarations. */
 type RawConfig = ValuesOf<typeof KEYS>;
 
-/** Every key the server reads whatever the environment (see configKeysFor for the per-provider ones). */
+/** Each key, and its `<KEY>_FILE` when it has one. */
+const namesOf = (declarations: Readonly<Record<string, ConfigKey<unknown>>>): string[] =>
+  Object.entries(declarations).flatMap(([name, { fromFile }]) => (fromFile ? [name, fileKeyOf(name)] : [name]));
+
+/** Every key declared whatever the environment (see configKeysFor for the per-provider and `_FILE` ones). */
 export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(KEYS));
 
-/** Every key the server reads from `env`: the fixed ones, and those of each provider OIDC_PROVIDERS lists. */
+/** The declarations for `env`: fixed keys plus the keys its OIDC_PROVIDERS calls for. */
+const declarationsFor = (env: Readonly<Record<string, unknown>>): Record<string, ConfigKey<unknown>> => ({
+  ...KEYS,
+  ...providerKeysOf(env),
+});
+
+/**
+ * Every key the server reads from `env`: the fixed ones, those of each provider OIDC_PROVIDERS lists,
+ * and the `<KEY>_FILE` of each that may come from a file.
+ */
 export function configKeysFor(env: Readonly<Record<string, unknown>>): string[] {
-  return [...CONFIG_KEYS, ...Object.keys(providerKeysOf(env))];
+  return namesOf(declarationsFor(env));
 }
 
-/** The rules for `env`: fixed keys plus the keys its OIDC_PROVIDERS calls for, so one pass names every bad key. */
-function schemaFor(env: Readonly<Record<string, unknown>>) {
-  const declarations = { ...KEYS, ...providerKeysOf(env) };
+/** The rules for `declarations`, so that one pass names every bad key. */
+function schemaOf(declarations: Readonly<Record<string, ConfigKey<unknown>>>): Joi.ObjectSchema<RawConfig> {
   return Joi.object<RawConfig>(
     Object.fromEntries(Object.entries(declarations).map(([name, declaration]) => [name, declaration.schema])),
   )
@@ -109,10 +122,15 @@ function schemaFor(env: Readonly<Record<string, unknown>>) {
  * names every bad key.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Readonly<Config> {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = schemaFor(present).validate(present);
-  if (result.error) {
-    throw new ConfigError(`invalid configuration: ${result.error.details.map((d) => d.message).join('; ')}`);
+  const set = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const declarations = declarationsFor(set);
+  const { env: present, problems } = readFileKeys(set, declarations);
+  const result = schemaOf(declarations).validate(present);
+  if (result.error !== undefined || problems.length > 0) {
+    const messages = [...problems, ...(result.error?.details.map((detail) => detail.message) ?? [])];
+    throw new ConfigError(`invalid configuration: ${messages.join('; ')}`);
   }
   const raw = result.value;
   return Object.freeze({

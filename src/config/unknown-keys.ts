@@ -28,6 +28,11 @@ export function unknownKeyWarnings(
   const warnings: string[] = [];
   for (const key of Object.keys(environment).sort()) {
     if (known.has(key)) continue;
+    const base = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : null;
+    if (base !== null && known.has(base)) {
+      warnings.push(`${key} is not a setting of this server and is ignored; ${base} is not read from a file, set it`);
+      continue;
+    }
     const prefix = prefixes.find((candidate) => key.toUpperCase().startsWith(candidate));
     const suggestion = closestName(key, knownKeys);
     if (suggestion !== null) {

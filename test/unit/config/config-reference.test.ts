@@ -97,6 +97,23 @@ describe('docs/reference/configuration.md', () => {
     expect(facts(Joi.boolean().when('FLAG', { is: Joi.boolean().valid(true), then: Joi.required() }))).to.equal(
       '`true` or `false`; when FLAG is `true`: required',
     );
+    expect(facts(Joi.string().when('FILE', { not: Joi.exist(), then: Joi.required() }))).to.equal(
+      'unless FILE is set: required',
+    );
+    expect(facts(Joi.string().when('MODE', { is: 'x', otherwise: Joi.required() }))).to.equal(
+      'unless MODE is `x`: required',
+    );
+    expect(facts(Joi.string().when('MODE', { is: 'x', then: Joi.any(), otherwise: Joi.required() }))).to.equal(
+      'when MODE is `x`: anything; otherwise required',
+    );
+  });
+
+  it('renders every condition of every key in words, with no empty clause', () => {
+    const keys = CONFIG_SECTIONS.flatMap((section) => Object.entries({ ...section.keys, ...section.patternKeys }));
+    for (const [name, declaration] of keys) {
+      const { constraints } = keyFacts(name, declaration);
+      expect(constraints, name).to.not.match(/:\s*(?:[,;]|$)|is required|^$/);
+    }
   });
 
   it('marks a secret as one', () => {
