@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CONFIG_SECTIONS } from '../../../src/config';
+import { CONFIG_SECTIONS, configKeysFor } from '../../../src/config';
 import { keyFacts } from '../../../src/config/config-reference';
 import { ERRORS } from '../../../src/errors/catalogue';
 import { markdownPages, readPage, ROOT } from '../../support/doc-pages';
@@ -23,9 +23,11 @@ const DEFAULTS = new Map(
   ),
 );
 
-/** Keys named after a value (`OIDC_<NAME>_ISSUER`): any upper-cased name in place of `<NAME>`. */
+/** Keys named after a value (`OIDC_<NAME>_ISSUER`, and its `_FILE`): any upper-cased name in place of `<NAME>`. */
 const KEY_PATTERNS = CONFIG_SECTIONS.flatMap((section) =>
-  Object.keys(section.patternKeys ?? {}).map((name) => new RegExp(`^${name.replace('<NAME>', '[A-Z0-9]+')}$`)),
+  Object.entries(section.patternKeys ?? {}).map(
+    ([name, { fromFile }]) => new RegExp(`^${name.replace('<NAME>', '[A-Z0-9]+')}${fromFile ? '(?:_FILE)?' : ''}$`),
+  ),
 );
 
 /** Capitalised names the pages use that are neither config keys nor error codes. */
@@ -81,7 +83,7 @@ function brokenLink(page: string, text: string, target: string): string | null {
 
 describe('docs: links and names in README.md and docs/', () => {
   const pages = markdownPages();
-  const known = new Set<string>([...DEFAULTS.keys(), ...Object.keys(ERRORS), ...OTHER_NAMES]);
+  const known = new Set<string>([...configKeysFor({}), ...Object.keys(ERRORS), ...OTHER_NAMES]);
 
   it('finds the pages', () => {
     expect(pages).to.include('README.md').and.include('docs/reference/errors.md');
