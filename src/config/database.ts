@@ -1,8 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import Joi from 'joi';
 import { ConfigError, optional, readableFromFile, withDefault, type ValuesOf } from './declare';
-import { pemCertificates, pemPrivateKey } from './files';
+import { clientCertificate, pemCertificates, pemPrivateKey, type ClientCertificate } from './files';
 import type { ENVIRONMENT_KEYS } from './environment';
 
 export interface DatabaseLocation {
@@ -19,7 +18,7 @@ export interface DatabaseTls {
   /** Whether the certificate must name DATABASE_URL's host: not for an IP address (see databaseTls). */
   checkHostname: boolean;
   /** A certificate and key to show MySQL, for an account that requires one (REQUIRE X509); null: none. */
-  client: Readonly<{ cert: string; key: string }> | null;
+  client: ClientCertificate | null;
 }
 
 export interface DatabaseSettings {
@@ -151,7 +150,10 @@ function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_K
       : raw.DATABASE_TLS === 'on';
   if (!on) return null;
   const ca = raw.DATABASE_TLS_CA ?? null;
-  const client = clientCertificate(raw.DATABASE_TLS_CERT, raw.DATABASE_TLS_KEY);
+  const client = clientCertificate(
+    { name: 'DATABASE_TLS_CERT', pem: raw.DATABASE_TLS_CERT },
+    { name: 'DATABASE_TLS_KEY', pem: raw.DATABASE_TLS_KEY },
+  );
   // mysql2 sends no server name for an IP address and checks the certificate against "localhost"
   // instead, so an address cannot be checked: only a CA of the operator's own makes its certificate mean anything.
   const byAddress = isIP(bareHost(location.host)) !== 0;
@@ -163,25 +165,6 @@ function databaseTls(location: DatabaseLocation, raw: ValuesOf<typeof DATABASE_K
     );
   }
   return Object.freeze({ ca, checkHostname: !byAddress, client });
-}
-
-/** The client certificate and its key (PEM), both or neither, checked to belong together now rather than at the first connection. */
-function clientCertificate(cert: string | undefined, key: string | undefined): DatabaseTls['client'] {
-  if (cert === undefined && key === undefined) return null;
-  if (cert === undefined || key === undefined) {
-    throw new ConfigError('invalid configuration: DATABASE_TLS_CERT and DATABASE_TLS_KEY go together');
-  }
-  let matches: boolean;
-  try {
-    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      `invalid configuration: DATABASE_TLS_CERT or DATABASE_TLS_KEY cannot be read as PEM (${reason})`,
-    );
-  }
-  if (!matches) throw new ConfigError('invalid configuration: DATABASE_TLS_KEY is not the key of DATABASE_TLS_CERT');
-  return Object.freeze({ cert, key });
 }
 
 export function databaseSettings(

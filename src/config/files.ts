@@ -1,6 +1,7 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
-import type { ConfigKey } from './declare';
+import { ConfigError, type ConfigKey } from './declare';
 
 /**
  * A path to a readable PEM file holding `what` (its BEGIN line matches `marker`). The rule reads the
@@ -34,6 +35,32 @@ export const pemPrivateKey = pemFile(
   /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/,
   'private key (-----BEGIN PRIVATE KEY-----)',
 );
+
+/** A certificate and its private key (PEM) to show a server that asks for one. */
+export type ClientCertificate = Readonly<{ cert: string; key: string }>;
+
+/**
+ * The client certificate and key of two keys (`DATABASE_TLS_CERT` and `DATABASE_TLS_KEY`), both or
+ * neither, checked to belong together now rather than at the first connection.
+ */
+export function clientCertificate(
+  cert: { name: string; pem: string | undefined },
+  key: { name: string; pem: string | undefined },
+): ClientCertificate | null {
+  if (cert.pem === undefined && key.pem === undefined) return null;
+  if (cert.pem === undefined || key.pem === undefined) {
+    throw new ConfigError(`invalid configuration: ${cert.name} and ${key.name} go together`);
+  }
+  let matches: boolean;
+  try {
+    matches = new X509Certificate(cert.pem).checkPrivateKey(createPrivateKey(key.pem));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`invalid configuration: ${cert.name} or ${key.name} cannot be read as PEM (${reason})`);
+  }
+  if (!matches) throw new ConfigError(`invalid configuration: ${key.name} is not the key of ${cert.name}`);
+  return Object.freeze({ cert: cert.pem, key: key.pem });
+}
 
 /** The name of the key that names a file holding `key`'s value. */
 export const fileKeyOf = (key: string): string => `${key}_FILE`;

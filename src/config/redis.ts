@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ConfigError, optional, secret, withDefault, type ValuesOf } from './declare';
-import { pemCertificates } from './files';
+import { clientCertificate, pemCertificates, pemPrivateKey, type ClientCertificate } from './files';
 
 export interface RedisSettings {
   /** null: no Redis, everything on MySQL (limits) and the TTL-bounded cache (revocations). */
@@ -12,6 +12,8 @@ export interface RedisSettings {
     commandTimeoutMs: number;
     /** With a rediss:// URL: PEM certificates of the CAs to trust instead of the system's; null: the system's. */
     tlsCa: string | null;
+    /** With a rediss:// URL: a certificate and key to show a Redis that asks for one (tls-auth-clients). */
+    tlsClient: ClientCertificate | null;
   } | null;
 }
 
@@ -35,6 +37,13 @@ export const REDIS_KEYS = {
         'only with a rediss:// REDIS_URL, whose host the certificate must name.',
     ),
   ),
+  REDIS_TLS_CERT: optional(
+    pemCertificates.description(
+      'Path of a PEM client certificate to show a Redis that requires one (tls-auth-clients yes); with ' +
+        'REDIS_TLS_KEY, only with a rediss:// REDIS_URL.',
+    ),
+  ),
+  REDIS_TLS_KEY: optional(pemPrivateKey.description('Path of the PEM private key of REDIS_TLS_CERT.')),
   REDIS_KEY_PREFIX: withDefault(
     Joi.string()
       .pattern(/^[A-Za-z0-9:_.-]{1,64}$/)
@@ -55,10 +64,20 @@ export const REDIS_KEYS = {
 
 export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisSettings> {
   const url = raw.REDIS_URL;
-  // A CA would otherwise be ignored without a word, and the connection left in plain TCP.
-  if (raw.REDIS_TLS_CA !== undefined && !/^rediss:/i.test(url ?? '')) {
-    throw new ConfigError('invalid configuration: REDIS_TLS_CA needs a rediss:// REDIS_URL (TLS)');
+  // A TLS file would otherwise be ignored without a word, and the connection left in plain TCP.
+  for (const [name, file] of Object.entries({
+    REDIS_TLS_CA: raw.REDIS_TLS_CA,
+    REDIS_TLS_CERT: raw.REDIS_TLS_CERT,
+    REDIS_TLS_KEY: raw.REDIS_TLS_KEY,
+  })) {
+    if (file !== undefined && !/^rediss:/i.test(url ?? '')) {
+      throw new ConfigError(`invalid configuration: ${name} needs a rediss:// REDIS_URL (TLS)`);
+    }
   }
+  const tlsClient = clientCertificate(
+    { name: 'REDIS_TLS_CERT', pem: raw.REDIS_TLS_CERT },
+    { name: 'REDIS_TLS_KEY', pem: raw.REDIS_TLS_KEY },
+  );
   if (url === undefined) return { redis: null };
   return {
     redis: Object.freeze({
@@ -67,6 +86,7 @@ export function redisSettings(raw: ValuesOf<typeof REDIS_KEYS>): Readonly<RedisS
       connectTimeoutMs: raw.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: raw.REDIS_COMMAND_TIMEOUT_MS,
       tlsCa: raw.REDIS_TLS_CA ?? null,
+      tlsClient,
     }),
   };
 }

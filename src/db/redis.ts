@@ -27,7 +27,9 @@ export function connectRedis(settings: NonNullable<RedisSettings['redis']>, logg
     connectTimeout: settings.connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     // rediss:// turns TLS on (ioredis); Node then checks the certificate and the host it names.
-    ...(settings.tlsCa === null ? {} : { tls: { ca: settings.tlsCa } }),
+    ...(settings.tlsCa === null && settings.tlsClient === null
+      ? {}
+      : { tls: { ...(settings.tlsCa === null ? {} : { ca: settings.tlsCa }), ...settings.tlsClient } }),
   };
   // No offline queue and no retry: while Redis is away a command fails at once, so the caller
   // falls back (in-memory limiter, TTL-bounded cache) instead of holding a request.

@@ -223,6 +223,18 @@ describe('MySQL without TLS (a throwaway MariaDB with no certificate)', function
   });
 });
 
+/** A logger at info whose lines the test reads back. */
+function capturedLog() {
+  const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, destination) };
+}
+
 describe('Redis over TLS (a throwaway redis-server that takes TLS only, with a CA of its own)', function () {
   this.timeout(60_000);
   let folder: string;
@@ -264,16 +276,10 @@ describe('Redis over TLS (a throwaway redis-server that takes TLS only, with a C
   });
 
   it('refuses a certificate the system CAs do not know, and says why in a warning while it retries', async () => {
-    const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
-        done();
-      },
-    });
+    const { lines, logger } = capturedLog();
     const settings = testConfig({ REDIS_URL: redis?.url ?? '' }).redis;
     if (settings === null) throw new Error('REDIS_URL is set');
-    const connections = connectRedis(settings, pino({ level: 'info' }, destination));
+    const connections = connectRedis(settings, logger);
     try {
       await waitFor(() => lines.filter((line) => line.msg === 'redis unreachable; retrying').length === 2);
       expect(connections.isUp()).to.equal(false);
@@ -283,6 +289,53 @@ describe('Redis over TLS (a throwaway redis-server that takes TLS only, with a C
       }
     } finally {
       connections.close();
+    }
+  });
+});
+
+describe('Redis over TLS that asks for a client certificate (tls-auth-clients yes)', function () {
+  this.timeout(60_000);
+  let folder: string;
+  let ca: TestCa;
+  let client: { certFile: string; keyFile: string };
+  let redis: ThrowawayRedis | undefined;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'auth-redis-mtls-'));
+    ca = await createTestCa(folder);
+    await ca.sign('DNS:localhost');
+    client = await ca.issueClient('auth-server');
+    redis = await createThrowawayRedis({ certFile: ca.certFile, keyFile: ca.keyFile, caFile: ca.caFile, client });
+    await redis.start();
+  });
+
+  after(async () => {
+    await redis?.kill();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('is reached with REDIS_TLS_CERT and REDIS_TLS_KEY, and never without them', async () => {
+    const settings = { REDIS_URL: redis?.url ?? '', REDIS_TLS_CA: ca.caFile, REDIS_KEY_PREFIX: randomKeyPrefix() };
+    const withCertificate = await openRedis({
+      ...settings,
+      REDIS_TLS_CERT: client.certFile,
+      REDIS_TLS_KEY: client.keyFile,
+    });
+    try {
+      expect(await withCertificate.commands.ping()).to.equal('PONG');
+    } finally {
+      withCertificate.close();
+    }
+    const without = testConfig(settings).redis;
+    if (without === null) throw new Error('REDIS_URL is set');
+    const { lines, logger } = capturedLog();
+    const refused = connectRedis(without, logger);
+    try {
+      // The server ends the handshake of a client that shows no certificate: a warning per connection, never up.
+      await waitFor(() => lines.filter((line) => line.msg === 'redis unreachable; retrying').length === 2);
+      expect(refused.isUp()).to.equal(false);
+    } finally {
+      refused.close();
     }
   });
 });

@@ -104,11 +104,19 @@ export interface RedisTls {
   certFile: string;
   keyFile: string;
   caFile: string;
+  /** A client certificate of the CA: the server then refuses any client that shows none (tls-auth-clients yes). */
+  client?: { certFile: string; keyFile: string };
 }
+
+/** The PEM texts of a client certificate and its key, as Node's TLS options take them. */
+const clientFiles = (client: RedisTls['client']) =>
+  client === undefined
+    ? {}
+    : { cert: readFileSync(client.certFile, 'utf8'), key: readFileSync(client.keyFile, 'utf8') };
 
 /**
  * With `tls`, the server takes TLS only (rediss://localhost:port, the certificate must name
- * localhost) and asks no certificate of its clients; without, plain TCP on 127.0.0.1.
+ * localhost) and asks a certificate of its clients only with `tls.client`; without, plain TCP on 127.0.0.1.
  */
 export async function createThrowawayRedis(tls: RedisTls | null = null): Promise<ThrowawayRedis> {
   const port = await findFreePort();
@@ -125,7 +133,7 @@ export async function createThrowawayRedis(tls: RedisTls | null = null): Promise
           tls.certFile,
           '--tls-key-file',
           tls.keyFile,
-        ].concat(['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']);
+        ].concat(['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', tls.client === undefined ? 'no' : 'yes']);
   let child: ChildProcess | null = null;
   return {
     url,
@@ -138,7 +146,7 @@ export async function createThrowawayRedis(tls: RedisTls | null = null): Promise
         lazyConnect: true,
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
-        ...(tls === null ? {} : { tls: { ca: readFileSync(tls.caFile, 'utf8') } }),
+        ...(tls === null ? {} : { tls: { ca: readFileSync(tls.caFile, 'utf8'), ...clientFiles(tls.client) } }),
       });
       probe.on('error', () => undefined);
       try {

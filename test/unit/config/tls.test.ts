@@ -13,11 +13,17 @@ describe('TLS settings', () => {
   /** A folder of this file's own, with a CA file every describe below may name (createTestCa writes ca.pem beside it). */
   let folder: string;
   let caFile: string;
+  /** Two client certificates of one CA, each with its key. */
+  let app: { certFile: string; keyFile: string };
+  let other: { certFile: string; keyFile: string };
 
   before(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'auth-tls-config-'));
     caFile = path.join(folder, 'bundle.pem');
     await writeFile(caFile, CERTIFICATE);
+    const ca = await createTestCa(folder);
+    app = await ca.issueClient('app');
+    other = await ca.issueClient('other');
   });
 
   after(() => rm(folder, { recursive: true, force: true }));
@@ -104,15 +110,7 @@ describe('TLS settings', () => {
   });
 
   describe('DATABASE_TLS_CERT and DATABASE_TLS_KEY', () => {
-    let app: { certFile: string; keyFile: string };
-    let other: { certFile: string; keyFile: string };
     const remote = 'mysql://auth@db.internal/auth';
-
-    before(async () => {
-      const ca = await createTestCa(folder);
-      app = await ca.issueClient('app');
-      other = await ca.issueClient('other');
-    });
 
     it('shows MySQL the certificate and key, and turns TLS on for a loopback host too', () => {
       const files = { DATABASE_TLS_CERT: app.certFile, DATABASE_TLS_KEY: app.keyFile };
@@ -168,6 +166,35 @@ describe('TLS settings', () => {
         ConfigError,
         'REDIS_TLS_CA cannot be read (EISDIR)',
       );
+    });
+  });
+
+  describe('REDIS_TLS_CERT and REDIS_TLS_KEY', () => {
+    it('are read together with a rediss:// URL, to show a Redis that asks for a client certificate', () => {
+      const files = { REDIS_TLS_CERT: app.certFile, REDIS_TLS_KEY: app.keyFile };
+      expect(loadConfig({ REDIS_URL: 'rediss://cache.internal', ...files }).redis?.tlsClient).to.deep.equal({
+        cert: readFileSync(app.certFile, 'utf8'),
+        key: readFileSync(app.keyFile, 'utf8'),
+      });
+      expect(loadConfig({ REDIS_URL: 'rediss://cache.internal' }).redis?.tlsClient).to.equal(null);
+    });
+
+    it('are refused one without the other, with a key of another certificate, and without rediss://', () => {
+      const refusals: Array<[Record<string, string>, string]> = [
+        [{ REDIS_TLS_CERT: app.certFile }, 'REDIS_TLS_CERT and REDIS_TLS_KEY go together'],
+        [{ REDIS_TLS_CERT: app.certFile, REDIS_TLS_KEY: other.keyFile }, 'REDIS_TLS_KEY is not the key of'],
+        [
+          { REDIS_URL: 'redis://cache.internal', REDIS_TLS_CERT: app.certFile, REDIS_TLS_KEY: app.keyFile },
+          'REDIS_TLS_CERT needs a rediss:// REDIS_URL',
+        ],
+        [{ REDIS_URL: '', REDIS_TLS_KEY: app.keyFile }, 'REDIS_TLS_KEY needs a rediss:// REDIS_URL'],
+      ];
+      for (const [env, message] of refusals) {
+        expect(() => loadConfig({ REDIS_URL: 'rediss://cache.internal', ...env }), message).to.throw(
+          ConfigError,
+          message,
+        );
+      }
     });
   });
 });
