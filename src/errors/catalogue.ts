@@ -359,11 +359,21 @@ export const ERRORS = {
   },
   OIDC_EMAIL_UNVERIFIED: {
     status: 403,
-    message: 'The provider does not vouch for this email, which belongs to an existing account.',
+    message: 'The provider does not vouch for this email.',
     when:
-      'A first sign-in with this provider identity, whose email belongs to an existing user, without ' +
-      '`email_verified: true` from the provider: nothing is linked or created (sent as `?error=`).',
-    clientAction: 'Sign in with the password (then link the provider), or verify the email at the provider first.',
+      'A first sign-in with this provider identity without `email_verified: true` from the provider: nothing ' +
+      'is linked or created (sent as `?error=`).',
+    clientAction: 'Verify the email at the provider first, or sign up with a password.',
+  },
+  OIDC_ACCOUNT_UNVERIFIED: {
+    status: 403,
+    message: 'An account with this email exists, but its email was never verified.',
+    when:
+      'A first sign-in with this provider identity, whose verified email belongs to a user who never verified ' +
+      'it: nothing is linked (sent as `?error=`).',
+    clientAction:
+      'Sign in with the password and verify the email, or reset the password (the reset link proves the ' +
+      'address); then sign in with the provider again.',
   },
   OIDC_PROVIDER_UNAVAILABLE: {
     status: 503,

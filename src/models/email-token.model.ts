@@ -16,6 +16,8 @@ export class EmailToken extends Model<InferAttributes<EmailToken>, InferCreation
   declare tokenHash: string;
   declare purpose: EmailTokenPurpose;
   declare userId: number;
+  /** SHA-256 (hex) of the address the token was mailed to: it works only while the user has that address. */
+  declare emailHash: string;
   declare expiresAt: Date;
   declare usedAt: Date | null;
   declare createdAt: CreationOptional<Date>;
@@ -26,6 +28,7 @@ export class EmailToken extends Model<InferAttributes<EmailToken>, InferCreation
         tokenHash: { type: DataTypes.CHAR(64), primaryKey: true },
         purpose: { type: DataTypes.STRING(16), allowNull: false },
         userId: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false },
+        emailHash: { type: DataTypes.CHAR(64), allowNull: false },
         expiresAt: { type: DataTypes.DATE(3), allowNull: false },
         usedAt: { type: DataTypes.DATE(3), allowNull: true },
         createdAt: DataTypes.DATE(3),

@@ -91,7 +91,7 @@ export const oidcPaths: PathsObject = {
           'To `redirect_to` with `?code=<one-time code>` (60 s, single use), or with `?error=<CODE>` (and ' +
             '`&details=<provider error>` for OIDC_PROVIDER_ERROR): OIDC_STATE_INVALID, OIDC_NONCE_INVALID, ' +
             'OIDC_ID_TOKEN_INVALID, OIDC_ACCESS_DENIED, OIDC_PROVIDER_ERROR, OIDC_EMAIL_UNVERIFIED, ' +
-            'OIDC_PROVIDER_UNAVAILABLE. Never a token.',
+            'OIDC_ACCOUNT_UNVERIFIED, OIDC_PROVIDER_UNAVAILABLE. Never a token.',
           `${SAMPLE_REDIRECT}?code=… or ${SAMPLE_REDIRECT}?error=OIDC_ACCESS_DENIED`,
           'The binding cookie, expired (Max-Age=0).',
         ),

@@ -6,6 +6,8 @@ export interface EmailTokenRow {
   tokenHash: string;
   purpose: EmailTokenPurpose;
   userId: number;
+  /** SHA-256 of the address it was mailed to (addressHash). */
+  emailHash: string;
   expiresAt: Date;
 }
 
@@ -15,10 +17,11 @@ export interface EmailTokensRepository {
   /** The user a token of this purpose was mailed to, used, expired or not; null for an unknown token. */
   findOwnerId(tokenHash: string, purpose: EmailTokenPurpose): Promise<number | null>;
   /**
-   * Marks the token used if it is still unused and unexpired at `now`; true when this call did. The
-   * UPDATE decides: of concurrent uses of one token, exactly one changes the row.
+   * Marks the token used if it is still unused, unexpired at `now`, and was mailed to the address
+   * whose hash is `emailHash` (the user's address now); true when this call did. The UPDATE decides:
+   * of concurrent uses of one token, exactly one changes the row.
    */
-  use(tokenHash: string, purpose: EmailTokenPurpose, now: Date): Promise<boolean>;
+  use(tokenHash: string, purpose: EmailTokenPurpose, emailHash: string, now: Date): Promise<boolean>;
   /** Marks every unused token of the user for `purpose` used: one reset retires the others. */
   useAllOf(userId: number, purpose: EmailTokenPurpose, now: Date): Promise<void>;
   /** Deletes up to `limit` tokens that are used or past their expiry; returns how many. */
@@ -37,10 +40,10 @@ export function createEmailTokensRepository(transaction?: Transaction): EmailTok
       return row === null ? null : row.userId;
     },
 
-    async use(tokenHash, purpose, now) {
+    async use(tokenHash, purpose, emailHash, now) {
       const [changed] = await EmailToken.update(
         { usedAt: now },
-        { where: { tokenHash, purpose, usedAt: null, expiresAt: { [Op.gt]: now } }, transaction },
+        { where: { tokenHash, purpose, emailHash, usedAt: null, expiresAt: { [Op.gt]: now } }, transaction },
       );
       return changed === 1;
     },

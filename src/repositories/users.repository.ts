@@ -43,7 +43,7 @@ export interface UserSearch {
 }
 
 /** The fields an admin or moderator may change (a revocation goes through SessionService.endAllAccess). */
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'role' | 'disabledAt'>>;
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'email' | 'emailVerified' | 'role' | 'disabledAt'>>;
 
 const SORT_COLUMNS: Record<string, 'createdAt' | 'email' | 'id'> = {
   created_at: 'createdAt',

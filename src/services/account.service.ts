@@ -123,6 +123,8 @@ export function createAccountService({ database, passwords, sessions, revocation
           throw new AppError('PASSWORD_INCORRECT');
         }
         await transaction.users.setPasswordHash(locked.id, passwordHash);
+        // A reset link asked for before the change would undo it: the owner chose a password since.
+        await transaction.emailTokens.useAllOf(locked.id, 'reset', new Date());
         await recordAudit(
           transaction,
           { actorId: locked.id, action: 'password.changed', targetUserId: locked.id },

@@ -95,7 +95,14 @@ export function createAdapterService({ database, sessions, revocations }: Adapte
         ...(input.emailVerified === undefined ? {} : { emailVerified: input.emailVerified }),
         ...(input.image === undefined ? {} : { image: input.image }),
       };
-      const outcome = await database.users.updateProfile(userId, fields);
+      const outcome = await database.inTransaction(async (transaction) => {
+        const current = await transaction.users.lock(userId);
+        if (current === null) return 'missing';
+        // A new address is unproven unless Auth.js says it verified it (links mailed to the old one no longer work).
+        const moved =
+          fields.email !== undefined && fields.email !== current.email && fields.emailVerified === undefined;
+        return transaction.users.updateProfile(userId, moved ? { ...fields, emailVerified: null } : fields);
+      });
       if (outcome === 'taken') throw new AppError('EMAIL_TAKEN');
       const user = outcome === 'missing' ? null : await database.users.findById(userId);
       if (user === null) throw new AppError('ADAPTER_USER_NOT_FOUND');

@@ -11,7 +11,7 @@ import type { PasswordHasher } from './password.service';
 import type { RevocationCache } from './revocation-cache';
 import type { Revocations } from './revocations';
 import type { SessionService } from './session.service';
-import { tokenHash } from './token-hash';
+import { addressHash, tokenHash } from './token-hash';
 
 export interface EmailServiceDeps {
   database: Database;
@@ -55,6 +55,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       tokenHash: hash,
       purpose: 'reset',
       userId,
+      emailHash: addressHash(email),
       expiresAt: expiresAt(settings.passwordResetTtlSeconds),
     });
     const minutes = Math.round(settings.passwordResetTtlSeconds / 60);
@@ -105,17 +106,21 @@ export function createEmailService(deps: EmailServiceDeps) {
         // THE LOCK ORDER (UsersRepository.lock): the user first, then what is theirs.
         const user = await transaction.users.lock(ownerId);
         const now = new Date();
-        if (user === null || !(await transaction.emailTokens.use(hash, 'reset', now))) {
+        // A link mailed to an address the user no longer has proves nothing about them.
+        if (user === null || !(await transaction.emailTokens.use(hash, 'reset', addressHash(user.email), now))) {
           throw new AppError('RESET_TOKEN_INVALID');
         }
         // Checked once the token is known to be good, like a refresh: a guess learns nothing.
         if (user.disabledAt !== null) throw new AppError('USER_DISABLED');
         await transaction.users.setPasswordHash(user.id, passwordHash);
+        // The link reached the address, so the address is proven: as good as a verification link.
+        await transaction.users.markEmailVerified(user.id, now);
         await transaction.emailTokens.useAllOf(user.id, 'reset', now);
         await recordPasswordReset(transaction, user.id, origin);
         return sessions.endAllAccess(user, 'password_reset', transaction);
       });
       revocations.announce(revocation);
+      cache.forgetUser(ownerId);
     },
 
     /** Mails the caller a verification link (nothing when the address is verified already). */
@@ -129,6 +134,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         tokenHash: created.hash,
         purpose: 'verify',
         userId: user.id,
+        emailHash: addressHash(user.email),
         expiresAt: expiresAt(settings.emailVerifyTtlSeconds),
       });
       void mailer.send({
@@ -148,7 +154,8 @@ export function createEmailService(deps: EmailServiceDeps) {
       await database.inTransaction(async (transaction) => {
         const user = await transaction.users.lock(ownerId);
         const now = new Date();
-        if (user === null || !(await transaction.emailTokens.use(hash, 'verify', now))) {
+        // Verifies the address it was mailed to, never one the user was given since.
+        if (user === null || !(await transaction.emailTokens.use(hash, 'verify', addressHash(user.email), now))) {
           throw new AppError('VERIFY_TOKEN_INVALID');
         }
         await transaction.users.markEmailVerified(user.id, now);

@@ -37,19 +37,22 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity): P
   if (email === null) {
     throw new AppError('OIDC_PROVIDER_ERROR', { details: [{ field: 'error', message: 'email_missing' }] });
   }
+  // Only on the provider's word that the address is this person's: otherwise anyone who can put an
+  // email on a provider account would take over its user, or hold the address against its owner.
+  if (!identity.emailVerified) throw new AppError('OIDC_EMAIL_UNVERIFIED');
   const existing = await transaction.users.findByEmail(email);
   let userId: number;
   if (existing !== null) {
-    // Linking by email only on the provider's word that the address is the user's: otherwise
-    // anyone who can put our user's email on a provider account would take over that user.
-    if (!identity.emailVerified) throw new AppError('OIDC_EMAIL_UNVERIFIED');
+    // And only to a user who proved the address too: whoever signed up with it unproven (pre-account
+    // takeover) would otherwise share the account with its owner, password and sessions included.
+    if (existing.emailVerified === null) throw new AppError('OIDC_ACCOUNT_UNVERIFIED');
     userId = usable(existing);
   } else {
     const created = await transaction.users.create({
       email,
       passwordHash: null,
       name: identity.name === null ? null : identity.name.slice(0, 100),
-      emailVerified: identity.emailVerified ? new Date() : null,
+      emailVerified: new Date(),
     });
     if (created === null) throw new LostRace();
     userId = created.id;
@@ -62,8 +65,8 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity): P
 
 /**
  * The user this provider identity signs in as: the one its account row names; else, for a new
- * identity, the user with its email (linked only when the provider verified that email); else a
- * new user without a password. Nothing is written when the sign-in is refused. Concurrent first
+ * identity whose email the provider verified, the user with that email (linked only when that user
+ * verified it too); else a new user without a password. Nothing is written when the sign-in is refused. Concurrent first
  * sign-ins are decided by the unique indexes: the loser runs again and finds what the winner wrote.
  */
 export async function linkedUserFor(database: Database, identity: ProviderIdentity): Promise<number> {

@@ -8,3 +8,11 @@ import { createHash } from 'node:crypto';
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/**
+ * The hex SHA-256 of an email address as a mailed token keeps it: the token then works only while
+ * its user still has the address it was mailed to. Equality only, so no salt; no address is stored twice.
+ */
+export function addressHash(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
+}

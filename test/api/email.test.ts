@@ -390,6 +390,101 @@ describe('password reset and email verification', () => {
     });
   });
 
+  describe('a link proves the address it was mailed to, and nothing else', () => {
+    /** A verified user with a reset link and a verification link, both mailed to their address now. */
+    async function userWithLinks() {
+      const signedIn = await loggedInUser();
+      const { user, accessToken } = signedIn;
+      await app.post('/auth/email/verify/request').set('Authorization', `Bearer ${accessToken}`).expect(202);
+      const verifyToken = tokenInMail(await inbox.mailTo(user.email, VERIFY_LINK), VERIFY_LINK);
+      const resetToken = await resetTokenFor(user.email);
+      await User.update({ emailVerified: new Date() }, { where: { id: user.id } });
+      return { ...signedIn, verifyToken, resetToken };
+    }
+
+    for (const [who, moveTo] of [
+      [
+        'an admin',
+        async (id: number, email: string) => {
+          const admin = await loggedInAs('admin');
+          await app.patch(`/admin/users/${id}`).set('Authorization', `Bearer ${admin.accessToken}`).send({ email });
+        },
+      ],
+      [
+        'the Auth.js adapter',
+        async (id: number, email: string) => {
+          await app
+            .patch('/adapter/users')
+            .set('X-Auth-Secret', ADAPTER_SECRET)
+            .send({ id: String(id), email });
+        },
+      ],
+    ] as const) {
+      it(`refuses links mailed to the old address once ${who} changes it, which is then unverified`, async () => {
+        const { user, verifyToken, resetToken } = await userWithLinks();
+        const newEmail = uniqueEmail();
+        await moveTo(user.id, newEmail);
+        const moved = await User.findByPk(user.id);
+        expect(moved?.email).to.equal(newEmail);
+        expect(moved?.emailVerified).to.equal(null);
+        const reset = await app.post('/auth/password/reset').send({ token: resetToken, new_password: NEW_PASSWORD });
+        expect(reset.status).to.equal(400);
+        expect(reset.body.error.code).to.equal('RESET_TOKEN_INVALID');
+        const verify = await app.post('/auth/email/verify').send({ token: verifyToken });
+        expect(verify.status).to.equal(400);
+        expect(verify.body.error.code).to.equal('VERIFY_TOKEN_INVALID');
+        expect((await User.findByPk(user.id))?.emailVerified).to.equal(null);
+        await app.post('/auth/login').send({ email: newEmail, password: PASSWORD }).expect(200);
+      });
+    }
+
+    it('keeps the address verified when the adapter says so, and when the email does not change', async () => {
+      const { user } = await userWithLinks();
+      const patch = (body: Record<string, unknown>) =>
+        app
+          .patch('/adapter/users')
+          .set('X-Auth-Secret', ADAPTER_SECRET)
+          .send({ id: String(user.id), ...body })
+          .expect(200);
+      await patch({ email: user.email, name: 'Same address' });
+      expect((await User.findByPk(user.id))?.emailVerified).to.be.instanceOf(Date);
+      const verifiedAt = new Date('2026-11-30T12:00:00.000Z');
+      await patch({ email: uniqueEmail(), emailVerified: verifiedAt.toISOString() });
+      expect((await User.findByPk(user.id))?.emailVerified?.toISOString()).to.equal(verifiedAt.toISOString());
+    });
+
+    it('works again for the address it was mailed to: a link follows the address, not the user', async () => {
+      const { user, resetToken } = await userWithLinks();
+      await User.update({ email: uniqueEmail() }, { where: { id: user.id } });
+      await User.update({ email: user.email }, { where: { id: user.id } });
+      await app.post('/auth/password/reset').send({ token: resetToken, new_password: NEW_PASSWORD }).expect(200);
+    });
+
+    it('a reset proves the address: email_verified is set, and GET /auth/user shows it', async () => {
+      const { user } = await createUser();
+      const token = await resetTokenFor(user.email);
+      await app.post('/auth/password/reset').send({ token, new_password: NEW_PASSWORD }).expect(200);
+      expect((await User.findByPk(user.id))?.emailVerified).to.be.instanceOf(Date);
+      const login = await app.post('/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
+      const me = await app.get('/auth/user').set('Authorization', `Bearer ${login.body.access_token as string}`);
+      expect(me.body.user.email_verified).to.equal(true);
+    });
+
+    it('a password change retires the reset links asked for before it', async () => {
+      const { user, accessToken } = await loggedInUser();
+      const token = await resetTokenFor(user.email);
+      await app
+        .post('/auth/password')
+        .set('Authorization', `Bearer ${accessToken}`)
+        .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
+        .expect(200);
+      const reset = await app.post('/auth/password/reset').send({ token, new_password: 'the attacker chose this' });
+      expect(reset.status).to.equal(400);
+      expect(reset.body.error.code).to.equal('RESET_TOKEN_INVALID');
+      await app.post('/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
+    });
+  });
+
   describe('one way to end all access (endAllAccess)', () => {
     /** A live Auth.js session of the user, through /adapter. */
     async function authjsSession(userId: number): Promise<string> {
@@ -450,7 +545,14 @@ describe('password reset and email verification', () => {
     it('deletes email tokens that are used or expired, and keeps live ones', async () => {
       const { user } = await createUser();
       const row = (hash: string, expiresAt: Date, usedAt: Date | null) =>
-        EmailToken.create({ tokenHash: sha256(hash), purpose: 'reset', userId: user.id, expiresAt, usedAt });
+        EmailToken.create({
+          tokenHash: sha256(hash),
+          purpose: 'reset',
+          userId: user.id,
+          emailHash: sha256(user.email),
+          expiresAt,
+          usedAt,
+        });
       const later = new Date(Date.now() + 600_000);
       await row(randomUUID(), new Date(Date.now() - 1000), null);
       await row(randomUUID(), later, new Date());

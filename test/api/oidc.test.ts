@@ -108,8 +108,9 @@ describe('OpenID Connect sign-in against a real provider', () => {
       expect(await Account.count({ where: { providerAccountId: person.sub } })).to.equal(1);
     });
 
-    it('links a new identity to the existing user of its email when the provider verified it', async () => {
+    it('links a new identity to the existing user of its email when both verified it', async () => {
       const { user } = await createUser();
+      await User.update({ emailVerified: new Date() }, { where: { id: user.id } });
       const person = provider.addAccount({ email: user.email, emailVerified: true });
       const exchanged = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
       expect(exchanged.body.user.id).to.equal(user.id);
@@ -120,12 +121,33 @@ describe('OpenID Connect sign-in against a real provider', () => {
       expect((await http().post('/auth/login').send({ email: user.email, password: PASSWORD })).status).to.equal(200);
     });
 
-    it('creates a user with email_verified null when the provider does not verify a new email', async () => {
+    it('OIDC_EMAIL_UNVERIFIED for a new email the provider does not verify: nobody holds the address', async () => {
       const person = provider.addAccount({ emailVerified: false });
-      const exchanged = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
-      expect(exchanged.status).to.equal(200);
-      const user = await User.findByPk(exchanged.body.user.id as number, { raw: true });
-      expect(user?.emailVerified).to.equal(null);
+      const result = await new Browser(app).signIn(person);
+      expect(result.searchParams.get('error')).to.equal('OIDC_EMAIL_UNVERIFIED');
+      expect(await User.count({ where: { email: person.email } })).to.equal(0);
+      expect(await Account.count({ where: { providerAccountId: person.sub } })).to.equal(0);
+      // Its owner can still sign up with it.
+      await http().post('/auth/signup').send({ email: person.email, password: PASSWORD, name: 'Owner' }).expect(201);
+    });
+
+    it('OIDC_ACCOUNT_UNVERIFIED when the user of the email never verified it (pre-account takeover)', async () => {
+      // The squatter signs up with the owner's address and a password of their own, and never proves it.
+      const squatter = await http()
+        .post('/auth/signup')
+        .send({ email: `owner-${Date.now()}@example.com`, password: PASSWORD, name: 'Squatter' })
+        .expect(201);
+      const email = squatter.body.user.email as string;
+      const person = provider.addAccount({ email, emailVerified: true });
+      const result = await new Browser(app).signIn(person);
+      expect(result.searchParams.get('error')).to.equal('OIDC_ACCOUNT_UNVERIFIED');
+      expect(result.searchParams.get('code')).to.equal(null);
+      expect(await Account.count({ where: { providerAccountId: person.sub } })).to.equal(0);
+      // Once the address is proven (a verification link or a reset reached it), the identity links.
+      await User.update({ emailVerified: new Date() }, { where: { email } });
+      const linked = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
+      expect(linked.status).to.equal(200);
+      expect(linked.body.user.id).to.equal(squatter.body.user.id);
     });
 
     it('exchanges in cookie mode like a cookie login: cookies set, no tokens in the body', async () => {

@@ -13,6 +13,7 @@ import type {
   SessionFilter,
   UserRecord,
 } from '../../src/repositories';
+import type { EmailTokenPurpose } from '../../src/models';
 import { createFakeSigningKeys } from './fake-signing-keys';
 
 /** The rows of the fake, by primary key; tests read them to assert what a service wrote. */
@@ -27,6 +28,8 @@ export interface FakeTables {
   accounts: Map<string, AccountLink>;
   oidcLogins: Map<string, OidcLoginRow>;
   oidcCodes: Map<string, OidcCodeRow>;
+  /** Each `emailTokens.useAllOf` call: whose links of which purpose were retired. */
+  retiredEmailTokens: Array<{ userId: number; purpose: EmailTokenPurpose }>;
 }
 
 export interface FakeDatabase extends Database {
@@ -99,6 +102,7 @@ export function createFakeDatabase(): FakeDatabase {
     authjsSessions: new Map(),
     auditEvents: [],
     accounts: new Map(),
+    retiredEmailTokens: [],
     oidcLogins: new Map(),
     oidcCodes: new Map(),
   };
@@ -278,7 +282,17 @@ export function createFakeDatabase(): FakeDatabase {
     // The services under unit test never touch these tables: the adapter's API tests cover them.
     verificationTokens: unfaked('verificationTokens'),
     authenticators: unfaked('authenticators'),
-    emailTokens: unfaked('emailTokens'),
+    // A password change retires the user's reset links; the tokens themselves are MySQL's (email.test.ts).
+    emailTokens: {
+      insert: mysqlOnly('emailTokens.insert'),
+      findOwnerId: mysqlOnly('emailTokens.findOwnerId'),
+      use: mysqlOnly('emailTokens.use'),
+      useAllOf(userId, purpose) {
+        tables.retiredEmailTokens.push({ userId, purpose });
+        return Promise.resolve();
+      },
+      deleteExpired: mysqlOnly('emailTokens.deleteExpired'),
+    },
 
     auditEvents: {
       insert(event) {

@@ -15,6 +15,7 @@ async function mailedToken(purpose: EmailTokenPurpose, disabled = false): Promis
     tokenHash: createHash('sha256').update(token).digest('hex'),
     purpose,
     userId: user.id,
+    emailHash: createHash('sha256').update(user.email).digest('hex'),
     expiresAt: new Date(Date.now() + 600_000),
     usedAt: null,
   });

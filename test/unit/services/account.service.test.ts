@@ -96,6 +96,7 @@ describe('account service (fake database)', () => {
       expect(rowsOf(first).map((row) => row.revokedAt)).to.deep.equal([null]);
       await auth.login({ email: first.user.email, password: 'a brand new password' }, CLIENT);
       expect(database.tables.users.size).to.equal(1);
+      expect(database.tables.retiredEmailTokens).to.deep.equal([{ userId: first.user.id, purpose: 'reset' }]);
     });
 
     it('answers PASSWORD_INCORRECT for a wrong current password and changes nothing', async () => {
