@@ -14,7 +14,7 @@ export interface OidcProviderConfig {
 
 export interface OidcSettings {
   oidc: {
-    /** This server's external origin: redirect URIs are `<publicUrl>/auth/oidc/<name>/callback`. */
+    /** This server's external origin: redirect URIs are `<publicUrl>/auth/oidc/<name>/callback`; the discovery base. */
     publicUrl: string | null;
     /** Front-end URLs that may receive a sign-in's result, normalised (`new URL(...).href`). */
     redirectAllowlist: readonly string[];
@@ -99,7 +99,8 @@ export const OIDC_KEYS = {
       .when('OIDC_PROVIDERS', whenProvidersListed)
       .description(
         "This server's external origin (https://auth.example.com): the redirect URI registered at each provider is " +
-          '`<PUBLIC_URL>/auth/oidc/<name>/callback`. Required with OIDC_PROVIDERS.',
+          '`<PUBLIC_URL>/auth/oidc/<name>/callback`, and the base of the URLs in /.well-known/openid-configuration ' +
+          'unless JWT_ISSUER is an http(s) URL. Required with OIDC_PROVIDERS.',
       ),
   ),
   OIDC_REDIRECT_ALLOWLIST: optional(

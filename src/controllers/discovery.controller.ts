@@ -11,7 +11,11 @@ export function createDiscoveryController(discovery: DiscoveryService) {
     },
 
     openIdConfiguration: (ctx: AppContext): void => {
-      ctx.set('Cache-Control', `public, max-age=${discovery.jwksMaxAgeSeconds}`);
+      // Built from the caller's Host when no base is configured: no shared cache may serve it to anyone else.
+      const cacheControl = discovery.metadataFromRequest
+        ? 'no-store'
+        : `public, max-age=${discovery.jwksMaxAgeSeconds}`;
+      ctx.set('Cache-Control', cacheControl);
       ctx.body = discovery.openIdConfiguration(`${ctx.protocol}://${ctx.host}`);
     },
   };

@@ -9,6 +9,16 @@ const cacheControl: HeadersObject = {
   },
 };
 
+const metadataCacheControl: HeadersObject = {
+  'Cache-Control': {
+    description:
+      '`public, max-age=KEYS_REFRESH_SECONDS` when the base URL is configured (JWT_ISSUER as an http(s) URL, or ' +
+      "PUBLIC_URL); `no-store` when it is this request's origin, so that no shared cache serves it to another caller.",
+    required: true,
+    schema: { type: 'string' },
+  },
+};
+
 const JWK: SchemaObject = {
   type: 'object',
   required: ['kty', 'kid', 'alg', 'use'],
@@ -74,7 +84,8 @@ export const discoveryPaths: PathsObject = {
       summary: 'Where the keys, introspection and revocation are (the part of OpenID discovery that applies)',
       responses: {
         200: jsonResponse(
-          'The metadata; endpoints are absolute URLs under JWT_ISSUER when it is an http(s) URL, else this origin.',
+          'The metadata; endpoints are absolute URLs under JWT_ISSUER when it is an http(s) URL, else under ' +
+            "PUBLIC_URL, else under this request's origin (its Host).",
           OPENID_CONFIGURATION,
           {
             metadata: {
@@ -92,7 +103,7 @@ export const discoveryPaths: PathsObject = {
               },
             },
           },
-          cacheControl,
+          metadataCacheControl,
         ),
       },
     },

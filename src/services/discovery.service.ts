@@ -17,17 +17,18 @@ export interface OpenIdConfigurationDto {
 }
 
 /** What other services need to verify our tokens themselves: the public keys and where things are. */
-export function createDiscoveryService(config: Pick<Config, 'jwt' | 'keys'>, keys: KeyStore) {
-  /** The issuer when it is an http(s) URL (the base of every endpoint), else the request's own origin. */
-  function baseUrl(requestOrigin: string): string {
-    const { issuer } = config.jwt;
-    if (issuer !== null && /^https?:\/\//.test(issuer)) return issuer.replace(/\/+$/, '');
-    return requestOrigin;
-  }
+export function createDiscoveryService(config: Pick<Config, 'jwt' | 'keys' | 'oidc'>, keys: KeyStore) {
+  const { issuer } = config.jwt;
+  /** The base of every endpoint: the issuer when it is an http(s) URL, else PUBLIC_URL, else none. */
+  const configuredBase =
+    issuer !== null && /^https?:\/\//.test(issuer) ? issuer.replace(/\/+$/, '') : config.oidc.publicUrl;
 
   return {
     /** Seconds the JWKS may be cached: never longer than a new key takes to sign here. */
     jwksMaxAgeSeconds: config.keys.refreshSeconds,
+
+    /** True when no base is configured: the metadata's URLs then come from the request's own origin. */
+    metadataFromRequest: configuredBase === null,
 
     async jwks(): Promise<{ keys: PublicJwk[] }> {
       await keys.refreshed();
@@ -35,7 +36,7 @@ export function createDiscoveryService(config: Pick<Config, 'jwt' | 'keys'>, key
     },
 
     openIdConfiguration(requestOrigin: string): OpenIdConfigurationDto {
-      const base = baseUrl(requestOrigin);
+      const base = configuredBase ?? requestOrigin;
       return {
         // Equal to the tokens' `iss` when JWT_ISSUER is set; the base URL otherwise (tokens then carry none).
         issuer: config.jwt.issuer ?? base,

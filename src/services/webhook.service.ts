@@ -46,7 +46,8 @@ async function attempt(
       redirect: 'manual',
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
-    await response.arrayBuffer().catch(() => undefined);
+    // Only the status counts and no body is kept: cancelled unread, so a receiver cannot make us buffer one.
+    await response.body?.cancel().catch(() => undefined);
     const ok = response.status >= 200 && response.status < 300;
     return { ok, status: response.status, error: ok ? null : `HTTP ${response.status}` };
   } catch (error) {

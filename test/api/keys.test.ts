@@ -3,12 +3,14 @@ import { createHmac, createPublicKey, generateKeyPairSync, type JsonWebKey } fro
 import jwt from 'jsonwebtoken';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SigningKey } from '../../src/models';
+import { buildOpenApiDocument } from '../../src/openapi/document';
 import { createDatabase } from '../../src/repositories';
 import { decryptPrivateKey } from '../../src/services/key-material';
 import { retireSupersededKeys } from '../../src/services/key-rotation';
 import { testSequelize } from '../support/database';
-import { createUser } from '../support/factories';
+import { api, createUser } from '../support/factories';
 import { addTestKey, asymmetricApi, TEST_ISSUER, TEST_KEY_ENCRYPTION_KEY } from '../support/keys';
+import { documentedOperations } from '../support/openapi';
 
 type Agent = ReturnType<typeof asymmetricApi>;
 
@@ -176,5 +178,68 @@ describe('asymmetric signing keys', () => {
       const token = await login(asymmetricApi('RS256'));
       expect(await userStatus(slow, token)).to.equal(200);
     });
+  });
+});
+
+describe('openid-configuration and the Host header', () => {
+  /** The host an attacker names to poison a shared cache with its own URLs. */
+  const EVIL = 'evil.example';
+  const PUBLIC_URL = 'https://auth.example.com';
+  const fromEvil = (agent: Agent, path: string) =>
+    agent.get(path).set('Host', EVIL).set('X-Forwarded-Host', EVIL).set('X-Forwarded-Proto', 'https');
+
+  it('builds the URLs on JWT_ISSUER, else PUBLIC_URL, whatever the Host says, and lets caches keep them', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ PUBLIC_URL, TRUST_PROXY: 'true' }, PUBLIC_URL],
+      [{ PUBLIC_URL, JWT_ISSUER: 'auth.example.test', TRUST_PROXY: 'true' }, PUBLIC_URL],
+      [{ PUBLIC_URL, JWT_ISSUER: TEST_ISSUER, TRUST_PROXY: 'true' }, TEST_ISSUER],
+    ];
+    for (const [env, base] of cases) {
+      const response = await fromEvil(api(env), '/.well-known/openid-configuration').expect(200);
+      expect(response.headers['cache-control'], base).to.equal('public, max-age=60');
+      expect(response.body).to.include({
+        issuer: env.JWT_ISSUER ?? base,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        introspection_endpoint: `${base}/auth/introspect`,
+        revocation_endpoint: `${base}/auth/revoke`,
+      });
+      expect(response.text).not.to.include(EVIL);
+    }
+  });
+
+  it('answers no-store when no base URL is configured, as its URLs then come from the Host', async () => {
+    for (const [trustProxy, origin] of [
+      ['false', `http://${EVIL}`],
+      ['true', `https://${EVIL}`],
+    ] as const) {
+      const response = await fromEvil(api({ TRUST_PROXY: trustProxy }), '/.well-known/openid-configuration').expect(
+        200,
+      );
+      expect(response.body.jwks_uri, trustProxy).to.equal(`${origin}/.well-known/jwks.json`);
+      expect(response.headers['cache-control'], trustProxy).to.equal('no-store');
+    }
+  });
+
+  it('never answers a GET with the Host the client sent in a response a cache may keep', async () => {
+    const paths = documentedOperations(buildOpenApiDocument())
+      .filter((operation) => operation.startsWith('GET ') && !operation.includes('{'))
+      .map((operation) => operation.slice('GET '.length));
+    const configurations: Array<Record<string, string>> = [
+      {},
+      { TRUST_PROXY: 'true' },
+      { JWT_ISSUER: 'auth.example.test', TRUST_PROXY: 'true' },
+    ];
+    let cacheable = 0;
+    for (const env of configurations) {
+      const agent = api(env);
+      for (const path of paths) {
+        const response = await fromEvil(agent, path);
+        if (String(response.headers['cache-control']).includes('no-store')) continue;
+        cacheable += 1;
+        expect(`${JSON.stringify(response.headers)} ${response.text}`, path).not.to.include(EVIL);
+      }
+    }
+    // The JWKS at least is cacheable in every configuration: the check above did run.
+    expect(cacheable).to.be.at.least(configurations.length);
   });
 });

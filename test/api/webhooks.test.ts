@@ -101,6 +101,25 @@ describe('webhooks', () => {
     }
   });
 
+  it('records a 2xx as delivered without reading its body: a 64 MB answer is cut off, not waited for', async () => {
+    // A long timeout, so that only a sender that stops reading finishes promptly.
+    const { receiver, app, worker } = await setUp(() => 'stream', { WEBHOOK_TIMEOUT_MS: '10000' });
+    try {
+      await app.post('/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'Big' }).expect(201);
+      const started = Date.now();
+      expect(await worker().runOnce()).to.equal(1);
+      expect(Date.now() - started).to.be.below(2000);
+      expect(await receiver.streamed[0]).to.equal('cut off');
+      const row = await WebhookDelivery.findOne({
+        where: { eventId: receiver.received[0]?.id ?? '' },
+        rejectOnEmpty: true,
+      });
+      expect(row).to.include({ status: 'delivered', attempts: 1, lastStatusCode: 200, lastError: null });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("sends one user's events in order: a later one waits while an earlier one is retried", async () => {
     const { receiver, app, worker } = await setUp((index) => (index === 0 ? 500 : 204));
     try {

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-of-at-least-32-bytes!';
@@ -14,8 +16,30 @@ export interface ReceivedWebhook {
   event: { id: string; type: string; data: { user: Record<string, unknown>; changes?: Record<string, unknown> } };
 }
 
-/** What the receiver answers to the nth request (0-based): a status, or `hang` (never answers). */
-export type Answer = (index: number, webhook: ReceivedWebhook) => number | 'hang';
+/**
+ * What the receiver answers to the nth request (0-based): a status, `hang` (never answers), or
+ * `stream` (200 with a body of STREAMED_BYTES, written as fast as the sender reads it).
+ */
+export type Answer = (index: number, webhook: ReceivedWebhook) => number | 'hang' | 'stream';
+
+/** The size of a `stream` answer's body: far more than a sender should ever hold. */
+const STREAMED_BYTES = 64 * 1024 * 1024;
+const STREAMED_CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+/** Whether a `stream` answer's body was sent to its end, or the sender closed the connection first. */
+type StreamOutcome = 'complete' | 'cut off';
+
+/** Writes STREAMED_BYTES to `response`, in chunks, waiting whenever the sender does not read. */
+function streamBody(response: http.ServerResponse): Promise<StreamOutcome> {
+  function* chunks(): Generator<Buffer> {
+    for (let sent = 0; sent < STREAMED_BYTES; sent += STREAMED_CHUNK.length) yield STREAMED_CHUNK;
+  }
+  response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+  return pipeline(Readable.from(chunks()), response).then(
+    (): StreamOutcome => 'complete',
+    (): StreamOutcome => 'cut off',
+  );
+}
 
 /** The verification of docs/reference/admin.md, as a receiver would run it. */
 export function verifyWebhook(rawBody: string, signatureHeader: string, secret: string, toleranceSeconds = 300) {
@@ -33,6 +57,7 @@ export async function startReceiver(answer: Answer = () => 204) {
   const inFlight = new Map<string, number>();
   let maxConcurrentPerEvent = 0;
   const hanging: http.ServerResponse[] = [];
+  const streamed: Promise<StreamOutcome>[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,6 +80,11 @@ export async function startReceiver(answer: Answer = () => 204) {
         hanging.push(response);
         return;
       }
+      if (status === 'stream') {
+        inFlight.set(webhook.id, (inFlight.get(webhook.id) ?? 1) - 1);
+        streamed.push(streamBody(response));
+        return;
+      }
       // A little work per request, so that two senders of one event would overlap here.
       void sleep(20).then(() => {
         inFlight.set(webhook.id, (inFlight.get(webhook.id) ?? 1) - 1);
@@ -67,6 +97,8 @@ export async function startReceiver(answer: Answer = () => 204) {
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
+    /** One outcome per `stream` answer, settled when its body ended or its connection closed. */
+    streamed,
     maxConcurrentPerEvent: () => maxConcurrentPerEvent,
     async close() {
       for (const response of hanging) response.destroy();
