@@ -1,5 +1,6 @@
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { Account } from '../models';
+import { exactly } from './exact-match';
 import { insertOutcome, type InsertOutcome } from './insert-outcome';
 
 /** A provider link as the services see it: plain data, no model instance. */
@@ -75,13 +76,22 @@ export function createAccountsRepository(transaction?: Transaction): AccountsRep
   return {
     async find({ provider, providerAccountId }) {
       const row = await Account.findOne({ where: { provider, providerAccountId }, attributes: FIELDS, transaction });
-      return row === null ? null : row.get({ plain: true });
+      return exactly(row === null ? null : row.get({ plain: true }), { provider, providerAccountId });
     },
 
     insert: (account) => insertOutcome(() => Account.create(account, { transaction })),
 
     async delete({ provider, providerAccountId }) {
-      await Account.destroy({ where: { provider, providerAccountId }, transaction });
+      const where = { provider, providerAccountId };
+      const row = await Account.findOne({
+        where,
+        attributes: ['id', 'provider', 'providerAccountId'],
+        raw: true,
+        transaction,
+      });
+      // Only the link asked for, never one whose key merely collates equal (exact-match.ts).
+      const exact = exactly(row, where);
+      if (exact !== null) await Account.destroy({ where: { id: exact.id }, transaction });
     },
 
     async findProviders(userId) {
@@ -95,8 +105,16 @@ export function createAccountsRepository(transaction?: Transaction): AccountsRep
       return [...new Set(rows.map((row) => row.provider))];
     },
 
-    findByProviderAccount: (provider, providerAccountId) =>
-      Account.findOne({ where: { provider, providerAccountId }, attributes: LINK_FIELDS, raw: true, transaction }),
+    findByProviderAccount: async (provider, providerAccountId) =>
+      exactly(
+        await Account.findOne({
+          where: { provider, providerAccountId },
+          attributes: LINK_FIELDS,
+          raw: true,
+          transaction,
+        }),
+        { provider, providerAccountId },
+      ),
 
     listForUser: (userId) =>
       Account.findAll({ where: { userId }, attributes: LINK_FIELDS, order: [['id', 'ASC']], raw: true, transaction }),

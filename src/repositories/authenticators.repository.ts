@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { Authenticator } from '../models';
 import { insertOutcome, type InsertOutcome } from './insert-outcome';
+import { exactly } from './exact-match';
 
 /** A WebAuthn credential (passkey) of a user. */
 export interface AuthenticatorRecord {
@@ -40,7 +41,7 @@ export function createAuthenticatorsRepository(transaction?: Transaction): Authe
   const find = async (credentialId: string) => {
     // Not raw: the model turns MySQL's TINYINT back into a boolean.
     const row = await Authenticator.findByPk(credentialId, { attributes: FIELDS, transaction });
-    return row === null ? null : row.get({ plain: true });
+    return exactly(row === null ? null : row.get({ plain: true }), { credentialId });
   };
   return {
     find,
@@ -58,8 +59,10 @@ export function createAuthenticatorsRepository(transaction?: Transaction): Authe
     insert: (record) => insertOutcome(() => Authenticator.create(record, { transaction })),
 
     async setCounter(credentialId, counter) {
+      // Found exactly first: the UPDATE's own WHERE would also take a key with trailing spaces.
+      if ((await find(credentialId)) === null) return false;
       await Authenticator.update({ counter }, { where: { credentialId }, transaction });
-      return (await find(credentialId)) !== null;
+      return true;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Op, Transaction, UniqueConstraintError, type Order, type WhereOptions } from 'sequelize';
 import { User, type Role } from '../models';
+import { sameEmail } from './exact-match';
 
 /** A user row as the services see it: plain data, no model instance. */
 export interface UserRecord {
@@ -146,7 +147,10 @@ export function createUsersRepository(transaction?: Transaction): UsersRepositor
 
     findAuthFields: (id) => User.findByPk(id, { attributes: [...AUTH_FIELDS], raw: true, transaction }),
 
-    findByEmail: (email) => User.findOne({ where: { email }, attributes: FIELDS, raw: true, transaction }),
+    async findByEmail(email) {
+      const user = await User.findOne({ where: { email }, attributes: FIELDS, raw: true, transaction });
+      return user !== null && sameEmail(user.email, email) ? user : null;
+    },
 
     async create(fields) {
       try {

@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { VerificationToken } from '../models';
 import { insertOutcome, type InsertOutcome } from './insert-outcome';
+import { exactly } from './exact-match';
 
 /** An Auth.js email sign-in token; only the SHA-256 of the token is stored. */
 export interface VerificationTokenRow {
@@ -31,7 +32,7 @@ export function createVerificationTokensRepository(transaction?: Transaction): V
 
     async take(identifier, tokenHash) {
       const where = { identifier, tokenHash };
-      const row = await VerificationToken.findOne({ where, raw: true, transaction });
+      const row = exactly(await VerificationToken.findOne({ where, raw: true, transaction }), where);
       if (row === null) return null;
       // The DELETE decides: of two concurrent uses, only one removes the row.
       const deleted = await VerificationToken.destroy({ where, transaction });
@@ -39,7 +40,9 @@ export function createVerificationTokensRepository(transaction?: Transaction): V
     },
 
     async deleteByIdentifier(identifier) {
-      await VerificationToken.destroy({ where: { identifier }, transaction });
+      const rows = await VerificationToken.findAll({ where: { identifier }, raw: true, transaction });
+      const tokenHash = rows.filter((row) => exactly(row, { identifier }) !== null).map((row) => row.tokenHash);
+      if (tokenHash.length > 0) await VerificationToken.destroy({ where: { identifier, tokenHash }, transaction });
     },
 
     deleteExpired: (now, limit) =>

@@ -203,6 +203,50 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     expect(missing).to.include('AUTHENTICATOR_NOT_FOUND');
   });
 
+  it('finds, uses and deletes only the exact key: never one that merely collates equal (accents, width, spaces)', async () => {
+    const user = await adapter.createUser({ ...authjsUser(), email: `kate.${randomUUID()}@example.com` });
+    const [local = '', domain = ''] = user.email.split('@');
+    const lookAlikes = [
+      `${local}@${domain.replace('example', 'exämple')}`,
+      `${local}@${domain.replace('example', 'ｅｘａｍｐｌｅ')}`,
+      `${local.replace('k', '\u212a')}@${domain}`,
+      `${user.email} `,
+      `${user.email.toUpperCase()}\u00a0`,
+    ];
+    for (const email of lookAlikes) expect(await adapter.getUserByEmail(email), email).to.equal(null);
+    expect(await adapter.getUserByEmail(user.email.toUpperCase())).to.deep.equal(user);
+
+    const account = oauthAccount(user.id);
+    await adapter.linkAccount(account);
+    const padded = { provider: `${account.provider} `, providerAccountId: `${account.providerAccountId}  ` };
+    for (const key of [padded, { ...padded, provider: account.provider }]) {
+      expect(await adapter.getUserByAccount(key), JSON.stringify(key)).to.equal(null);
+      expect(await adapter.getAccount(key.providerAccountId, key.provider)).to.equal(null);
+      await adapter.unlinkAccount(key);
+    }
+    expect(await Account.count({ where: { providerAccountId: account.providerAccountId } })).to.equal(1);
+
+    const token = randomUUID();
+    await adapter.createVerificationToken({ identifier: user.email, token, expires: inAnHour() });
+    expect(await adapter.useVerificationToken({ identifier: `${user.email} `, token })).to.equal(null);
+    expect(await VerificationToken.count({ where: { tokenHash: tokenHash(token) } })).to.equal(1);
+
+    const credentialID = randomUUID();
+    await adapter.createAuthenticator({
+      credentialID,
+      userId: user.id,
+      providerAccountId: account.providerAccountId,
+      credentialPublicKey: 'key',
+      counter: 3,
+      credentialDeviceType: 'singleDevice',
+      credentialBackedUp: false,
+    });
+    expect(await adapter.getAuthenticator(`${credentialID} `)).to.equal(null);
+    const padding = await Promise.resolve(adapter.updateAuthenticatorCounter(`${credentialID} `, 99)).catch(String);
+    expect(padding).to.include('AUTHENTICATOR_NOT_FOUND');
+    expect((await adapter.getAuthenticator(credentialID))?.counter).to.equal(3);
+  });
+
   it('deleteUser removes the user with its accounts, sessions, verification tokens and authenticators', async () => {
     const user = await adapter.createUser(authjsUser());
     const account = oauthAccount(user.id);
