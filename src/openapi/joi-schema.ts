@@ -174,10 +174,18 @@ function numberSchema(node: Description, where: string): SchemaObject {
 }
 
 function dateSchema(node: Description, where: string): SchemaObject {
-  if (recordAt(node.flags ?? {}, where).format !== 'iso' || rulesOf(node, where).length > 0) {
+  if (recordAt(node.flags ?? {}, where).format !== 'iso')
     throw new Error(`${where}: only Joi.date().iso() is supported`);
+  const bounds: Record<string, string> = {};
+  for (const { name, args } of rulesOf(node, where)) {
+    const limit = args.date;
+    if ((name !== 'min' && name !== 'max') || typeof limit !== 'string') {
+      throw new Error(`${where}: the OpenAPI document cannot express Joi rule "${name}"`);
+    }
+    bounds[name] = limit.slice(0, 10);
   }
-  return { type: 'string', format: 'date-time', description: 'ISO 8601.' };
+  const range = bounds.min !== undefined && bounds.max !== undefined ? `, ${bounds.min} to ${bounds.max}` : '';
+  return { type: 'string', format: 'date-time', description: `ISO 8601${range}.` };
 }
 
 function alternativesSchema(node: Description, where: string): SchemaObject {

@@ -1,5 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { EmailToken, type EmailTokenPurpose } from '../models';
+import { insertOutcome, type InsertOutcome } from './insert-outcome';
 
 /** A mailed token as stored: only the SHA-256 of the token itself. */
 export interface EmailTokenRow {
@@ -13,7 +14,8 @@ export interface EmailTokenRow {
 
 /** The one place that reads and writes the `email_tokens` table. */
 export interface EmailTokensRepository {
-  insert(row: EmailTokenRow): Promise<void>;
+  /** 'missing' when the user was deleted meanwhile (the foreign key decided). */
+  insert(row: EmailTokenRow): Promise<InsertOutcome>;
   /** The user a token of this purpose was mailed to, used, expired or not; null for an unknown token. */
   findOwnerId(tokenHash: string, purpose: EmailTokenPurpose): Promise<number | null>;
   /**
@@ -31,9 +33,7 @@ export interface EmailTokensRepository {
 /** The email-tokens repository, inside `transaction` when one is given. */
 export function createEmailTokensRepository(transaction?: Transaction): EmailTokensRepository {
   return {
-    async insert(row) {
-      await EmailToken.create({ ...row, usedAt: null }, { transaction });
-    },
+    insert: (row) => insertOutcome(() => EmailToken.create({ ...row, usedAt: null }, { transaction })),
 
     async findOwnerId(tokenHash, purpose) {
       const row = await EmailToken.findOne({ where: { tokenHash, purpose }, attributes: ['userId'], transaction });

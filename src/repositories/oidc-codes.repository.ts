@@ -1,5 +1,6 @@
 import { Op, Transaction } from 'sequelize';
 import { OidcCode } from '../models';
+import { insertOutcome, type InsertOutcome } from './insert-outcome';
 
 /** A one-time code waiting to be exchanged for a session. */
 export interface OidcCodeRow {
@@ -11,7 +12,8 @@ export interface OidcCodeRow {
 
 /** The one place that reads and writes the `oidc_codes` table. */
 export interface OidcCodesRepository {
-  insert(row: OidcCodeRow): Promise<void>;
+  /** 'missing' when the user was deleted meanwhile (the foreign key decided). */
+  insert(row: OidcCodeRow): Promise<InsertOutcome>;
   /**
    * Deletes the row and returns it, or null when there is none: a code is used once. Run it in a
    * transaction: the row is read under its lock, so of two concurrent exchanges one gets it.
@@ -24,9 +26,7 @@ export interface OidcCodesRepository {
 /** The OIDC codes repository, inside `transaction` when one is given. */
 export function createOidcCodesRepository(transaction?: Transaction): OidcCodesRepository {
   return {
-    async insert(row) {
-      await OidcCode.create(row, { transaction });
-    },
+    insert: (row) => insertOutcome(() => OidcCode.create(row, { transaction })),
 
     async take(codeHash) {
       const row = await OidcCode.findByPk(codeHash, { raw: true, transaction, lock: Transaction.LOCK.UPDATE });

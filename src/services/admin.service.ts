@@ -212,7 +212,7 @@ export function createAdminService({ database, sessions, revocations, outbox }: 
         ...(query.actor === undefined ? {} : { actorId: query.actor === 'system' ? null : Number(query.actor) }),
         ...(query.target === undefined ? {} : { targetUserId: query.target }),
         ...(query.action === undefined ? {} : { action: query.action }),
-        ...(query.since === undefined ? {} : { since: new Date(query.since) }),
+        ...(query.since === undefined ? {} : { since: query.since }),
         offset: (query.page - 1) * query.limit,
         limit: query.limit,
       });

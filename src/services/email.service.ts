@@ -51,13 +51,15 @@ export function createEmailService(deps: EmailServiceDeps) {
 
   /** Stores a reset token and mails its link. */
   async function issueResetLink(userId: number, email: string, token: string, hash: string): Promise<void> {
-    await database.emailTokens.insert({
+    const outcome = await database.emailTokens.insert({
       tokenHash: hash,
       purpose: 'reset',
       userId,
       emailHash: addressHash(email),
       expiresAt: expiresAt(settings.passwordResetTtlSeconds),
     });
+    // The user was deleted since the request found them: nobody to mail.
+    if (outcome !== 'inserted') return;
     const minutes = Math.round(settings.passwordResetTtlSeconds / 60);
     await mailer.send({
       to: email,
@@ -130,13 +132,15 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (user === null) throw new AppError('USER_NOT_FOUND');
       if (user.emailVerified !== null) return;
       const created = newToken();
-      await database.emailTokens.insert({
+      const outcome = await database.emailTokens.insert({
         tokenHash: created.hash,
         purpose: 'verify',
         userId: user.id,
         emailHash: addressHash(user.email),
         expiresAt: expiresAt(settings.emailVerifyTtlSeconds),
       });
+      // Deleted since the lookup above: the token's user no longer exists, as if looked up a moment later.
+      if (outcome !== 'inserted') throw new AppError('USER_NOT_FOUND');
       void mailer.send({
         to: user.email,
         subject: 'Verify your email address',

@@ -73,7 +73,8 @@ export function createOidcService({ database, providers, settings, auth }: OidcS
       idTokenExpected: true,
     });
     const claims = tokens.claims();
-    if (claims === undefined) throw new AppError('OIDC_ID_TOKEN_INVALID');
+    // OpenID Connect Core 2: `sub` is at most 255 ASCII characters, never empty (the accounts key holds 255).
+    if (claims === undefined || !/^[\x21-\x7e]{1,255}$/.test(claims.sub)) throw new AppError('OIDC_ID_TOKEN_INVALID');
     // Userinfo only when the ID token lacks the email, checked to be about the same subject.
     const profile =
       typeof claims.email === 'string'
@@ -93,7 +94,9 @@ export function createOidcService({ database, providers, settings, auth }: OidcS
     const code = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
-    await database.oidcCodes.insert({ codeHash: sha256(code), userId, expiresAt, createdAt: now });
+    // The user deleted since it was resolved: refused like a disabled one, never a 500.
+    const outcome = await database.oidcCodes.insert({ codeHash: sha256(code), userId, expiresAt, createdAt: now });
+    if (outcome !== 'inserted') throw new AppError('OIDC_ACCESS_DENIED');
     return code;
   }
 

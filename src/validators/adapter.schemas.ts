@@ -1,8 +1,9 @@
 import Joi from 'joi';
+import { storableDate } from './auth.schemas';
 
 // Ids are strings on the wire (Auth.js's own type); one that is not ours is a miss, not a 400.
 const id = Joi.string().max(255);
-const isoDate = Joi.date().iso();
+const isoDate = storableDate;
 // The rule of our own signups (auth.schemas), so that both worlds share one users table.
 const email = Joi.string().max(254).email({ tlds: false, allowUnicode: false });
 const nullableText = (max: number) => Joi.string().max(max).allow(null);

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { AUDIT_ACTIONS, ROLES, type AuditAction, type Role } from '../models';
 import { USER_SORTS, type UserSort } from '../repositories';
-import { emailRule, nameRule } from './auth.schemas';
+import { emailRule, nameRule, storableDate } from './auth.schemas';
 
 /** The largest page the admin lists give: a bigger one is refused, not clipped. */
 export const MAX_PAGE_SIZE = 100;
@@ -64,7 +64,7 @@ export interface AuditListQuery {
   actor?: string;
   target?: number;
   action?: AuditAction;
-  since?: string;
+  since?: Date;
 }
 
 export const auditListQuerySchema = Joi.object<AuditListQuery, true>({
@@ -75,7 +75,7 @@ export const auditListQuerySchema = Joi.object<AuditListQuery, true>({
     .description('Entries by this user id, or by `system`.'),
   target: userId.description('Entries about this user id.'),
   action: Joi.string().valid(...AUDIT_ACTIONS),
-  since: Joi.string().isoDate().description('Entries at or after this instant.'),
+  since: storableDate.description('Entries at or after this instant.'),
 }).required();
 
 export interface PageQuery {

@@ -10,6 +10,12 @@ const BCRYPT_MAX_BYTES = 72;
 export const emailRule = Joi.string().trim().lowercase().max(254).email({ tlds: false, allowUnicode: false });
 
 /**
+ * An instant as ISO 8601, within what a MySQL DATETIME holds: a year 10000 or before 1000 would
+ * otherwise pass here and fail as the database's error (a 500), or be ignored by a comparison.
+ */
+export const storableDate = Joi.date().iso().min('1000-01-01T00:00:00.000Z').max('9999-12-31T23:59:59.999Z');
+
+/**
  * A password of `minBytes`..72 UTF-8 bytes, checked as bytes since that is what bcrypt sees. The
  * OpenAPI document is derived from these rules (src/openapi/joi-schema.ts): this is their one place.
  */

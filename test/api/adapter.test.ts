@@ -130,6 +130,22 @@ describe('/adapter: the Auth.js adapter API', () => {
         ],
         [call('post', '/adapter/users/verification').send({ identifier: 'a', expires: inAnHour() }), 'token'],
         [call('patch', '/adapter/authenticators').send({ credentialID: 'c', counter: -1 }), 'counter'],
+        // Valid ISO 8601, but no MySQL DATETIME holds them: each was a 500.
+        ...['+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '0999-12-31T23:59:59Z'].flatMap(
+          (date): Array<[ReturnType<typeof call>, string]> => [
+            [call('post', '/adapter/users').send({ email: uniqueEmail(), emailVerified: date }), 'emailVerified'],
+            [call('patch', '/adapter/users').send({ id: '1', emailVerified: date }), 'emailVerified'],
+            [
+              call('post', '/adapter/users/sessions').send({ sessionToken: 't', userId: '1', expires: date }),
+              'expires',
+            ],
+            [call('patch', '/adapter/users/sessions').send({ sessionToken: 't', expires: date }), 'expires'],
+            [
+              call('post', '/adapter/users/verification').send({ identifier: 'a', token: 't', expires: date }),
+              'expires',
+            ],
+          ],
+        ),
       ];
       for (const [request, field] of cases) {
         const response = await request;

@@ -124,6 +124,15 @@ describe('GET /admin/users', () => {
     }
   });
 
+  it('refuses an audit `since` no MySQL DATETIME holds, which MySQL would have ignored (every entry)', async () => {
+    const admin = await loggedInAs('admin');
+    for (const since of ['%2B010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', 'yesterday']) {
+      const response = await api().get(`/admin/audit?since=${since}`).set('Authorization', bearer(admin.accessToken));
+      expect(response.status, since).to.equal(400);
+      expect(response.body.error.details[0].field).to.equal('since');
+    }
+  });
+
   it('searches an email prefix as a range of an index, never a full scan', async () => {
     const [plan] = await boundSequelize().query<{ type: string; key: string | null }>(
       "EXPLAIN SELECT id FROM users WHERE email LIKE 'pre\\_%' OR name LIKE 'pre\\_%'",

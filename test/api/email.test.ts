@@ -390,6 +390,24 @@ describe('password reset and email verification', () => {
     });
   });
 
+  describe('a user deleted while asking for a link', () => {
+    it('answers 202 or 401 USER_NOT_FOUND, never a 500, and leaves no token behind', async () => {
+      const { user, accessToken } = await loggedInUser();
+      const admin = await loggedInAs('admin');
+      const asks = Array.from({ length: 8 }, () =>
+        app.post('/auth/email/verify/request').set('Authorization', `Bearer ${accessToken}`),
+      );
+      const deletion = app.delete(`/admin/users/${user.id}`).set('Authorization', `Bearer ${admin.accessToken}`);
+      const [deleted, ...answers] = await Promise.all([deletion, ...asks]);
+      expect(deleted.status).to.equal(200);
+      for (const answer of answers) {
+        expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([202, 401]);
+        if (answer.status === 401) expect(answer.body.error.code).to.be.oneOf(['USER_NOT_FOUND', 'TOKEN_REVOKED']);
+      }
+      expect(await EmailToken.count({ where: { userId: user.id } })).to.equal(0);
+    });
+  });
+
   describe('a link proves the address it was mailed to, and nothing else', () => {
     /** A verified user with a reset link and a verification link, both mailed to their address now. */
     async function userWithLinks() {

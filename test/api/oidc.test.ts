@@ -226,6 +226,16 @@ describe('OpenID Connect sign-in against a real provider', () => {
       expect(await User.count({ where: { email: user.email } })).to.equal(1);
     });
 
+    it('OIDC_ID_TOKEN_INVALID for a `sub` over 255 characters (OpenID Connect Core 2), never a 500', async () => {
+      const person = provider.addAccount({ sub: 's'.repeat(256), email: `long-sub-${Date.now()}@example.com` });
+      const result = await new Browser(app).signIn(person);
+      expect(result.searchParams.get('error')).to.equal('OIDC_ID_TOKEN_INVALID');
+      expect(await User.count({ where: { email: person.email } })).to.equal(0);
+      const longest = provider.addAccount({ sub: 's'.repeat(255), email: `longest-sub-${Date.now()}@example.com` });
+      const code = (await new Browser(app).signIn(longest)).searchParams.get('code') ?? '';
+      expect((await exchange(code)).status).to.equal(200);
+    });
+
     it('OIDC_ACCESS_DENIED for a disabled user, who gets no code', async () => {
       const person = provider.addAccount();
       const first = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');

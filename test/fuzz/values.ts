@@ -13,6 +13,15 @@ export const SQL_SNIPPETS = [
 
 export const UNICODE_SNIPPETS = ['\u0000', '\ud800', '\udfff', '\u202e', '\u200b', '\ufeff', '\u2028', '😀', 'ß', 'İ'];
 
+/** Valid ISO 8601 instants outside what a MySQL DATETIME holds (years 10000+, before 1000), and its edges. */
+export const EDGE_DATES = [
+  '+010000-01-01T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '0999-12-31T23:59:59Z',
+  '9999-12-31T23:59:59.999Z',
+];
+
 /** Keys that pollute prototypes when a parser or a merge trusts them. */
 export const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -25,7 +34,7 @@ const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fro
 const shortStrings = [
   fc.string({ unit: anyCodeUnit, maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(...SQL_SNIPPETS, ...UNICODE_SNIPPETS),
+  fc.constantFrom(...SQL_SNIPPETS, ...UNICODE_SNIPPETS, ...EDGE_DATES),
   fc
     .array(fc.constantFrom(...SQL_SNIPPETS, ...UNICODE_SNIPPETS, 'a', '@', '.'), { maxLength: 8 })
     .map((parts) => parts.join('')),

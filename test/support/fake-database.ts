@@ -353,8 +353,9 @@ export function createFakeDatabase(): FakeDatabase {
 
     oidcCodes: {
       insert(row) {
+        if (!tables.users.has(row.userId)) return Promise.resolve('missing' as const);
         tables.oidcCodes.set(row.codeHash, structuredClone(row));
-        return Promise.resolve();
+        return Promise.resolve('inserted' as const);
       },
       take: (codeHash) => take(tables.oidcCodes, codeHash),
       deleteExpired: (now, limit) => deleteExpiredRows(tables.oidcCodes, now, limit),
