@@ -119,15 +119,46 @@ export function withParamsAndQuery<P, Q>(
   };
 }
 
+/** A UTF-16 surrogate with no partner: JSON's `\ud800` escape makes one, and no UTF-8 text holds it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The paths of the strings in `value` (keys included) that are not well-formed Unicode. Each would
+ * turn into U+FFFD on its way to bcrypt or MySQL, so that "\ud800…" and "\udfff…" became one
+ * password: refused instead, whatever the field. Iterative: a deeply nested body cannot overflow the stack.
+ */
+function malformedStrings(value: unknown): string[][] {
+  const found: string[][] = [];
+  const pending: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value === 'string') {
+      if (LONE_SURROGATE.test(next.value)) found.push(next.path);
+    } else if (typeof next.value === 'object' && next.value !== null) {
+      for (const [key, child] of Object.entries(next.value)) {
+        // Named with U+FFFD in its place: the detail itself must be well-formed.
+        const path = [...next.path, key.replace(/\p{Cs}/gu, '\ufffd')];
+        if (LONE_SURROGATE.test(key)) found.push(path);
+        pending.push({ value: child, path });
+      }
+    }
+  }
+  return found;
+}
+
 /** The validated, normalised `value`, or 400 VALIDATION_FAILED with one detail per bad field. */
 function validated<T>(schema: Joi.ObjectSchema<T>, value: unknown, wholeValueName: string): T {
+  const fieldOf = (path: ReadonlyArray<string | number>): string => (path.length > 0 ? path.join('.') : wholeValueName);
+  const malformed = malformedStrings(value).map((path) => ({
+    field: fieldOf(path),
+    message: `${fieldOf(path)} is not well-formed Unicode (it holds a lone surrogate)`,
+  }));
   const result = schema.validate(value, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
-  if (result.error) {
-    const details = result.error.details.map((detail) => ({
-      field: detail.path.length > 0 ? detail.path.join('.') : wholeValueName,
+  if (result.error !== undefined || malformed.length > 0) {
+    const details = (result.error?.details ?? []).map((detail) => ({
+      field: fieldOf(detail.path),
       message: detail.message,
     }));
-    throw new AppError('VALIDATION_FAILED', { details });
+    throw new AppError('VALIDATION_FAILED', { details: [...malformed, ...details] });
   }
   return result.value;
 }

@@ -133,6 +133,8 @@ describe('POST /auth/signup', () => {
       'password',
     ],
     ['a password with a NUL byte', { email: 'a@example.com', password: 'password\u0000tail', name: 'A' }, 'password'],
+    ['a password of lone surrogates', { email: 'a@example.com', password: '\ud800'.repeat(10), name: 'A' }, 'password'],
+    ['a name with a lone surrogate', { email: 'a@example.com', password: PASSWORD, name: 'Ada \udfff' }, 'name'],
     ['a blank name', { email: 'a@example.com', password: PASSWORD, name: '   ' }, 'name'],
     ['a name of 101 characters', { email: 'a@example.com', password: PASSWORD, name: 'n'.repeat(101) }, 'name'],
   ];
@@ -160,5 +162,31 @@ describe('POST /auth/signup', () => {
     const response = await api().post('/auth/signup').send({ email: 'nope', password: 'x', name: '' });
     const fields = response.body.error.details.map((detail: { field: string }) => detail.field);
     expect(fields).to.have.members(['email', 'password', 'name']);
+  });
+});
+
+describe('a JSON body with a string that is not well-formed Unicode, on any route', () => {
+  it('is 400 VALIDATION_FAILED naming the field: "\\ud800…" and "\\udfff…" never become one password', async () => {
+    const app = api();
+    const email = uniqueEmail();
+    const password = '\ud800'.repeat(10);
+    await app.post('/auth/signup').send({ email, password: PASSWORD, name: 'Ada' }).expect(201);
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['/auth/login', { email, password }, 'password'],
+      ['/auth/password/reset', { token: 'x'.repeat(43), new_password: password }, 'new_password'],
+      ['/auth/refresh', { refresh_token: `token\ud800` }, 'refresh_token'],
+      ['/auth/signup', { email: uniqueEmail(), password: PASSWORD, name: 'A', ['k\udc00']: 1 }, 'k\ufffd'],
+    ];
+    for (const [path, body, field] of cases) {
+      const response = await app.post(path).set('Content-Type', 'application/json').send(JSON.stringify(body));
+      expect(response.status, path).to.equal(400);
+      expect(response.body.error.code, path).to.equal('VALIDATION_FAILED');
+      expect(
+        response.body.error.details.map((detail: { field: string }) => detail.field),
+        path,
+      ).to.include(field);
+    }
+    // The real password still works, and the look-alike made of other lone surrogates never did.
+    await app.post('/auth/login').send({ email, password: PASSWORD }).expect(200);
   });
 });
