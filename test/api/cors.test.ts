@@ -1,3 +1,4 @@
+import { buildOpenApiDocument } from '../../src/openapi/document';
 import { expect } from 'chai';
 import { api } from '../support/factories';
 
@@ -68,11 +69,23 @@ describe('OPTIONS preflight', () => {
     expect(response.status).to.equal(204);
     expect(response.headers['access-control-allow-origin']).to.equal(APP_ORIGIN);
     expect(response.headers['access-control-allow-credentials']).to.equal('true');
-    expect(response.headers['access-control-allow-methods']).to.equal('GET,HEAD,POST,DELETE');
+    expect(response.headers['access-control-allow-methods']).to.equal('GET,HEAD,POST,PATCH,DELETE');
     expect(response.headers['access-control-allow-headers']).to.equal(
       'Authorization,Content-Type,X-CSRF-Token,X-Auth-Transport,X-Request-Id',
     );
     expect(response.headers['access-control-max-age']).to.equal('600');
+  });
+
+  it('allows every method a documented route answers', async () => {
+    const response = await api(ALLOWED)
+      .options('/admin/users/1')
+      .set('Origin', APP_ORIGIN)
+      .set('Access-Control-Request-Method', 'PATCH');
+    const allowed = String(response.headers['access-control-allow-methods']).split(',');
+    const documented = Object.values(buildOpenApiDocument().paths ?? {}).flatMap((operations) =>
+      Object.keys(operations).filter((key) => ['get', 'post', 'put', 'patch', 'delete'].includes(key)),
+    );
+    for (const method of new Set(documented)) expect(allowed, method).to.include(method.toUpperCase());
   });
 
   it('gives a disallowed origin no CORS headers, so its browser never sends the real request', async () => {
