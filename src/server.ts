@@ -138,6 +138,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     providers: createOidcProviders(config.oidc),
     settings: config.oidc,
     auth,
+    outbox,
   });
   const oidcRouter = createOidcRouter(
     createOidcController(
@@ -156,7 +157,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
     config.authjsAdapter === null
       ? null
       : createAdapterRouter(
-          createAdapterController(createAdapterService({ database, sessions, revocations })),
+          createAdapterController(createAdapterService({ database, sessions, revocations, outbox })),
           createAdapterSecretCheck(config.authjsAdapter.secret, limiter),
         );
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../middleware/context';
+import { originOf, type AppContext } from '../middleware/context';
 import type { AdapterService } from '../services/adapter.service';
 import type {
   AdapterAccountInput,
@@ -45,7 +45,10 @@ export function createAdapterController(adapter: AdapterService) {
     getUser: answering((params: UserIdParams) => adapter.getUser(params.id)),
     getUserByEmail: answering((query: EmailQuery) => adapter.getUserByEmail(query.email)),
     updateUser: answering((input: AdapterUserUpdate) => adapter.updateUser(input)),
-    deleteUser: emptying((params: UserIdParams) => adapter.deleteUser(params.id)),
+    deleteUser: async (ctx: AppContext, params: UserIdParams): Promise<void> => {
+      await adapter.deleteUser(params.id, originOf(ctx));
+      ctx.status = 204;
+    },
     getUserByAccount: answering((params: ProviderAccountParams) => adapter.getUserByAccount(params)),
     linkAccount: answering((input: AdapterAccountInput) => adapter.linkAccount(input)),
     unlinkAccount: emptying((params: ProviderAccountParams) => adapter.unlinkAccount(params)),

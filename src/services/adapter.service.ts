@@ -24,12 +24,15 @@ import {
 } from './adapter-wire';
 import type { Revocations } from './revocations';
 import type { SessionService } from './session.service';
+import { recordAudit, type RequestOrigin } from './audit.service';
+import type { Outbox } from './outbox.service';
 import { tokenHash } from './token-hash';
 
 export interface AdapterServiceDeps {
   database: Database;
   sessions: SessionService;
   revocations: Revocations;
+  outbox: Outbox;
 }
 
 const sessionDto = (sessionToken: string, row: { userId: number; expires: Date }): AdapterSessionDto => ({
@@ -49,7 +52,7 @@ function existingUserId(id: string): number {
  * The operations of an Auth.js adapter over our tables (see docs/reference/authjs.md): one users
  * table for both worlds; an expected miss is null, as Auth.js expects of every adapter.
  */
-export function createAdapterService({ database, sessions, revocations }: AdapterServiceDeps) {
+export function createAdapterService({ database, sessions, revocations, outbox }: AdapterServiceDeps) {
   async function findUser(id: string): Promise<AdapterUserDto | null> {
     const userId = userIdOf(id);
     const user = userId === null ? null : await database.users.findById(userId);
@@ -69,12 +72,17 @@ export function createAdapterService({ database, sessions, revocations }: Adapte
   return {
     /** Creates a user without a password (no password login); an id Auth.js sent is ignored. */
     async createUser(input: AdapterUserInput): Promise<AdapterUserDto> {
-      const user = await database.users.create({
-        email: input.email,
-        name: input.name ?? null,
-        passwordHash: null,
-        emailVerified: input.emailVerified ?? null,
-        image: input.image ?? null,
+      const user = await database.inTransaction(async (transaction) => {
+        const created = await transaction.users.create({
+          email: input.email,
+          name: input.name ?? null,
+          passwordHash: null,
+          emailVerified: input.emailVerified ?? null,
+          image: input.image ?? null,
+        });
+        // The same event as a signup's: a webhook receiver learns of every user, however it came.
+        if (created !== null) await outbox.enqueue(transaction, 'user.created', created);
+        return created;
       });
       if (user === null) throw new AppError('EMAIL_TAKEN');
       return toUserDto(user);
@@ -101,7 +109,19 @@ export function createAdapterService({ database, sessions, revocations }: Adapte
         // A new address is unproven unless Auth.js says it verified it (links mailed to the old one no longer work).
         const moved =
           fields.email !== undefined && fields.email !== current.email && fields.emailVerified === undefined;
-        return transaction.users.updateProfile(userId, moved ? { ...fields, emailVerified: null } : fields);
+        const updated = await transaction.users.updateProfile(
+          userId,
+          moved ? { ...fields, emailVerified: null } : fields,
+        );
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const field of ['email', 'name'] as const) {
+          const value = fields[field];
+          if (value !== undefined && value !== current[field]) changes[field] = { from: current[field], to: value };
+        }
+        if (updated === 'updated' && Object.keys(changes).length > 0) {
+          await outbox.enqueue(transaction, 'user.updated', { ...current, ...fields }, changes);
+        }
+        return updated;
       });
       if (outcome === 'taken') throw new AppError('EMAIL_TAKEN');
       const user = outcome === 'missing' ? null : await database.users.findById(userId);
@@ -113,14 +133,27 @@ export function createAdapterService({ database, sessions, revocations }: Adapte
      * Deletes the user with its accounts, sessions (ours and Auth.js's), tokens and passkeys; every
      * cache learns at once that its sessions ended. Deleting a user that is not there does nothing.
      */
-    async deleteUser(id: string): Promise<void> {
+    async deleteUser(id: string, origin: RequestOrigin): Promise<void> {
       const userId = userIdOf(id);
       if (userId === null) return;
       const ended = await database.inTransaction(async (transaction) => {
-        if ((await transaction.users.lock(userId)) === null) return null;
+        // THE LOCK ORDER of an admin's delete: the enabled admins, then the user.
+        const admins = await transaction.users.lockEnabledAdmins();
+        const target = await transaction.users.lock(userId);
+        if (target === null) return null;
+        // An Auth.js app that lets users delete themselves must not lock every admin out.
+        if (admins.length === 1 && admins[0] === userId) throw new AppError('LAST_ADMIN');
         const user = await transaction.users.findById(userId);
         const endedSessionIds = await sessions.endSessions({ userId }, 'admin', transaction);
         if (user !== null) await transaction.verificationTokens.deleteByIdentifier(user.email);
+        const changes = { email: target.email, role: target.role };
+        // By the Auth.js app, not by one of our users: the system is the actor.
+        await recordAudit(
+          transaction,
+          { actorId: null, action: 'user.deleted', targetUserId: userId, changes },
+          origin,
+        );
+        await outbox.enqueue(transaction, 'user.deleted', target);
         await transaction.users.delete(userId);
         return endedSessionIds;
       });

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Database, Repositories, UserRecord } from '../repositories';
 import { emailRule } from '../validators/auth.schemas';
+import type { Outbox } from './outbox.service';
 
 /** Who the provider says signed in. */
 export interface ProviderIdentity {
@@ -29,7 +30,7 @@ function normalisedEmail(email: string | null): string | null {
   return result.error === undefined && typeof result.value === 'string' ? result.value : null;
 }
 
-async function resolve(transaction: Repositories, identity: ProviderIdentity): Promise<number> {
+async function resolve(transaction: Repositories, identity: ProviderIdentity, outbox: Outbox): Promise<number> {
   const { provider, subject } = identity;
   const link = await transaction.accounts.findByProviderAccount(provider, subject);
   if (link !== null) return usable(await transaction.users.findById(link.userId));
@@ -55,6 +56,8 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity): P
       emailVerified: new Date(),
     });
     if (created === null) throw new LostRace();
+    // The same event as a signup's: a webhook receiver learns of every user, however it came.
+    await outbox.enqueue(transaction, 'user.created', created);
     userId = created.id;
   }
   if (!(await transaction.accounts.link({ userId, type: 'oidc', provider, providerAccountId: subject }))) {
@@ -69,11 +72,11 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity): P
  * verified it too); else a new user without a password. Nothing is written when the sign-in is refused. Concurrent first
  * sign-ins are decided by the unique indexes: the loser runs again and finds what the winner wrote.
  */
-export async function linkedUserFor(database: Database, identity: ProviderIdentity): Promise<number> {
+export async function linkedUserFor(database: Database, identity: ProviderIdentity, outbox: Outbox): Promise<number> {
   try {
-    return await database.inTransaction((transaction) => resolve(transaction, identity));
+    return await database.inTransaction((transaction) => resolve(transaction, identity, outbox));
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
-    return database.inTransaction((transaction) => resolve(transaction, identity));
+    return database.inTransaction((transaction) => resolve(transaction, identity, outbox));
   }
 }

@@ -8,6 +8,7 @@ import { linkedUserFor, type ProviderIdentity } from './oidc-identity';
 import { oidcFailureOf, type OidcFailure } from './oidc-errors';
 import type { OidcProvider, OidcProviders } from './oidc-providers';
 import type { ClientInfo } from './session.service';
+import type { Outbox } from './outbox.service';
 
 /** How long a started sign-in may take at the provider (the binding cookie lives as long). */
 export const BINDING_TTL_SECONDS = 600;
@@ -33,10 +34,11 @@ export interface OidcServiceDeps {
   providers: OidcProviders;
   settings: Config['oidc'];
   auth: AuthService;
+  outbox: Outbox;
 }
 
 /** Sign-in with an OpenID provider: authorization code flow with PKCE, state and nonce (RFC 9700). */
-export function createOidcService({ database, providers, settings, auth }: OidcServiceDeps) {
+export function createOidcService({ database, providers, settings, auth, outbox }: OidcServiceDeps) {
   function providerNamed(name: string): OidcProvider {
     const provider = providers.find(name);
     if (provider === null) throw new AppError('OIDC_PROVIDER_UNKNOWN');
@@ -150,7 +152,7 @@ export function createOidcService({ database, providers, settings, auth }: OidcS
       if (redirectTo === null) throw new AppError('OIDC_REDIRECT_NOT_ALLOWED');
       try {
         const identity = await identityOf(provider, bound, query);
-        const userId = await linkedUserFor(database, identity);
+        const userId = await linkedUserFor(database, identity, outbox);
         return { redirectTo, code: await issueCode(userId), failure: null };
       } catch (error) {
         const failure = oidcFailureOf(error);

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { AuthjsSession, User, VerificationToken } from '../../src/models';
+import { AuditEvent, AuthjsSession, User, VerificationToken } from '../../src/models';
+import { demoteEveryAdmin, userWithRole } from '../support/admins';
 import { purgeExpired } from '../../src/services/purge.service';
 import { tokenHash } from '../../src/services/token-hash';
 import { ADAPTER_SECRET } from '../support/config';
@@ -160,6 +161,26 @@ describe('/adapter: the Auth.js adapter API', () => {
       const created = await call('post', '/adapter/users').send({ email: uniqueEmail(), emailVerified }).expect(200);
       expect(created.body).to.include({ emailVerified, name: null, image: null });
       expect(created.body.id).to.be.a('string');
+    });
+  });
+
+  describe('deleteUser keeps the admin safeguards', () => {
+    it('refuses to delete the last enabled admin (409 LAST_ADMIN); another is deleted and audited', async () => {
+      const app = api();
+      await demoteEveryAdmin();
+      const only = await userWithRole('admin');
+      const refused = await app.delete(`/adapter/users/${only.id}`).set('X-Auth-Secret', ADAPTER_SECRET);
+      expect(refused.status).to.equal(409);
+      expect(refused.body.error.code).to.equal('LAST_ADMIN');
+      expect(await User.count({ where: { id: only.id } })).to.equal(1);
+
+      const second = await userWithRole('admin');
+      await app.delete(`/adapter/users/${second.id}`).set('X-Auth-Secret', ADAPTER_SECRET).expect(204);
+      expect(await User.count({ where: { id: second.id } })).to.equal(0);
+      const audit = await AuditEvent.findAll({ where: { targetUserId: second.id, action: 'user.deleted' } });
+      expect(audit.map((event) => [event.actorId, event.changes])).to.deep.equal([
+        [null, { email: second.email, role: 'admin' }],
+      ]);
     });
   });
 

@@ -5,7 +5,7 @@ import { WebhookDelivery } from '../../src/models';
 import { createDatabase } from '../../src/repositories';
 import { startWebhookWorker } from '../../src/services/webhook.service';
 import { bearer, loggedInAs } from '../support/admins';
-import { silentLogger, testConfig } from '../support/config';
+import { ADAPTER_SECRET, silentLogger, testConfig } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, PASSWORD, uniqueEmail } from '../support/factories';
 import { startReceiver, verifyWebhook, WEBHOOK_SECRET, webhookEnv, type Answer } from '../support/webhook-receiver';
@@ -174,6 +174,23 @@ describe('webhooks', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('queues user.created, user.updated and user.deleted for users the Auth.js adapter makes, changes and deletes', async () => {
+    await settleOutbox();
+    const app = api(webhookEnv('http://127.0.0.1:9/unused'));
+    const adapter = (request: ReturnType<typeof app.post>) => request.set('X-Auth-Secret', ADAPTER_SECRET);
+    const email = uniqueEmail();
+    const created = await adapter(app.post('/adapter/users')).send({ email, name: 'Via Auth.js' }).expect(200);
+    const id = created.body.id as string;
+    const moved = uniqueEmail();
+    await adapter(app.patch('/adapter/users')).send({ id, email: moved }).expect(200);
+    await adapter(app.delete(`/adapter/users/${id}`)).expect(204);
+    const rows = await WebhookDelivery.findAll({ where: { userId: Number(id) }, order: [['id', 'ASC']] });
+    expect(rows.map((row) => row.type)).to.deep.equal(['user.created', 'user.updated', 'user.deleted']);
+    expect(
+      rows.map((row) => (JSON.parse(row.body) as { data: { user: { email: string } } }).data.user.email),
+    ).to.deep.equal([email, moved, moved]);
   });
 
   it('queues nothing when WEBHOOK_URL is unset', async () => {
