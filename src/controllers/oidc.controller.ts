@@ -45,7 +45,7 @@ export function createOidcController(
   return {
     login: (ctx: AppContext, input: OidcProviderParams & OidcLoginQuery): Promise<void> =>
       logged(ctx, input.provider, async () => {
-        const started = await oidc.beginLogin(input.provider, input.redirect_to);
+        const started = await oidc.beginLogin(input.provider, input.redirect_to, input.code_challenge);
         binding.set(ctx, started.binding);
         ctx.redirect(started.authorizationUrl);
       }),
@@ -61,7 +61,7 @@ export function createOidcController(
     exchange: (ctx: AppContext, input: OidcExchangeInput): Promise<void> =>
       logged(ctx, null, async () => {
         const byCookie = cookies.isRequested(ctx);
-        const result = await oidc.exchange(input.code, clientOf(ctx));
+        const result = await oidc.exchange(input.code, input.code_verifier, clientOf(ctx));
         ctx.body = byCookie ? { user: result.user, ...cookies.issue(ctx, result) } : result;
       }),
 

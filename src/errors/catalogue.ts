@@ -388,8 +388,10 @@ export const ERRORS = {
     message: 'The sign-in code is unknown, expired or already used.',
     when:
       '`POST /auth/oidc/exchange` with a code that was never issued, is over 60 seconds old, was already ' +
-      'exchanged, or whose user was disabled or deleted since.',
-    clientAction: 'Start the sign-in again; exchange the code as soon as the front end receives it.',
+      'exchanged, or whose user was disabled or deleted since; or with a code_verifier that is not the one ' +
+      'of the code_challenge this sign-in started with (a code that reached another browser).',
+    clientAction:
+      'Start the sign-in again; exchange the code as soon as the front end receives it, with the verifier it kept.',
   },
   ACCOUNT_NOT_FOUND: {
     status: 404,

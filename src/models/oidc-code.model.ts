@@ -5,6 +5,8 @@ export class OidcCode extends Model<InferAttributes<OidcCode>, InferCreationAttr
   /** SHA-256 (base64url) of the code: the raw code is never stored. */
   declare codeHash: string;
   declare userId: number;
+  /** The challenge of the front end that started the sign-in (see OidcLogin). */
+  declare clientChallenge: string;
   declare expiresAt: Date;
   declare createdAt: Date;
 
@@ -13,6 +15,7 @@ export class OidcCode extends Model<InferAttributes<OidcCode>, InferCreationAttr
       {
         codeHash: { type: DataTypes.CHAR(43), primaryKey: true },
         userId: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false },
+        clientChallenge: { type: DataTypes.CHAR(43), allowNull: false },
         expiresAt: { type: DataTypes.DATE(3), allowNull: false },
         createdAt: { type: DataTypes.DATE(3), allowNull: false },
       },

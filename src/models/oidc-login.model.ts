@@ -9,6 +9,8 @@ export class OidcLogin extends Model<InferAttributes<OidcLogin>, InferCreationAt
   declare nonce: string;
   declare codeVerifier: string;
   declare redirectTo: string;
+  /** The front end's PKCE challenge (S256, base64url): its code_verifier alone redeems the code. */
+  declare clientChallenge: string;
   declare expiresAt: Date;
   declare createdAt: Date;
 
@@ -21,6 +23,7 @@ export class OidcLogin extends Model<InferAttributes<OidcLogin>, InferCreationAt
         nonce: { type: DataTypes.STRING(64), allowNull: false },
         codeVerifier: { type: DataTypes.STRING(128), allowNull: false },
         redirectTo: { type: DataTypes.STRING(2048), allowNull: false },
+        clientChallenge: { type: DataTypes.CHAR(43), allowNull: false },
         expiresAt: { type: DataTypes.DATE(3), allowNull: false },
         createdAt: { type: DataTypes.DATE(3), allowNull: false },
       },

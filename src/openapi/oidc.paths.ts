@@ -51,9 +51,17 @@ export const oidcPaths: PathsObject = {
       summary: 'Start signing in with an OpenID provider (open it in the browser)',
       description:
         'Redirects the browser to the provider with `response_type=code`, PKCE (`S256`), `state` and `nonce`, ' +
-        'all bound to this browser by an HttpOnly, SameSite=Lax, 10-minute cookie. ' +
+        'all bound to this browser by an HttpOnly, SameSite=Lax, 10-minute cookie. The front end sends a ' +
+        '`code_challenge` of its own (RFC 7636, S256) and keeps its verifier: the code the callback hands ' +
+        'back is exchanged only with that verifier, so a code lured into another browser signs nobody in. ' +
         rateLimits('at RATE_LIMIT_OIDC_LOGIN_PER_IP starts per client IP (default 100)'),
-      parameters: [...providerParameter, ...queryParameters(oidcLoginQuerySchema, { redirect_to: SAMPLE_REDIRECT })],
+      parameters: [
+        ...providerParameter,
+        ...queryParameters(oidcLoginQuerySchema, {
+          redirect_to: SAMPLE_REDIRECT,
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        }),
+      ],
       responses: {
         302: redirect(
           "To the provider's authorization endpoint.",
@@ -112,7 +120,10 @@ export const oidcPaths: PathsObject = {
         'Starts a session like a login, cookie transport included. ' +
         rateLimits('at RATE_LIMIT_OIDC_EXCHANGE_PER_IP exchanges per client IP (default 100)'),
       parameters: [authTransportHeader],
-      requestBody: jsonBody(oidcExchangeSchema, { code: 'bW9yZS10aGFuLTMyLWJ5dGVzLW9mLXJhbmRvbW5lc3M' }),
+      requestBody: jsonBody(oidcExchangeSchema, {
+        code: 'bW9yZS10aGFuLTMyLWJ5dGVzLW9mLXJhbmRvbW5lc3M',
+        code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+      }),
       responses: {
         200: jsonResponse(
           'Logged in.',
@@ -128,7 +139,8 @@ export const oidcPaths: PathsObject = {
         ),
         400: invalidBody([{ field: 'code', message: 'code is required' }], true),
         401: errorResponse(
-          'The code is unknown, expired or used, or its user was disabled or deleted since.',
+          'The code is unknown, expired or used, its user was disabled or deleted since, or code_verifier is ' +
+            'not the verifier of the code_challenge the sign-in started with.',
           errorExamples({ OIDC_CODE_INVALID: 'A code exchanged already' }),
         ),
         ...bodyErrors,

@@ -6,6 +6,7 @@ import { insertOutcome, type InsertOutcome } from './insert-outcome';
 export interface OidcCodeRow {
   codeHash: string;
   userId: number;
+  clientChallenge: string;
   expiresAt: Date;
   createdAt: Date;
 }

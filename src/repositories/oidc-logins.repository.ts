@@ -9,6 +9,7 @@ export interface OidcLoginRow {
   nonce: string;
   codeVerifier: string;
   redirectTo: string;
+  clientChallenge: string;
   expiresAt: Date;
   createdAt: Date;
 }

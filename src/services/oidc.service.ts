@@ -37,6 +37,13 @@ export interface OidcServiceDeps {
   outbox: Outbox;
 }
 
+/** Equal S256 challenges, compared in constant time: a mismatch tells nothing of where it differs. */
+function sameChallenge(given: string, stored: string): boolean {
+  const left = Buffer.from(given);
+  const right = Buffer.from(stored);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 /** Sign-in with an OpenID provider: authorization code flow with PKCE, state and nonce (RFC 9700). */
 export function createOidcService({ database, providers, settings, auth, outbox }: OidcServiceDeps) {
   function providerNamed(name: string): OidcProvider {
@@ -92,12 +99,13 @@ export function createOidcService({ database, providers, settings, auth, outbox 
   }
 
   /** A fresh one-time code for the user; only its hash is stored. */
-  async function issueCode(userId: number): Promise<string> {
+  async function issueCode(userId: number, clientChallenge: string): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
     // The user deleted since it was resolved: refused like a disabled one, never a 500.
-    const outcome = await database.oidcCodes.insert({ codeHash: sha256(code), userId, expiresAt, createdAt: now });
+    const row = { codeHash: sha256(code), userId, clientChallenge, expiresAt, createdAt: now };
+    const outcome = await database.oidcCodes.insert(row);
     if (outcome !== 'inserted') throw new AppError('OIDC_ACCESS_DENIED');
     return code;
   }
@@ -107,7 +115,11 @@ export function createOidcService({ database, providers, settings, auth, outbox 
      * Starts a sign-in: binds a fresh PKCE verifier, state and nonce to a new random cookie value
      * (stored as a row keyed by its hash), and returns the provider's authorization URL.
      */
-    async beginLogin(providerName: string, redirectTo: string): Promise<{ authorizationUrl: string; binding: string }> {
+    async beginLogin(
+      providerName: string,
+      redirectTo: string,
+      clientChallenge: string,
+    ): Promise<{ authorizationUrl: string; binding: string }> {
       const provider = providerNamed(providerName);
       const target = allowedRedirect(redirectTo);
       if (target === null) throw new AppError('OIDC_REDIRECT_NOT_ALLOWED');
@@ -120,6 +132,7 @@ export function createOidcService({ database, providers, settings, auth, outbox 
         nonce: openid.randomNonce(),
         codeVerifier: openid.randomPKCECodeVerifier(),
         redirectTo: target,
+        clientChallenge,
         createdAt: new Date(),
         expiresAt: new Date(Date.now() + BINDING_TTL_SECONDS * 1000),
       };
@@ -153,7 +166,7 @@ export function createOidcService({ database, providers, settings, auth, outbox 
       try {
         const identity = await identityOf(provider, bound, query);
         const userId = await linkedUserFor(database, identity, outbox);
-        return { redirectTo, code: await issueCode(userId), failure: null };
+        return { redirectTo, code: await issueCode(userId, bound.clientChallenge), failure: null };
       } catch (error) {
         const failure = oidcFailureOf(error);
         if (failure === null) throw error;
@@ -161,12 +174,17 @@ export function createOidcService({ database, providers, settings, auth, outbox 
       }
     },
 
-    /** Exchanges a one-time code for what login answers; the code is consumed in the session's transaction. */
-    exchange(code: string, client: ClientInfo): Promise<AuthResponseDto> {
+    /**
+     * Exchanges a one-time code and the verifier of the front end that started the sign-in for what
+     * login answers; the code is consumed in the session's transaction.
+     */
+    exchange(code: string, codeVerifier: string, client: ClientInfo): Promise<AuthResponseDto> {
       return auth.startSessionFor(
         async (transaction) => {
           const row = await transaction.oidcCodes.take(sha256(code));
           if (row === null || row.expiresAt <= new Date()) throw new AppError('OIDC_CODE_INVALID');
+          // Login CSRF: a code lured into another browser comes without the verifier its front end kept.
+          if (!sameChallenge(sha256(codeVerifier), row.clientChallenge)) throw new AppError('OIDC_CODE_INVALID');
           return row.userId;
         },
         client,

@@ -42,7 +42,7 @@ const REQUIRED_FIELDS: Readonly<Record<string, string[] | 'optional'>> = {
   'POST /auth/password/forgot': ['email'],
   'POST /auth/password/reset': ['token', 'new_password'],
   'POST /auth/email/verify': ['token'],
-  'POST /auth/oidc/exchange': ['code'],
+  'POST /auth/oidc/exchange': ['code', 'code_verifier'],
   // Sent to the literal path `/admin/users/:id`: the path parameter is refused first.
   'PATCH /admin/users/:id': ['id'],
 };

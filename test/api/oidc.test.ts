@@ -3,7 +3,15 @@ import request from 'supertest';
 import { Account, OidcCode, OidcLogin, User } from '../../src/models';
 import { NAMES } from '../support/cookies';
 import { createUser, PASSWORD } from '../support/factories';
-import { Browser, FRONT_END, providerKeys, startOidcApp, type OidcApp } from '../support/oidc-flow';
+import {
+  Browser,
+  challengeOf,
+  FRONT_END,
+  FRONT_END_VERIFIER,
+  providerKeys,
+  startOidcApp,
+  type OidcApp,
+} from '../support/oidc-flow';
 import { freePort, startTestProvider, type TestProvider } from '../support/oidc-provider';
 
 describe('OpenID Connect sign-in against a real provider', () => {
@@ -18,7 +26,8 @@ describe('OpenID Connect sign-in against a real provider', () => {
     COOKIE_MODE: 'true',
   });
   const http = () => request(app.publicUrl);
-  const exchange = (code: string) => http().post('/auth/oidc/exchange').send({ code });
+  const exchange = (code: string, codeVerifier = FRONT_END_VERIFIER) =>
+    http().post('/auth/oidc/exchange').send({ code, code_verifier: codeVerifier });
   const failuresLogged = () => app.logLines.filter((line) => line.msg === 'oidc sign-in failed');
 
   before(async () => {
@@ -153,7 +162,10 @@ describe('OpenID Connect sign-in against a real provider', () => {
     it('exchanges in cookie mode like a cookie login: cookies set, no tokens in the body', async () => {
       const person = provider.addAccount();
       const code = (await new Browser(app).signIn(person)).searchParams.get('code') ?? '';
-      const exchanged = await http().post('/auth/oidc/exchange').set('X-Auth-Transport', 'cookie').send({ code });
+      const exchanged = await http()
+        .post('/auth/oidc/exchange')
+        .set('X-Auth-Transport', 'cookie')
+        .send({ code, code_verifier: FRONT_END_VERIFIER });
       expect(exchanged.status).to.equal(200);
       expect(exchanged.body).to.have.keys('user', 'expires_in', 'refresh_expires_in', 'csrf_token');
       const names = (exchanged.headers['set-cookie'] as unknown as string[]).map((line) => line.split('=')[0]);
@@ -278,7 +290,9 @@ describe('OpenID Connect sign-in against a real provider', () => {
     });
 
     it('404 OIDC_PROVIDER_UNKNOWN for a provider not configured, at login and callback', async () => {
-      const login = await http().get('/auth/oidc/nosuch/login').query({ redirect_to: FRONT_END });
+      const login = await http()
+        .get('/auth/oidc/nosuch/login')
+        .query({ redirect_to: FRONT_END, code_challenge: challengeOf(FRONT_END_VERIFIER) });
       expect(login.status).to.equal(404);
       expect(login.body.error.code).to.equal('OIDC_PROVIDER_UNKNOWN');
       const callback = await http().get('/auth/oidc/nosuch/callback?code=x&state=y');
@@ -318,6 +332,38 @@ describe('OpenID Connect sign-in against a real provider', () => {
   });
 
   describe('POST /auth/oidc/exchange', () => {
+    it('401 OIDC_CODE_INVALID without the verifier of the front end that started the sign-in (login CSRF)', async () => {
+      // Mallory signs in at the provider as herself and stops at the redirect, keeping the code.
+      const malloryVerifier = 'm'.repeat(43);
+      const mallory = new Browser(app, malloryVerifier);
+      const start = await mallory.startSignIn();
+      const row = await OidcLogin.findOne({ order: [['createdAt', 'DESC']] });
+      expect(row?.clientChallenge).to.equal(challengeOf(malloryVerifier));
+      const callback = await mallory.callback(await mallory.authorize(start.location, provider.addAccount()));
+      const code = new URL(callback.location).searchParams.get('code') ?? '';
+      // Alice's front end, lured to ?code=<Mallory's code>, exchanges it with the verifier it keeps.
+      const lured = await exchange(code, FRONT_END_VERIFIER);
+      expect(lured.status).to.equal(401);
+      expect(lured.body.error.code).to.equal('OIDC_CODE_INVALID');
+      expect(lured.body).to.not.have.property('access_token');
+      // The code stays good for the front end that holds the verifier.
+      expect((await exchange(code, malloryVerifier)).status).to.equal(200);
+    });
+
+    it('400 VALIDATION_FAILED for a sign-in started without a code_challenge, and an exchange without a verifier', async () => {
+      const start = await http().get(`/auth/oidc/test/login?redirect_to=${encodeURIComponent(FRONT_END)}`);
+      expect(start.status).to.equal(400);
+      expect(start.body.error.details.map((detail: { field: string }) => detail.field)).to.deep.equal([
+        'code_challenge',
+      ]);
+      const exchanged = await http()
+        .post('/auth/oidc/exchange')
+        .send({ code: 'x'.repeat(43) });
+      expect(exchanged.body.error.details.map((detail: { field: string }) => detail.field)).to.deep.equal([
+        'code_verifier',
+      ]);
+    });
+
     it('401 OIDC_CODE_INVALID for a second exchange of one code', async () => {
       const code = (await new Browser(app).signIn(provider.addAccount())).searchParams.get('code') ?? '';
       expect((await exchange(code)).status).to.equal(200);
@@ -364,7 +410,10 @@ describe('OpenID Connect sign-in against a real provider', () => {
       // An address of this test's own, so counters of other tests do not count.
       const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
       const start = () =>
-        http().get('/auth/oidc/test/login').query({ redirect_to: FRONT_END }).set('X-Forwarded-For', ip);
+        http()
+          .get('/auth/oidc/test/login')
+          .query({ redirect_to: FRONT_END, code_challenge: challengeOf(FRONT_END_VERIFIER) })
+          .set('X-Forwarded-For', ip);
       const tryCode = () => exchange('never-issued').set('X-Forwarded-For', ip);
       try {
         expect((await start()).status).to.equal(302);

@@ -116,10 +116,17 @@ describe('purgeExpired', () => {
       nonce: 'nonce',
       codeVerifier: 'verifier',
       redirectTo: '/',
+      clientChallenge: hash(),
       expiresAt,
       createdAt: new Date(),
     });
-    const code = (expiresAt: Date) => ({ codeHash: hash(), userId: user.id, expiresAt, createdAt: new Date() });
+    const code = (expiresAt: Date) => ({
+      codeHash: hash(),
+      userId: user.id,
+      clientChallenge: hash(),
+      expiresAt,
+      createdAt: new Date(),
+    });
     const expiredLogins = [login(past), login(past), login(past)];
     const liveLogin = login(future);
     const expiredCodes = [code(past), code(past), code(past)];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,10 @@ import { CookieJar, TEST_CLIENT, visit, type ProviderAccount } from './oidc-prov
 
 /** The front end allowed to receive sign-in results in these tests. */
 export const FRONT_END = 'https://app.example.test/signed-in';
+
+/** The front end's PKCE pair of RFC 7636 (Appendix B): what it sends at login, what it keeps for the exchange. */
+export const FRONT_END_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+export const challengeOf = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 
 /** Our app on a real port (the provider redirects browsers to it), with its log lines kept. */
 export interface OidcApp {
@@ -71,11 +76,15 @@ export async function startOidcApp(): Promise<OidcApp> {
 export class Browser {
   readonly jar = new CookieJar();
 
-  constructor(private readonly app: OidcApp) {}
+  /** `verifier`: what the front end this browser runs keeps for the exchange. */
+  constructor(
+    private readonly app: OidcApp,
+    private readonly verifier = FRONT_END_VERIFIER,
+  ) {}
 
   /** GET /auth/oidc/:provider/login; the answer, not followed. */
   startSignIn(provider = 'test', redirectTo = FRONT_END) {
-    const query = new URLSearchParams({ redirect_to: redirectTo });
+    const query = new URLSearchParams({ redirect_to: redirectTo, code_challenge: challengeOf(this.verifier) });
     return visit(`${this.app.publicUrl}/auth/oidc/${provider}/login?${query.toString()}`, this.jar);
   }
 

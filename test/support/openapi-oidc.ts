@@ -17,12 +17,18 @@ const WITH_PROVIDER = {
 const login = (query: Record<string, string>, provider = 'example') =>
   api(WITH_PROVIDER).get(`/auth/oidc/${provider}/login`).query(query);
 
-/** A one-time code of a fresh user, stored as the callback stores it. */
+/** The front end's verifier: the exchange examples send it. */
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
+
+/** A one-time code of a fresh user, stored as the callback stores it for a sign-in started with VERIFIER's challenge. */
 async function issuedCode(): Promise<string> {
   const { user } = await createUser();
   const code = randomBytes(32).toString('base64url');
   const codeHash = createHash('sha256').update(code).digest('base64url');
-  await OidcCode.create({ codeHash, userId: user.id, expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
+  const clientChallenge = CHALLENGE;
+  const expiresAt = new Date(Date.now() + 60_000);
+  await OidcCode.create({ codeHash, userId: user.id, clientChallenge, expiresAt, createdAt: new Date() });
   return code;
 }
 
@@ -38,13 +44,19 @@ async function linkedUser(withPassword: boolean) {
 export const OIDC_SCENARIOS: Record<string, Record<string, Scenario>> = {
   'GET /auth/oidc/{provider}/login': {
     VALIDATION_FAILED: () => login({}),
-    OIDC_REDIRECT_NOT_ALLOWED: () => login({ redirect_to: 'https://evil.example/' }),
-    OIDC_PROVIDER_UNKNOWN: () => login({ redirect_to: 'https://app.example.com/signed-in' }, 'nosuch'),
-    OIDC_PROVIDER_UNAVAILABLE: () => login({ redirect_to: 'https://app.example.com/signed-in' }),
+    OIDC_REDIRECT_NOT_ALLOWED: () => login({ redirect_to: 'https://evil.example/', code_challenge: CHALLENGE }),
+    OIDC_PROVIDER_UNKNOWN: () =>
+      login({ redirect_to: 'https://app.example.com/signed-in', code_challenge: CHALLENGE }, 'nosuch'),
+    OIDC_PROVIDER_UNAVAILABLE: () =>
+      login({ redirect_to: 'https://app.example.com/signed-in', code_challenge: CHALLENGE }),
     RATE_LIMITED: async () => {
       const app = api({ TRUST_PROXY: 'true', RATE_LIMIT_OIDC_LOGIN_PER_IP: '1' });
       const ip = `2001:db8:${randomInt(0, 0xffff).toString(16)}:ffff::1`;
-      const attempt = () => app.get('/auth/oidc/nosuch/login?redirect_to=x').set('X-Forwarded-For', ip);
+      const attempt = () =>
+        app
+          .get('/auth/oidc/nosuch/login')
+          .query({ redirect_to: 'x', code_challenge: CHALLENGE })
+          .set('X-Forwarded-For', ip);
       await attempt();
       return attempt();
     },
@@ -54,12 +66,12 @@ export const OIDC_SCENARIOS: Record<string, Record<string, Scenario>> = {
     OIDC_PROVIDER_UNKNOWN: () => api().get('/auth/oidc/nosuch/callback?code=c&state=s'),
   },
   'POST /auth/oidc/exchange': {
-    exchanged: async (operation) => call(operation).send({ code: await issuedCode() }),
+    exchanged: async (operation) => call(operation).send({ code: await issuedCode(), code_verifier: VERIFIER }),
     exchangedWithCookies: async (operation) =>
       call(operation, undefined, api(COOKIE_MODE))
         .set('X-Auth-Transport', 'cookie')
-        .send({ code: await issuedCode() }),
-    OIDC_CODE_INVALID: (operation) => call(operation).send({ code: 'never-issued' }),
+        .send({ code: await issuedCode(), code_verifier: VERIFIER }),
+    OIDC_CODE_INVALID: (operation) => call(operation).send({ code: 'never-issued', code_verifier: VERIFIER }),
   },
   'GET /auth/accounts': {
     accounts: async () =>
