@@ -26,6 +26,17 @@ function oauthAccount(userId: string): AdapterAccount {
   };
 }
 
+/** A passkey of the user's, as Auth.js hands it to createAuthenticator. */
+const passkey = (userId: string, providerAccountId: string, credentialID: string) => ({
+  credentialID,
+  userId,
+  providerAccountId,
+  credentialPublicKey: 'key',
+  counter: 0,
+  credentialDeviceType: 'multiDevice',
+  credentialBackedUp: true,
+});
+
 const inAnHour = () => new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
 
 describe('clients/authjs: the behaviours of the Auth.js adapter test suite, against the live server', () => {
@@ -232,15 +243,7 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     expect(await VerificationToken.count({ where: { tokenHash: tokenHash(token) } })).to.equal(1);
 
     const credentialID = randomUUID();
-    await adapter.createAuthenticator({
-      credentialID,
-      userId: user.id,
-      providerAccountId: account.providerAccountId,
-      credentialPublicKey: 'key',
-      counter: 3,
-      credentialDeviceType: 'singleDevice',
-      credentialBackedUp: false,
-    });
+    await adapter.createAuthenticator({ ...passkey(user.id, account.providerAccountId, credentialID), counter: 3 });
     expect(await adapter.getAuthenticator(`${credentialID} `)).to.equal(null);
     const padding = await Promise.resolve(adapter.updateAuthenticatorCounter(`${credentialID} `, 99)).catch(String);
     expect(padding).to.include('AUTHENTICATOR_NOT_FOUND');
@@ -255,15 +258,7 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     await adapter.createSession({ sessionToken, userId: user.id, expires: inAnHour() });
     await adapter.createVerificationToken({ identifier: user.email, token: randomUUID(), expires: inAnHour() });
     const credentialID = randomUUID();
-    await adapter.createAuthenticator({
-      credentialID,
-      userId: user.id,
-      providerAccountId: account.providerAccountId,
-      credentialPublicKey: 'key',
-      counter: 0,
-      credentialDeviceType: 'multiDevice',
-      credentialBackedUp: true,
-    });
+    await adapter.createAuthenticator(passkey(user.id, account.providerAccountId, credentialID));
 
     await adapter.deleteUser(user.id);
 

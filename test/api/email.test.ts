@@ -61,6 +61,14 @@ describe('password reset and email verification', () => {
 
   after(() => inbox.close());
 
+  /** The caller changes their password to NEW_PASSWORD. */
+  const changePassword = (accessToken: string) =>
+    app
+      .post('/auth/password')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
+      .expect(200);
+
   /** Asks for a reset of `email` and returns the token the mail carried. */
   async function resetTokenFor(email: string): Promise<string> {
     await app.post('/auth/password/forgot').send({ email }).expect(202);
@@ -491,11 +499,7 @@ describe('password reset and email verification', () => {
     it('a password change retires the reset links asked for before it', async () => {
       const { user, accessToken } = await loggedInUser();
       const token = await resetTokenFor(user.email);
-      await app
-        .post('/auth/password')
-        .set('Authorization', `Bearer ${accessToken}`)
-        .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
-        .expect(200);
+      await changePassword(accessToken);
       const reset = await app.post('/auth/password/reset').send({ token, new_password: 'the attacker chose this' });
       expect(reset.status).to.equal(400);
       expect(reset.body.error.code).to.equal('RESET_TOKEN_INVALID');
@@ -547,11 +551,7 @@ describe('password reset and email verification', () => {
       const { user, accessToken } = await loggedInUser();
       const other = await app.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
       const sessionToken = await authjsSession(user.id);
-      await app
-        .post('/auth/password')
-        .set('Authorization', `Bearer ${accessToken}`)
-        .send({ current_password: PASSWORD, new_password: NEW_PASSWORD })
-        .expect(200);
+      await changePassword(accessToken);
       expect((await app.get('/auth/user').set('Authorization', `Bearer ${accessToken}`)).status).to.equal(200);
       const otherAccess = other.body.access_token as string;
       expect((await app.get('/auth/user').set('Authorization', `Bearer ${otherAccess}`)).status).to.equal(401);
