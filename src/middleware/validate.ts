@@ -14,12 +14,24 @@ interface JsonRead {
 }
 
 /**
+ * Content codings are case-insensitive (RFC 9110 §8.4.1), but the decoder co-body uses matches lower
+ * case only: `GZIP` was a 415. A body of zero bytes has nothing to decode, whatever it is labelled.
+ */
+function normaliseContentCoding(ctx: AppContext): void {
+  const coding = ctx.get('Content-Encoding');
+  if (coding === '') return;
+  if (ctx.get('Content-Length') === '0') delete ctx.req.headers['content-encoding'];
+  else ctx.req.headers['content-encoding'] = coding.trim().toLowerCase();
+}
+
+/**
  * The request body as JSON, or null when there is none. An empty body is no body, whatever
  * its Content-Type says (clients send `Content-Type: application/json` with nothing after it);
  * "empty" means zero bytes once decoded: `Content-Length: 0`, no length, or a chunked body with
  * no data. Whitespace alone is not JSON (RFC 8259 §2) and answers 400 INVALID_JSON.
  */
 async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> {
+  normaliseContentCoding(ctx);
   if (typeof ctx.request.is('application/json') !== 'string') {
     const text = (await coBody.text(ctx, { limit: BODY_LIMIT })) as string;
     if (text === '') return null;
@@ -53,6 +65,7 @@ export function withBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>
 export function withFormBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandler<T>) {
   return async (ctx: AppContext): Promise<void> => {
     if (typeof ctx.request.is('application/x-www-form-urlencoded') === 'string') {
+      normaliseContentCoding(ctx);
       // co-body decodes the compressions withBody accepts and stops past the same limit; repeated or
       // bracketed names make arrays or objects, which validation then refuses.
       const form: unknown = await coBody.form(ctx, { limit: BODY_LIMIT });

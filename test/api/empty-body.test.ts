@@ -8,7 +8,7 @@ import { COOKIE_MODE, cookieHeader, cookieLogin, NAMES } from '../support/cookie
 import { loggedInUser } from '../support/factories';
 import { closeRaw, headerOf, listenRaw, send, type RawRequest, type RawResponse } from '../support/raw-http';
 
-/** Ways to send no body: a zero length, a chunked body of no chunks, no framing at all, gzip of nothing. */
+/** Ways to send no body: a zero length, a chunked body of no chunks, no framing at all, gzip of nothing or zero bytes. */
 const EMPTY_FRAMINGS: ReadonlyArray<[string, ReadonlyArray<readonly [string, string]>, Buffer]> = [
   ['Content-Length: 0', [['Content-Length', '0']], Buffer.alloc(0)],
   ['a chunked body with no data', [['Transfer-Encoding', 'chunked']], Buffer.from('0\r\n\r\n')],
@@ -20,6 +20,14 @@ const EMPTY_FRAMINGS: ReadonlyArray<[string, ReadonlyArray<readonly [string, str
       ['Content-Length', String(gzipSync('').length)],
     ],
     gzipSync(''),
+  ],
+  [
+    'zero bytes labelled gzip',
+    [
+      ['Content-Encoding', 'gzip'],
+      ['Content-Length', '0'],
+    ],
+    Buffer.alloc(0),
   ],
 ];
 

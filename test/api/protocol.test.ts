@@ -1,5 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { api, PASSWORD, uniqueEmail } from '../support/factories';
+import { closeRaw, listenRaw, send } from '../support/raw-http';
 
 describe('HTTP protocol errors', () => {
   it('GET /auth/ping returns 200 with the status message', async () => {
@@ -72,6 +74,31 @@ describe('HTTP protocol errors', () => {
       .send({ email: uniqueEmail(), password: PASSWORD, name: 'x'.repeat(17 * 1024) });
     expect(response.status).to.equal(413);
     expect(response.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
+  });
+
+  it('reads a gzip body whatever the case of its Content-Encoding (RFC 9110 §8.4.1)', async () => {
+    // Over a bare socket: supertest would serialise a Buffer as JSON.
+    const server = await listenRaw();
+    try {
+      const body = gzipSync(JSON.stringify({ email: 'not-an-email', password: PASSWORD }));
+      for (const coding of ['GZIP', 'Gzip', 'gzip ']) {
+        const response = await send(server, {
+          method: 'POST',
+          path: '/auth/login',
+          headers: [
+            ['Host', 'localhost'],
+            ['Content-Type', 'application/json'],
+            ['Content-Encoding', coding],
+            ['Content-Length', String(body.length)],
+          ],
+          body,
+        });
+        expect(response.status, coding).to.equal(400);
+        expect(response.body, coding).to.include('VALIDATION_FAILED');
+      }
+    } finally {
+      await closeRaw(server);
+    }
   });
 
   it('returns 400 BAD_REQUEST for a gzip body that is not gzip', async () => {
