@@ -24,6 +24,7 @@ import {
 } from './adapter-wire';
 import type { Revocations } from './revocations';
 import type { SessionService } from './session.service';
+import { isLastEnabledAdmin } from './admin.service';
 import { recordAudit, type RequestOrigin } from './audit.service';
 import type { Outbox } from './outbox.service';
 import { tokenHash } from './token-hash';
@@ -142,10 +143,9 @@ export function createAdapterService({ database, sessions, revocations, outbox }
         const target = await transaction.users.lock(userId);
         if (target === null) return null;
         // An Auth.js app that lets users delete themselves must not lock every admin out.
-        if (admins.length === 1 && admins[0] === userId) throw new AppError('LAST_ADMIN');
-        const user = await transaction.users.findById(userId);
+        if (isLastEnabledAdmin(admins, target)) throw new AppError('LAST_ADMIN');
         const endedSessionIds = await sessions.endSessions({ userId }, 'admin', transaction);
-        if (user !== null) await transaction.verificationTokens.deleteByIdentifier(user.email);
+        await transaction.verificationTokens.deleteByIdentifier(target.email);
         const changes = { email: target.email, role: target.role };
         // By the Auth.js app, not by one of our users: the system is the actor.
         await recordAudit(

@@ -33,6 +33,13 @@ const isEnabledAdmin = (user: Pick<UserRecord, 'role' | 'disabledAt'>): boolean 
   user.role === 'admin' && user.disabledAt === null;
 
 /**
+ * Whether `target` is the last enabled admin, `admins` being the locked set of enabled admins (see
+ * UsersRepository.lockEnabledAdmins): demoting, disabling or deleting it leaves none (LAST_ADMIN).
+ */
+export const isLastEnabledAdmin = (admins: readonly number[], target: LockedUser): boolean =>
+  isEnabledAdmin(target) && admins.every((id) => id === target.id);
+
+/**
  * The admin API's rules: moderators find, rename, disable, enable and revoke plain users; admins
  * also change roles and emails, and delete. Every change and its audit entry (and webhook event)
  * commit in one transaction.
@@ -60,8 +67,8 @@ export function createAdminService({ database, sessions, revocations, outbox }: 
    * enabled admin any more. `admins` is the locked set (see UsersRepository.lockEnabledAdmins).
    */
   function guardAdmins(admins: number[], actor: Actor, target: LockedUser, after: { role: Role; disabled: boolean }) {
-    const removesAdmin = isEnabledAdmin(target) && (after.role !== 'admin' || after.disabled);
-    if (removesAdmin && admins.every((id) => id === target.id)) throw new AppError('LAST_ADMIN');
+    const removesAdmin = after.role !== 'admin' || after.disabled;
+    if (removesAdmin && isLastEnabledAdmin(admins, target)) throw new AppError('LAST_ADMIN');
     // Demoted by a transaction that committed since requireRole read the role.
     if (actor.role === 'admin' && !admins.includes(actor.id)) throw new AppError('FORBIDDEN');
   }

@@ -37,13 +37,6 @@ export interface OidcServiceDeps {
   outbox: Outbox;
 }
 
-/** Equal S256 challenges, compared in constant time: a mismatch tells nothing of where it differs. */
-function sameChallenge(given: string, stored: string): boolean {
-  const left = Buffer.from(given);
-  const right = Buffer.from(stored);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /** Sign-in with an OpenID provider: authorization code flow with PKCE, state and nonce (RFC 9700). */
 export function createOidcService({ database, providers, settings, auth, outbox }: OidcServiceDeps) {
   function providerNamed(name: string): OidcProvider {
@@ -184,7 +177,7 @@ export function createOidcService({ database, providers, settings, auth, outbox 
           const row = await transaction.oidcCodes.take(sha256(code));
           if (row === null || row.expiresAt <= new Date()) throw new AppError('OIDC_CODE_INVALID');
           // Login CSRF: a code lured into another browser comes without the verifier its front end kept.
-          if (!sameChallenge(sha256(codeVerifier), row.clientChallenge)) throw new AppError('OIDC_CODE_INVALID');
+          if (!sameSecret(sha256(codeVerifier), row.clientChallenge)) throw new AppError('OIDC_CODE_INVALID');
           return row.userId;
         },
         client,

@@ -14,5 +14,5 @@ export function tokenHash(token: string): string {
  * its user still has the address it was mailed to. Equality only, so no salt; no address is stored twice.
  */
 export function addressHash(email: string): string {
-  return createHash('sha256').update(email).digest('hex');
+  return tokenHash(email);
 }
