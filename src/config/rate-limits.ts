@@ -45,13 +45,13 @@ export const RATE_LIMIT_KEYS = {
   RATE_LIMIT_LOGIN_PER_IP: attemptsPerWindow(100, 'Login attempts per client IP per window.'),
   RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: attemptsPerWindow(
     10,
-    'Failed logins per email in a row (a success resets it), whatever the IPs they come from.',
+    'Failed logins per email per window, whatever the IPs they come from; a success resets the count.',
   ),
   RATE_LIMIT_REFRESH_PER_IP: attemptsPerWindow(600, 'Refreshes per client IP per window.'),
   RATE_LIMIT_PASSWORD_PER_IP: attemptsPerWindow(20, 'Password changes per client IP per window.'),
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: attemptsPerWindow(
     5,
-    'Wrong current passwords per user in a row (a success resets it).',
+    'Wrong current passwords per user per window; a success resets the count.',
   ),
   RATE_LIMIT_ADAPTER_SECRET_FAILURES_PER_IP: attemptsPerWindow(
     20,
