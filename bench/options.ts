@@ -34,7 +34,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only NAME,...      only these parts (bare Koa always runs, and what a part is compared to):
                        ${BENCH_PARTS.join(', ')}
   --database NAME      the database to create, load and drop (default auth_bench): one per concurrent bench
-  --docs               also write the results into docs/reference/benchmarks.md, between its markers
+  --docs               write the results into bench/results/latest.* and docs/reference/benchmarks.md
+                       (between its markers); without it a run only prints them
   --help               print this help`;
 
 export interface BenchOptions {

@@ -194,11 +194,15 @@ async function main(argv: string[]): Promise<number> {
     const report = await bench(options, command, databaseUrl);
     const markdown = toMarkdown(report);
     console.log(`\n${markdown}\n`);
-    await writeResults(report, markdown);
-    if (options.docs) await updateBenchmarksPage(markdown);
-    console.log(
-      `wrote bench/results/latest.json and latest.md${options.docs ? ' and docs/reference/benchmarks.md' : ''}`,
-    );
+    // The results files are committed and must match the docs' block: only a run that rewrites
+    // both writes either, so a trial run (--quick, --only) leaves the checkout as it was.
+    if (options.docs) {
+      await writeResults(report, markdown);
+      await updateBenchmarksPage(markdown);
+      console.log('wrote bench/results/latest.json, latest.md and docs/reference/benchmarks.md');
+    } else {
+      console.log('wrote nothing: --docs writes bench/results/latest.* and docs/reference/benchmarks.md');
+    }
     return 0;
   } finally {
     await cleanUp();
