@@ -12,11 +12,12 @@ Commands (exactly one):
   --drop        undo every migration: drops this server's tables, keeps the database itself and
                 an empty SequelizeMeta table (refused with NODE_ENV=production unless --force)
     --force     with --drop: allow it in production
-  --purge       delete expired blocked tokens, session rows, rate-limit rows, adapter sessions, verification tokens, OIDC logins, OIDC codes, email tokens
-                (adapter sessions and verification tokens: of Auth.js apps, see /adapter; OIDC logins and
+  --purge       delete, in batches, expired blocked tokens, session rows, rate-limit rows, adapter
+                sessions, verification tokens, OIDC logins, OIDC codes and email tokens (adapter
+                sessions and verification tokens: of Auth.js apps, see /adapter; OIDC logins and
                 codes: provider sign-ins never completed or never exchanged; email tokens: reset and
-                verification links, also once used), in batches;
-                audit events older than AUDIT_RETENTION_DAYS; retire signing keys whose tokens have all expired
+                verification links, also once used), and audit events older than
+                AUDIT_RETENTION_DAYS; retire signing keys whose tokens have all expired
   --rotate-keys add a new signing key (RS256/ES256); servers sign with it within KEYS_REFRESH_SECONDS
   --create-admin <email>
                 make that user an admin, creating it when missing with the password from

@@ -48,4 +48,9 @@ describe('the driver command line', () => {
     expect(listed).to.deep.equal([...LONG_FLAGS].sort());
     for (const flag of LONG_FLAGS) expect(USAGE).to.match(new RegExp(`^ +${flag}\\b`, 'm'));
   });
+
+  it('prints --help in lines a terminal of 100 columns shows whole', () => {
+    const wide = USAGE.split('\n').filter((line) => line.length > 100);
+    expect(wide).to.deep.equal([]);
+  });
 });
