@@ -1,5 +1,6 @@
 import { originOf, type AppContext } from '../middleware/context';
 import type { AdapterService } from '../services/adapter.service';
+import type { RequestOrigin } from '../services/audit.service';
 import type {
   AdapterAccountInput,
   AdapterSessionInput,
@@ -21,9 +22,9 @@ import type {
  * A handler that answers 200 with the operation's JSON value; a miss is the JSON `null` (Koa would
  * turn a null body into 204).
  */
-function answering<T>(operation: (input: T) => Promise<unknown>) {
+function answering<T>(operation: (input: T, origin: RequestOrigin) => Promise<unknown>) {
   return async (ctx: AppContext, input: T): Promise<void> => {
-    const value = await operation(input);
+    const value = await operation(input, originOf(ctx));
     ctx.status = 200;
     ctx.body = JSON.stringify(value);
     ctx.type = 'application/json';
@@ -31,9 +32,9 @@ function answering<T>(operation: (input: T) => Promise<unknown>) {
 }
 
 /** A handler that answers 204 once the operation is done. */
-function emptying<T>(operation: (input: T) => Promise<void>) {
+function emptying<T>(operation: (input: T, origin: RequestOrigin) => Promise<void>) {
   return async (ctx: AppContext, input: T): Promise<void> => {
-    await operation(input);
+    await operation(input, originOf(ctx));
     ctx.status = 204;
   };
 }
@@ -44,14 +45,14 @@ export function createAdapterController(adapter: AdapterService) {
     createUser: answering((input: AdapterUserInput) => adapter.createUser(input)),
     getUser: answering((params: UserIdParams) => adapter.getUser(params.id)),
     getUserByEmail: answering((query: EmailQuery) => adapter.getUserByEmail(query.email)),
-    updateUser: answering((input: AdapterUserUpdate) => adapter.updateUser(input)),
+    updateUser: answering((input: AdapterUserUpdate, origin) => adapter.updateUser(input, origin)),
     deleteUser: async (ctx: AppContext, params: UserIdParams): Promise<void> => {
       await adapter.deleteUser(params.id, originOf(ctx));
       ctx.status = 204;
     },
     getUserByAccount: answering((params: ProviderAccountParams) => adapter.getUserByAccount(params)),
-    linkAccount: answering((input: AdapterAccountInput) => adapter.linkAccount(input)),
-    unlinkAccount: emptying((params: ProviderAccountParams) => adapter.unlinkAccount(params)),
+    linkAccount: answering((input: AdapterAccountInput, origin) => adapter.linkAccount(input, origin)),
+    unlinkAccount: emptying((params: ProviderAccountParams, origin) => adapter.unlinkAccount(params, origin)),
     getAccount: answering((params: ProviderAccountParams) => adapter.getAccount(params)),
     createSession: answering((input: AdapterSessionInput) => adapter.createSession(input)),
     getSession: answering((params: SessionTokenParams) => adapter.getSession(params.sessionToken)),

@@ -28,7 +28,7 @@ export function createEmailController(email: EmailService) {
     },
 
     verifyEmail: async (ctx: AppContext, input: EmailVerifyInput): Promise<void> => {
-      await email.verifyEmail(input.token);
+      await email.verifyEmail(input.token, originOf(ctx));
       ctx.body = { message: 'Email verified' };
     },
   };

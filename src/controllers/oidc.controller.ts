@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error';
 import type { ErrorCode } from '../errors/catalogue';
 import type { BindingCookie } from '../middleware/binding-cookie';
-import { authOf, clientOf, type AppContext } from '../middleware/context';
+import { authOf, clientOf, originOf, type AppContext } from '../middleware/context';
 import type { CookieTransport } from '../middleware/cookie-transport';
 import type { LinkedAccountsService } from '../services/linked-accounts.service';
 import type { CallbackOutcome, OidcService } from '../services/oidc.service';
@@ -53,7 +53,7 @@ export function createOidcController(
     callback: (ctx: AppContext, params: OidcProviderParams): Promise<void> =>
       logged(ctx, params.provider, async () => {
         binding.clear(ctx);
-        const outcome = await oidc.completeLogin(params.provider, binding.read(ctx), ctx.querystring);
+        const outcome = await oidc.completeLogin(params.provider, binding.read(ctx), ctx.querystring, originOf(ctx));
         if (outcome.failure !== null) logFailure(ctx, outcome.failure.code, params.provider);
         ctx.redirect(resultUrl(outcome));
       }),
@@ -70,7 +70,7 @@ export function createOidcController(
     },
 
     unlinkAccount: async (ctx: AppContext, params: AccountParams): Promise<void> => {
-      await accounts.unlink(authOf(ctx).user.id, params.provider);
+      await accounts.unlink(authOf(ctx).user.id, params.provider, originOf(ctx));
       ctx.body = { message: 'Account unlinked' };
     },
   };

@@ -4,13 +4,31 @@ import type { Logger } from 'pino';
 import { UNMATCHED_ROUTE, type Metrics } from '../metrics/metrics';
 import type { AppContext } from './context';
 
-/** What @koa/router leaves on the context: the template of the route that answered. */
-type RoutedContext = AppContext & { routerPath?: string };
+/** What @koa/router leaves on the context: the template of the route that answered, and its parameters. */
+type RoutedContext = AppContext & { routerPath?: string; params?: Record<string, string> };
+
+/**
+ * Path parameters that name a resource and are no credential. Any other (an Auth.js `sessionToken`,
+ * a `providerAccountId` that is an email) is logged as its `:name`: a new route's parameter stays out
+ * of the logs until it is listed here.
+ */
+const LOGGED_PARAMETERS = new Set(['id', 'provider', 'asset']);
+
+/** The path as logged: the route's template with only the listed parameters filled in; unrouted, the path. */
+function loggedPath(ctx: RoutedContext): string {
+  const route = ctx.routerPath;
+  if (route === undefined) return ctx.path;
+  const params = ctx.params ?? {};
+  return route.replace(/:(\w+)/g, (placeholder, name: string) => {
+    const value = params[name];
+    return LOGGED_PARAMETERS.has(name) && value !== undefined ? encodeURIComponent(value) : placeholder;
+  });
+}
 
 /**
  * One log line and one metrics observation per request, written after the error handler has
- * set the final status. Only the path is logged, never the query string, headers or body, so
- * no token, password or cookie can reach the logs from here.
+ * set the final status. Only the path is logged (a routed one without its credential parameters),
+ * never the query string, headers or body, so no token, password or cookie can reach the logs from here.
  */
 export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
   return async function observeRequest(ctx: RoutedContext, next: Next): Promise<void> {
@@ -30,7 +48,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
       const line = {
         requestId: ctx.state.requestId,
         method: ctx.method,
-        path: ctx.path,
+        path: loggedPath(ctx),
         route,
         status,
         durationMs: Math.round(durationMs * 100) / 100,

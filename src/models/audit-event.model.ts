@@ -21,6 +21,9 @@ export const AUDIT_ACTIONS = [
   'logout.all',
   'refresh.reuse_detected',
   'login.locked',
+  'account.linked',
+  'account.unlinked',
+  'email.verified',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

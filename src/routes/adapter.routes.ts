@@ -84,11 +84,13 @@ export function createAdapterRouter(
   checkSecret: (ctx: AppContext, next: () => Promise<void>) => Promise<void>,
 ): Router<AppState> {
   const handlers: AdapterHandlers = adapter;
-  // Before any route: nothing is read or written for a request without the secret.
-  const router = new Router<AppState>({ prefix: '/adapter' }).use(checkSecret);
+  const router = new Router<AppState>({ prefix: '/adapter' });
   function mount<Name extends AdapterOperation>(name: Name, handler: AdapterHandlers[Name]): void {
     const route = ADAPTER_ROUTES[name];
-    router[route.method](route.path, validating(route, handler));
+    // On the route itself, first: it runs for every path the route matches (the router ignores letter
+    // case; a router.use() guard matched `/adapter` exactly and let `/Adapter/…` through unchecked),
+    // and nothing is read or written for a request without the secret.
+    router[route.method](route.path, checkSecret, validating(route, handler));
   }
   for (const name of Object.keys(ADAPTER_ROUTES) as AdapterOperation[]) mount(name, handlers[name]);
   return router;

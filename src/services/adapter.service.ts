@@ -96,7 +96,7 @@ export function createAdapterService({ database, sessions, revocations, outbox }
       return user === null ? null : toUserDto(user);
     },
 
-    async updateUser(input: AdapterUserUpdate): Promise<AdapterUserDto> {
+    async updateUser(input: AdapterUserUpdate, origin: RequestOrigin): Promise<AdapterUserDto> {
       const userId = existingUserId(input.id);
       const fields = {
         ...(input.email === undefined ? {} : { email: input.email }),
@@ -120,6 +120,12 @@ export function createAdapterService({ database, sessions, revocations, outbox }
           if (value !== undefined && value !== current[field]) changes[field] = { from: current[field], to: value };
         }
         if (updated === 'updated' && Object.keys(changes).length > 0) {
+          // Recorded as the admin API records it: a new address is where reset links go from now on.
+          await recordAudit(
+            transaction,
+            { actorId: null, action: 'user.updated', targetUserId: userId, changes },
+            origin,
+          );
           await outbox.enqueue(transaction, 'user.updated', { ...current, ...fields }, changes);
         }
         return updated;
@@ -167,17 +173,31 @@ export function createAdapterService({ database, sessions, revocations, outbox }
       return user === null ? null : toUserDto(user);
     },
 
-    async linkAccount(input: AdapterAccountInput): Promise<AdapterAccountDto> {
+    async linkAccount(input: AdapterAccountInput, origin: RequestOrigin): Promise<AdapterAccountDto> {
       const record = toAccountRecord(input, existingUserId(input.userId));
-      const outcome = await database.accounts.insert(record);
+      const outcome = await database.inTransaction(async (transaction) => {
+        const inserted = await transaction.accounts.insert(record);
+        // A new way into the account: recorded with the link, as an OpenID sign-in's link is.
+        const changes = { provider: record.provider };
+        const entry = { actorId: null, action: 'account.linked', targetUserId: record.userId, changes } as const;
+        if (inserted === 'inserted') await recordAudit(transaction, entry, origin);
+        return inserted;
+      });
       if (outcome === 'taken') throw new AppError('ADAPTER_CONFLICT');
       if (outcome === 'missing') throw new AppError('ADAPTER_USER_NOT_FOUND');
       return toAccountDto(record);
     },
 
     /** Removes the link; the user stays. */
-    async unlinkAccount(key: ProviderAccountKey): Promise<void> {
-      await database.accounts.delete(key);
+    async unlinkAccount(key: ProviderAccountKey, origin: RequestOrigin): Promise<void> {
+      await database.inTransaction(async (transaction) => {
+        const link = await transaction.accounts.find(key);
+        if (link === null) return;
+        await transaction.accounts.delete(key);
+        const changes = { provider: link.provider };
+        const entry = { actorId: null, action: 'account.unlinked', targetUserId: link.userId, changes } as const;
+        await recordAudit(transaction, entry, origin);
+      });
     },
 
     async getAccount(key: ProviderAccountKey): Promise<AdapterAccountDto | null> {

@@ -189,7 +189,10 @@ export function createAdminService({ database, sessions, revocations, outbox }: 
       return revocation.endedSessionIds.length;
     },
 
-    /** Deletes the user with their sessions, blocked tokens and provider links; the audit log keeps the record. */
+    /**
+     * Deletes the user with their sessions, blocked tokens, provider links and the Auth.js sign-in links
+     * of their address; the audit log keeps the record.
+     */
     async deleteUser(auth: Authenticated, id: number, origin: RequestOrigin): Promise<void> {
       const actor = await requireRole(auth, 'admin');
       if (actor.id === id) throw new AppError('FORBIDDEN');
@@ -205,6 +208,8 @@ export function createAdminService({ database, sessions, revocations, outbox }: 
           origin,
         );
         await outbox.enqueue(transaction, 'user.deleted', target);
+        // Keyed by the address, not the user: no cascade removes them. As the adapter's delete does.
+        await transaction.verificationTokens.deleteByIdentifier(target.email);
         await transaction.users.destroy(id);
         return target.tokenVersion + 1;
       });

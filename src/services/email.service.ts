@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { AppError } from '../errors/app-error';
 import type { Database } from '../repositories';
 import type { PasswordResetInput } from '../validators/email.schemas';
-import { recordPasswordReset, type RequestOrigin } from './audit.service';
+import { recordAudit, recordPasswordReset, type RequestOrigin } from './audit.service';
 import type { Authenticated } from './auth.service';
 import type { Mailer } from './mailer';
 import type { PasswordHasher } from './password.service';
@@ -151,7 +151,7 @@ export function createEmailService(deps: EmailServiceDeps) {
     },
 
     /** Marks the token's user's email verified, using the token up. */
-    async verifyEmail(token: string): Promise<void> {
+    async verifyEmail(token: string, origin: RequestOrigin): Promise<void> {
       const hash = tokenHash(token);
       const ownerId = await database.emailTokens.findOwnerId(hash, 'verify');
       if (ownerId === null) throw new AppError('VERIFY_TOKEN_INVALID');
@@ -163,6 +163,13 @@ export function createEmailService(deps: EmailServiceDeps) {
           throw new AppError('VERIFY_TOKEN_INVALID');
         }
         await transaction.users.markEmailVerified(user.id, now);
+        // A proven address lets an OpenID identity with that email link to the account: a security event.
+        const changes = { email: user.email };
+        await recordAudit(
+          transaction,
+          { actorId: user.id, action: 'email.verified', targetUserId: user.id, changes },
+          origin,
+        );
       });
       // This process shows it at once; other instances within REVOCATION_CACHE_TTL_MS.
       cache.forgetUser(ownerId);

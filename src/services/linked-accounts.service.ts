@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
 import type { Database } from '../repositories';
+import { recordAudit, type RequestOrigin } from './audit.service';
 
 /** A provider linked to the caller, as GET /auth/accounts shows it. */
 export interface LinkedAccountDto {
@@ -27,7 +28,7 @@ export function createLinkedAccountsService(database: Database) {
      * no other link). Under the user's lock, so two concurrent unlinks cannot each leave the other
      * as the last one and then both go.
      */
-    async unlink(userId: number, provider: string): Promise<void> {
+    async unlink(userId: number, provider: string, origin: RequestOrigin): Promise<void> {
       await database.inTransaction(async (transaction) => {
         const user = await transaction.users.lock(userId);
         if (user === null) throw new AppError('USER_NOT_FOUND');
@@ -37,6 +38,13 @@ export function createLinkedAccountsService(database: Database) {
         const others = links.filter((link) => link.provider !== provider);
         if (user.passwordHash === null && others.length === 0) throw new AppError('LAST_SIGN_IN_METHOD');
         await transaction.accounts.deleteForUser(userId, provider);
+        // A way into the account is gone: a security event, recorded with the change.
+        const changes = { provider };
+        await recordAudit(
+          transaction,
+          { actorId: userId, action: 'account.unlinked', targetUserId: userId, changes },
+          origin,
+        );
       });
     },
   };

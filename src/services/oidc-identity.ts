@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Database, Repositories, UserRecord } from '../repositories';
 import { emailRule } from '../validators/auth.schemas';
+import { recordAudit, type RequestOrigin } from './audit.service';
 import type { Outbox } from './outbox.service';
 
 /** Who the provider says signed in. */
@@ -30,7 +31,12 @@ function normalisedEmail(email: string | null): string | null {
   return result.error === undefined && typeof result.value === 'string' ? result.value : null;
 }
 
-async function resolve(transaction: Repositories, identity: ProviderIdentity, outbox: Outbox): Promise<number> {
+async function resolve(
+  transaction: Repositories,
+  identity: ProviderIdentity,
+  outbox: Outbox,
+  origin: RequestOrigin,
+): Promise<number> {
   const { provider, subject } = identity;
   const link = await transaction.accounts.findByProviderAccount(provider, subject);
   if (link !== null) return usable(await transaction.users.findById(link.userId));
@@ -63,6 +69,9 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity, ou
   if (!(await transaction.accounts.link({ userId, type: 'oidc', provider, providerAccountId: subject }))) {
     throw new LostRace();
   }
+  // A new way into the account (an existing one, by its verified email): a security event.
+  const changes = { provider, created: existing === null };
+  await recordAudit(transaction, { actorId: null, action: 'account.linked', targetUserId: userId, changes }, origin);
   return userId;
 }
 
@@ -72,11 +81,16 @@ async function resolve(transaction: Repositories, identity: ProviderIdentity, ou
  * verified it too); else a new user without a password. Nothing is written when the sign-in is refused. Concurrent first
  * sign-ins are decided by the unique indexes: the loser runs again and finds what the winner wrote.
  */
-export async function linkedUserFor(database: Database, identity: ProviderIdentity, outbox: Outbox): Promise<number> {
+export async function linkedUserFor(
+  database: Database,
+  identity: ProviderIdentity,
+  outbox: Outbox,
+  origin: RequestOrigin,
+): Promise<number> {
   try {
-    return await database.inTransaction((transaction) => resolve(transaction, identity, outbox));
+    return await database.inTransaction((transaction) => resolve(transaction, identity, outbox, origin));
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
-    return database.inTransaction((transaction) => resolve(transaction, identity, outbox));
+    return database.inTransaction((transaction) => resolve(transaction, identity, outbox, origin));
   }
 }

@@ -9,6 +9,7 @@ import { oidcFailureOf, type OidcFailure } from './oidc-errors';
 import type { OidcProvider, OidcProviders } from './oidc-providers';
 import type { ClientInfo } from './session.service';
 import type { Outbox } from './outbox.service';
+import type { RequestOrigin } from './audit.service';
 
 /** How long a started sign-in may take at the provider (the binding cookie lives as long). */
 export const BINDING_TTL_SECONDS = 600;
@@ -146,7 +147,12 @@ export function createOidcService({ database, providers, settings, auth, outbox 
      * Completes a sign-in at the callback. Without a known binding it throws (400 JSON); once the
      * binding is known, which uses it up, every sign-in failure becomes an outcome for `redirect_to`.
      */
-    async completeLogin(providerName: string, binding: string | null, query: string): Promise<CallbackOutcome> {
+    async completeLogin(
+      providerName: string,
+      binding: string | null,
+      query: string,
+      origin: RequestOrigin,
+    ): Promise<CallbackOutcome> {
       const provider = providerNamed(providerName);
       const bound =
         binding === null
@@ -158,7 +164,7 @@ export function createOidcService({ database, providers, settings, auth, outbox 
       if (redirectTo === null) throw new AppError('OIDC_REDIRECT_NOT_ALLOWED');
       try {
         const identity = await identityOf(provider, bound, query);
-        const userId = await linkedUserFor(database, identity, outbox);
+        const userId = await linkedUserFor(database, identity, outbox, origin);
         return { redirectTo, code: await issueCode(userId, bound.clientChallenge), failure: null };
       } catch (error) {
         const failure = oidcFailureOf(error);

@@ -272,4 +272,25 @@ describe('clients/authjs: the behaviours of the Auth.js adapter test suite, agai
     // Deleting again is no error.
     await adapter.deleteUser(user.id);
   });
+
+  it('never lets a "." or ".." value leave its path segment: the URL would resolve it into another route', async () => {
+    const victim = await adapter.createUser(authjsUser());
+    // `/users/accounts/../<id>` is `/users/<id>` once the URL is parsed: another user, or their deletion.
+    const dotted = { provider: '..', providerAccountId: victim.id };
+    const outcomes = await Promise.allSettled([
+      adapter.getUserByAccount(dotted),
+      adapter.unlinkAccount(dotted),
+      adapter.getAccount(victim.id, '..'),
+      adapter.getSessionAndUser('..'),
+      adapter.deleteSession('.'),
+      adapter.getUser('..'),
+      adapter.getAuthenticator('..'),
+      adapter.listAuthenticatorsByUserId('..'),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).to.equal('rejected');
+      if (outcome.status === 'rejected') expect(String(outcome.reason)).to.include('PATH_SEGMENT_INVALID');
+    }
+    expect(await adapter.getUser(victim.id)).to.deep.equal(victim);
+  });
 });

@@ -8,6 +8,7 @@ import { ADAPTER_SECRET } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, loggedInUser, PASSWORD, uniqueEmail } from '../support/factories';
 import { createDatabase } from '../../src/repositories';
+import { ADAPTER_ROUTES } from '../../src/routes/adapter.routes';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
@@ -56,6 +57,37 @@ describe('/adapter: the Auth.js adapter API', () => {
         expect(response.body.error.code).to.equal('ADAPTER_SECRET_INVALID');
       }
       expect(await User.count({ where: { email } })).to.equal(0);
+    });
+
+    it('answers 401 without the secret at every route, whatever the letter case of its path, and writes nothing', async () => {
+      const app = api();
+      const { user } = await loggedInUser();
+      const sessionToken = randomUUID();
+      const samples: Record<string, string> = {
+        id: String(user.id),
+        provider: 'github',
+        providerAccountId: '42',
+        sessionToken,
+        credentialID: 'credential',
+      };
+      const bodies: Record<string, object> = {
+        createSession: { sessionToken, userId: String(user.id), expires: inAnHour() },
+        updateUser: { id: String(user.id), email: uniqueEmail() },
+        createUser: { email: uniqueEmail() },
+      };
+      for (const [name, route] of Object.entries(ADAPTER_ROUTES)) {
+        const concrete = route.path.replace(/:(\w+)/g, (_placeholder, param: string) => samples[param] ?? 'x');
+        // The router matches paths in any letter case: so must the secret check (a guard of every route).
+        for (const prefix of ['/adapter', '/Adapter', '/ADAPTER']) {
+          const response = await app[route.method](`${prefix}${concrete}?email=${encodeURIComponent(user.email)}`)
+            .set('X-Forwarded-For', fakeIp())
+            .send(bodies[name] ?? {});
+          expect(response.status, `${route.method} ${prefix}${concrete}`).to.equal(401);
+          expect(response.body.error.code).to.equal('ADAPTER_SECRET_INVALID');
+        }
+      }
+      expect(await AuthjsSession.count({ where: { userId: user.id } })).to.equal(0);
+      expect((await User.findByPk(user.id))?.email).to.equal(user.email);
     });
 
     it('rate-limits failed secrets per IP (429 RATE_LIMITED with Retry-After), never the right secret', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { Account, AuditEvent, boundSequelize, Session, User } from '../../src/models';
 import { bearer, loggedInAs, mutualAdminRemoval, userWithRole } from '../support/admins';
+import { ADAPTER_SECRET } from '../support/config';
 import { api, createUser, loggedInUser, PASSWORD, uniqueEmail } from '../support/factories';
 import { expectRacesWon } from '../support/races';
 import { holdUserRow } from '../support/user-row-lock';
@@ -335,6 +336,19 @@ describe('DELETE /admin/users/:id', () => {
     expect(event).to.deep.include({ action: 'user.deleted', actorId: admin.user.id });
     const after = await api().get('/auth/user').set('Authorization', bearer(victim.accessToken));
     expect(after.status).to.equal(401);
+  });
+
+  it("deletes the Auth.js sign-in links mailed to the user's address, as the adapter's delete does", async () => {
+    const victim = await createUser();
+    const adapter = (path: string) => api().post(`/adapter${path}`).set('X-Auth-Secret', ADAPTER_SECRET);
+    const token = `magic-${victim.user.id}`;
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    await adapter('/users/verification').send({ identifier: victim.user.email, token, expires }).expect(200);
+    const admin = await loggedInAs('admin');
+    await api().delete(`/admin/users/${victim.user.id}`).set('Authorization', bearer(admin.accessToken)).expect(200);
+    // A link still usable would sign its holder in to a new account of the address the admin just deleted.
+    const used = await adapter('/users/verification/use').send({ identifier: victim.user.email, token }).expect(200);
+    expect(used.body).to.equal(null);
   });
 
   it('refuses an admin deleting themselves', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { Account, OidcCode, OidcLogin, User } from '../../src/models';
+import { Account, AuditEvent, OidcCode, OidcLogin, User } from '../../src/models';
 import { NAMES } from '../support/cookies';
 import { createUser, PASSWORD } from '../support/factories';
 import {
@@ -128,6 +128,20 @@ describe('OpenID Connect sign-in against a real provider', () => {
       ).to.equal(1);
       // The password still works: linking adds a way in, it takes none away.
       expect((await http().post('/auth/login').send({ email: user.email, password: PASSWORD })).status).to.equal(200);
+    });
+
+    it('records account.linked in the audit log when an identity is linked, and nothing on a later sign-in', async () => {
+      const { user } = await createUser();
+      await User.update({ emailVerified: new Date() }, { where: { id: user.id } });
+      const person = provider.addAccount({ email: user.email, emailVerified: true });
+      const linked = () =>
+        AuditEvent.findAll({ where: { targetUserId: user.id, action: 'account.linked' }, raw: true });
+      await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '').expect(200);
+      expect((await linked()).map(({ actorId, changes }) => ({ actorId, changes }))).to.deep.equal([
+        { actorId: null, changes: { provider: 'test', created: false } },
+      ]);
+      await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '').expect(200);
+      expect(await linked()).to.have.length(1);
     });
 
     it('OIDC_EMAIL_UNVERIFIED for a new email the provider does not verify: nobody holds the address', async () => {

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { createApp } from '../../src/server';
-import { testConfig } from '../support/config';
+import { ADAPTER_SECRET, testConfig } from '../support/config';
 import { testSequelize } from '../support/database';
 import { createUser, PASSWORD, uniqueEmail } from '../support/factories';
 
@@ -109,5 +110,31 @@ describe('request log', () => {
     ];
     for (const secret of secrets) expect(raw()).to.not.include(secret);
     expect(raw()).to.not.match(/authorization|bearer|\$2[aby]\$/i);
+  });
+});
+
+describe('request log: credentials in the path', () => {
+  it('never writes an Auth.js session token that a route carries in its path, nor any unlisted path parameter', async () => {
+    const { agent, raw, requestLines } = loggedApp();
+    const { user } = await createUser();
+    const sessionToken = `logged-session-${randomBytes(16).toString('hex')}`;
+    const adapter = (method: 'get' | 'post' | 'delete', path: string) =>
+      agent[method](`/adapter${path}`).set('X-Auth-Secret', ADAPTER_SECRET);
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    await adapter('post', '/users/sessions')
+      .send({ sessionToken, userId: String(user.id), expires })
+      .expect(200);
+    await adapter('get', `/sessions/${sessionToken}`).expect(200);
+    await adapter('get', `/users/sessions/${sessionToken}`).expect(200);
+    await adapter('delete', `/users/sessions/${sessionToken}`).expect(204);
+    await agent.get(`/adapter/sessions/${sessionToken}`).expect(401);
+
+    expect(raw()).to.not.include(sessionToken);
+    const paths = requestLines().map((line) => line.path);
+    expect(paths).to.include('/adapter/sessions/:sessionToken');
+    expect(paths).to.include('/adapter/users/sessions/:sessionToken');
+    // An identifier that is no credential still shows which resource a request was about.
+    await agent.get(`/adapter/users/${user.id}`).set('X-Auth-Secret', ADAPTER_SECRET).expect(200);
+    expect(requestLines().at(-1)).to.include({ path: `/adapter/users/${user.id}`, route: '/adapter/users/:id' });
   });
 });

@@ -95,7 +95,16 @@ export function authServerAdapter(options: AuthServerAdapterOptions): AuthServer
     return answer;
   }
 
-  const segment = encodeURIComponent;
+  /**
+   * One path segment. The URL parser fetch uses resolves a `.` or `..` segment (RFC 3986 §5.2.4), so
+   * `/users/accounts/../5` would reach `DELETE /users/5`: refused. Any other value is percent-encoded.
+   */
+  function segment(value: string): string {
+    if (value === '.' || value === '..') {
+      throw new AuthServerError('PATH_SEGMENT_INVALID', 400, `"${value}" cannot be sent as a path segment`);
+    }
+    return encodeURIComponent(value);
+  }
   const accountPath = (provider: string, providerAccountId: string) =>
     `${segment(provider)}/${segment(providerAccountId)}`;
 
