@@ -29,7 +29,7 @@ export const ERRORS = {
   INVALID_JSON: {
     status: 400,
     message: 'The request body is not valid JSON.',
-    when: 'The body does not parse as JSON, or has a `__proto__` key.',
+    when: 'The body does not parse as JSON, is not UTF-8, or has a `__proto__` key.',
     clientAction: 'Send valid JSON; the same request fails the same way again.',
   },
   BAD_REQUEST: {
@@ -455,6 +455,8 @@ export const CASE_MESSAGES = {
     'then send the access_token it returns as Authorization: Bearer <access token>.',
   /** UNSUPPORTED_MEDIA_TYPE on the routes that also read forms (introspection, revocation). */
   formOrJsonBody: 'The request body must be application/x-www-form-urlencoded or application/json.',
+  /** INVALID_JSON for a body whose bytes are not UTF-8 (RFC 8259 §8.1). */
+  bodyNotUtf8: 'The request body is not valid JSON: it must be UTF-8.',
   /** BAD_REQUEST for an X-Auth-Transport other than "cookie". */
   authTransportInvalid: 'X-Auth-Transport must be "cookie" or absent.',
   /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */

@@ -7,12 +7,6 @@ import type { AppContext } from './context';
 // 16 KiB is far above any valid request.
 const BODY_LIMIT = '16kb';
 
-/** What co-body's JSON parser returns when asked for the raw text too. */
-interface JsonRead {
-  parsed: unknown;
-  raw: string;
-}
-
 /**
  * Content codings are case-insensitive (RFC 9110 §8.4.1), but the decoder co-body uses matches lower
  * case only: `GZIP` was a 415. A body of zero bytes has nothing to decode, whatever it is labelled.
@@ -32,15 +26,42 @@ function normaliseContentCoding(ctx: AppContext): void {
  */
 async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> {
   normaliseContentCoding(ctx);
+  // co-body decodes gzip, deflate and br, and stops reading past the limit (413). latin1 maps each
+  // byte to one character, so the bytes themselves reach the strict decoding below.
+  const latin1 = (await coBody.text(ctx, { limit: BODY_LIMIT, encoding: 'latin1' })) as string;
   if (typeof ctx.request.is('application/json') !== 'string') {
-    const text = (await coBody.text(ctx, { limit: BODY_LIMIT })) as string;
-    if (text === '') return null;
+    if (latin1 === '') return null;
     throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   }
-  // Not strict: `null` or `[1]` reach validation, which names the problem. co-body refuses a
-  // __proto__ key (400), decodes gzip, deflate and br, and stops reading past the limit (413).
-  const read = (await coBody.json(ctx, { limit: BODY_LIMIT, strict: false, returnRawBody: true })) as JsonRead;
-  return read.raw === '' ? null : { json: read.parsed };
+  const text = utf8TextOf(Buffer.from(latin1, 'latin1'));
+  if (text === '') return null;
+  // Not strict: `null` or `[1]` reach validation, which names the problem.
+  return { json: parseJson(text) };
+}
+
+// JSON is UTF-8 (RFC 8259 §8.1). A lenient decoder turns every byte that is not into U+FFFD, so
+// passwords differing only in such bytes became one password: the body is refused instead.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a UTF-8 body (a leading byte-order mark dropped), or 400 INVALID_JSON. */
+function utf8TextOf(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new AppError('INVALID_JSON', { message: CASE_MESSAGES.bodyNotUtf8 });
+  }
+}
+
+/** JSON.parse, refusing a `__proto__` key anywhere: merged into an object later, it would set its prototype. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text, (key: string, value: unknown) => {
+      if (key === '__proto__') throw new SyntaxError('a __proto__ key');
+      return value;
+    });
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
 }
 
 export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
