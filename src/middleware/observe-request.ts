@@ -8,9 +8,20 @@ import type { AppContext } from './context';
 type RoutedContext = AppContext & { routerPath?: string };
 
 /**
+ * What is logged of a path no route matched: its first segment, and "/…" for the rest.
+ */
+function unroutedPath(path: string): string {
+  // A path can carry a credential (/adapter/sessions/<Auth.js session token>), also when its method
+  // or secret is wrong: only the route template, or else the first segment, is ever written.
+  const next = path.indexOf('/', 1);
+  return next === -1 ? path : `${path.slice(0, next)}/…`;
+}
+
+/**
  * One log line and one metrics observation per request, written after the error handler has
- * set the final status. Only the path is logged, never the query string, headers or body, so
- * no token, password or cookie can reach the logs from here.
+ * set the final status. Only the route template and the path's first segment are logged, never
+ * the path's values, the query string, headers or body, so no token, password or cookie can reach
+ * the logs from here.
  */
 export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
   return async function observeRequest(ctx: RoutedContext, next: Next): Promise<void> {
@@ -30,7 +41,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
       const line = {
         requestId: ctx.state.requestId,
         method: ctx.method,
-        path: ctx.path,
+        path: route ?? unroutedPath(ctx.path),
         route,
         status,
         durationMs: Math.round(durationMs * 100) / 100,
