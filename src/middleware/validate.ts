@@ -52,6 +52,18 @@ function utf8TextOf(bytes: Buffer): string {
   }
 }
 
+// A form's names and values are checked one by one: a byte-order mark is a character there.
+const strictUtf8Part = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of one name or value of a form body, or 400 BAD_REQUEST: as for JSON, no byte becomes U+FFFD. */
+function formTextOf(bytes: Buffer): string {
+  try {
+    return strictUtf8Part.decode(bytes);
+  } catch {
+    throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.formNotUtf8 });
+  }
+}
+
 /** JSON.parse, refusing a `__proto__` key anywhere: merged into an object later, it would set its prototype. */
 function parseJson(text: string): unknown {
   try {
@@ -88,8 +100,13 @@ export function withFormBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandle
     if (typeof ctx.request.is('application/x-www-form-urlencoded') === 'string') {
       normaliseContentCoding(ctx);
       // co-body decodes the compressions withBody accepts and stops past the same limit; repeated or
-      // bracketed names make arrays or objects, which validation then refuses.
-      const form: unknown = await coBody.form(ctx, { limit: BODY_LIMIT });
+      // bracketed names make arrays or objects, which validation then refuses. latin1 hands each
+      // name and value over as its bytes, which must be UTF-8 before they are percent-decoded.
+      const form: unknown = await coBody.form(ctx, {
+        limit: BODY_LIMIT,
+        encoding: 'latin1',
+        queryString: { decoder: (part, percentDecode) => percentDecode(formTextOf(Buffer.from(part, 'latin1'))) },
+      });
       await handler(ctx, validated(schema, form, 'body'));
       return;
     }
