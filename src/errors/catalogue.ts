@@ -29,14 +29,14 @@ export const ERRORS = {
   INVALID_JSON: {
     status: 400,
     message: 'The request body is not valid JSON.',
-    when: 'The body does not parse as JSON, or has a `__proto__` key.',
+    when: 'The body does not parse as JSON, is not UTF-8, or has a `__proto__` key.',
     clientAction: 'Send valid JSON; the same request fails the same way again.',
   },
   BAD_REQUEST: {
     status: 400,
     message: 'The request could not be read.',
     when:
-      'The body cannot be read (a corrupt gzip or brotli body); an `X-Auth-Transport` other ' +
+      'The body cannot be read (a corrupt gzip or brotli body, a form body that is not UTF-8); an `X-Auth-Transport` other ' +
       "than `cookie`; a request line or body framing Node's HTTP parser refuses (answered before Koa); " +
       'a header read as one value (`Host`, `Authorization`, `Content-Type`, `Origin`, ' +
       '`Access-Control-Request-Method`, `X-CSRF-Token`, `X-Auth-Transport`, `X-Request-Id`) sent on ' +
@@ -455,6 +455,10 @@ export const CASE_MESSAGES = {
     'then send the access_token it returns as Authorization: Bearer <access token>.',
   /** UNSUPPORTED_MEDIA_TYPE on the routes that also read forms (introspection, revocation). */
   formOrJsonBody: 'The request body must be application/x-www-form-urlencoded or application/json.',
+  /** INVALID_JSON for a body whose bytes are not UTF-8 (RFC 8259 §8.1). */
+  bodyNotUtf8: 'The request body is not valid JSON: it must be UTF-8.',
+  /** BAD_REQUEST for a form body whose bytes are not UTF-8. */
+  formNotUtf8: 'The request body must be UTF-8 (percent-encode any other byte).',
   /** BAD_REQUEST for an X-Auth-Transport other than "cookie". */
   authTransportInvalid: 'X-Auth-Transport must be "cookie" or absent.',
   /** BAD_REQUEST for an HTTP/1.1 request without Host (RFC 9112 §3.2). */

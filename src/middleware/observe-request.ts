@@ -14,10 +14,10 @@ type RoutedContext = AppContext & { routerPath?: string; params?: Record<string,
  */
 const LOGGED_PARAMETERS = new Set(['id', 'provider', 'asset']);
 
-/** The path as logged: the route's template with only the listed parameters filled in; unrouted, the path. */
+/** The path as logged: the route's template with only the listed parameters filled in; unrouted, see unroutedPath. */
 function loggedPath(ctx: RoutedContext): string {
   const route = ctx.routerPath;
-  if (route === undefined) return ctx.path;
+  if (route === undefined) return unroutedPath(ctx.path);
   const params = ctx.params ?? {};
   return route.replace(/:(\w+)/g, (placeholder, name: string) => {
     const value = params[name];
@@ -26,9 +26,20 @@ function loggedPath(ctx: RoutedContext): string {
 }
 
 /**
+ * What is logged of a path no route matched: its first segment, and "/…" for the rest.
+ */
+function unroutedPath(path: string): string {
+  // A path can carry a credential (/adapter/sessions/<Auth.js session token>), also when its method
+  // or secret is wrong: only the route template, or else the first segment, is ever written.
+  const next = path.indexOf('/', 1);
+  return next === -1 ? path : `${path.slice(0, next)}/…`;
+}
+
+/**
  * One log line and one metrics observation per request, written after the error handler has
- * set the final status. Only the path is logged (a routed one without its credential parameters),
- * never the query string, headers or body, so no token, password or cookie can reach the logs from here.
+ * set the final status. Only the path is logged (a routed one without its credential parameters,
+ * an unrouted one as its first segment), never the query string, headers or body, so no token,
+ * password or cookie can reach the logs from here.
  */
 export function createRequestObserver(logger: Logger, metrics: Metrics | null) {
   return async function observeRequest(ctx: RoutedContext, next: Next): Promise<void> {

@@ -7,12 +7,6 @@ import type { AppContext } from './context';
 // 16 KiB is far above any valid request.
 const BODY_LIMIT = '16kb';
 
-/** What co-body's JSON parser returns when asked for the raw text too. */
-interface JsonRead {
-  parsed: unknown;
-  raw: string;
-}
-
 /**
  * Content codings are case-insensitive (RFC 9110 §8.4.1), but the decoder co-body uses matches lower
  * case only: `GZIP` was a 415. A body of zero bytes has nothing to decode, whatever it is labelled.
@@ -32,15 +26,54 @@ function normaliseContentCoding(ctx: AppContext): void {
  */
 async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> {
   normaliseContentCoding(ctx);
+  // co-body decodes gzip, deflate and br, and stops reading past the limit (413). latin1 maps each
+  // byte to one character, so the bytes themselves reach the strict decoding below.
+  const latin1 = (await coBody.text(ctx, { limit: BODY_LIMIT, encoding: 'latin1' })) as string;
   if (typeof ctx.request.is('application/json') !== 'string') {
-    const text = (await coBody.text(ctx, { limit: BODY_LIMIT })) as string;
-    if (text === '') return null;
+    if (latin1 === '') return null;
     throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   }
-  // Not strict: `null` or `[1]` reach validation, which names the problem. co-body refuses a
-  // __proto__ key (400), decodes gzip, deflate and br, and stops reading past the limit (413).
-  const read = (await coBody.json(ctx, { limit: BODY_LIMIT, strict: false, returnRawBody: true })) as JsonRead;
-  return read.raw === '' ? null : { json: read.parsed };
+  const text = utf8TextOf(Buffer.from(latin1, 'latin1'));
+  if (text === '') return null;
+  // Not strict: `null` or `[1]` reach validation, which names the problem.
+  return { json: parseJson(text) };
+}
+
+// JSON is UTF-8 (RFC 8259 §8.1). A lenient decoder turns every byte that is not into U+FFFD, so
+// passwords differing only in such bytes became one password: the body is refused instead.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a UTF-8 body (a leading byte-order mark dropped), or 400 INVALID_JSON. */
+function utf8TextOf(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new AppError('INVALID_JSON', { message: CASE_MESSAGES.bodyNotUtf8 });
+  }
+}
+
+// A form's names and values are checked one by one: a byte-order mark is a character there.
+const strictUtf8Part = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The text of one name or value of a form body, or 400 BAD_REQUEST: as for JSON, no byte becomes U+FFFD. */
+function formTextOf(bytes: Buffer): string {
+  try {
+    return strictUtf8Part.decode(bytes);
+  } catch {
+    throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.formNotUtf8 });
+  }
+}
+
+/** JSON.parse, refusing a `__proto__` key anywhere: merged into an object later, it would set its prototype. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text, (key: string, value: unknown) => {
+      if (key === '__proto__') throw new SyntaxError('a __proto__ key');
+      return value;
+    });
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
 }
 
 export type BodyHandler<T> = (ctx: AppContext, input: T) => Promise<void>;
@@ -67,8 +100,13 @@ export function withFormBody<T>(schema: Joi.ObjectSchema<T>, handler: BodyHandle
     if (typeof ctx.request.is('application/x-www-form-urlencoded') === 'string') {
       normaliseContentCoding(ctx);
       // co-body decodes the compressions withBody accepts and stops past the same limit; repeated or
-      // bracketed names make arrays or objects, which validation then refuses.
-      const form: unknown = await coBody.form(ctx, { limit: BODY_LIMIT });
+      // bracketed names make arrays or objects, which validation then refuses. latin1 hands each
+      // name and value over as its bytes, which must be UTF-8 before they are percent-decoded.
+      const form: unknown = await coBody.form(ctx, {
+        limit: BODY_LIMIT,
+        encoding: 'latin1',
+        queryString: { decoder: (part, percentDecode) => percentDecode(formTextOf(Buffer.from(part, 'latin1'))) },
+      });
       await handler(ctx, validated(schema, form, 'body'));
       return;
     }

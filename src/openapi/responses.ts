@@ -52,7 +52,7 @@ export function invalidBody(invalid: ErrorDetail[], issuesTokens = false): Respo
     {
       VALIDATION_FAILED: errorExample('VALIDATION_FAILED', 'One detail per invalid field', invalid),
       ...errorExamples({
-        INVALID_JSON: 'The body does not parse as JSON (or has a __proto__ key)',
+        INVALID_JSON: 'The body is not UTF-8, does not parse as JSON, or has a __proto__ key',
         BAD_REQUEST: 'The body cannot be read (e.g. Content-Encoding: gzip on a body that is not)',
         ...(issuesTokens ? { COOKIE_MODE_DISABLED: 'X-Auth-Transport: cookie while COOKIE_MODE=false' } : {}),
       }),

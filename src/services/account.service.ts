@@ -25,14 +25,15 @@ async function lockCaller(userId: number, transaction: Repositories): Promise<Lo
   return user;
 }
 
-/** Puts the access token on the blocklist until its own expiry; the caller holds the user's lock. */
+/** Puts the access token on the blocklist until verification stops accepting it; the caller holds the user's lock. */
 async function blockToken(token: AccessTokenClaims, transaction: Repositories): Promise<void> {
-  const { jti, userId, expiresAt } = token;
+  const { jti, userId, acceptedUntil } = token;
   // Insert-and-check, never check-then-insert: of concurrent logouts with one token, one inserts.
   const inserted = await transaction.blockedTokens.insert({
     jti,
     userId,
-    expiresAt,
+    // Not exp: with a clock tolerance the token still verifies after it, and purge deletes the row at expiresAt.
+    expiresAt: acceptedUntil,
     blockedAt: new Date(),
     reason: 'logout',
   });
@@ -57,7 +58,7 @@ export function createAccountService({ database, passwords, sessions, revocation
         revocations.announce({
           reason: 'logout',
           userId: token.userId,
-          blockedTokens: [{ jti: token.jti, expiresAt: token.expiresAt }],
+          blockedTokens: [{ jti: token.jti, expiresAt: token.acceptedUntil }],
           endedSessionIds: [token.sessionId],
         });
         return;

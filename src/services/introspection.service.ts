@@ -105,19 +105,22 @@ export function createIntrospectionService(deps: IntrospectionServiceDeps) {
       if (error instanceof AppError && error.status === 401) return;
       throw error;
     }
-    const { jti, userId, expiresAt } = claims;
+    const { jti, userId, acceptedUntil } = claims;
     const inserted = await database.inTransaction(async (transaction) => {
       // The user's lock first, as every revoking transaction takes it (see UsersRepository.lock).
       if ((await transaction.users.lock(userId)) === null) return false;
       return transaction.blockedTokens.insert({
         jti,
         userId,
-        expiresAt,
+        // Not exp: with a clock tolerance the token still verifies after it, and purge deletes the row at expiresAt.
+        expiresAt: acceptedUntil,
         blockedAt: new Date(),
         reason: 'client_revocation',
       });
     });
-    if (inserted) revocations.announce({ reason: 'client_revocation', userId, blockedTokens: [{ jti, expiresAt }] });
+    if (inserted) {
+      revocations.announce({ reason: 'client_revocation', userId, blockedTokens: [{ jti, expiresAt: acceptedUntil }] });
+    }
   }
 
   /** Ends the session of a refresh token whose secret matches; anything else is left alone. */

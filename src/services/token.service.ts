@@ -16,6 +16,11 @@ export interface AccessTokenClaims {
   tokenVersion: number;
   issuedAt: Date;
   expiresAt: Date;
+  /**
+   * The last instant verification accepts the token: `exp` plus the clock tolerance. A revocation
+   * (a blocklist row, a cached blocked jti) must last until then, not only until `exp`.
+   */
+  acceptedUntil: Date;
 }
 
 export interface IssuedAccessToken {
@@ -111,7 +116,7 @@ function isTimestamp(value: unknown): value is number {
 }
 
 /** Reads the claims we require from a payload whose signature already checked out. */
-function readClaims(payload: JsonObject): AccessTokenClaims {
+function readClaims(payload: JsonObject, toleranceMs: number): AccessTokenClaims {
   // A correctly signed token is still client input: every claim is checked, none assumed.
   const { sub, jti, iat, exp, sid, ver } = payload;
   const valid =
@@ -135,6 +140,8 @@ function readClaims(payload: JsonObject): AccessTokenClaims {
     tokenVersion: ver,
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date(exp * 1000),
+    // Within what MySQL stores: the blocklist keeps this instant.
+    acceptedUntil: new Date(Math.min(exp * 1000 + toleranceMs, MAX_TIMESTAMP_SECONDS * 1000)),
   };
 }
 
@@ -188,7 +195,7 @@ export function createTokenService(jwtConfig: Config['jwt'], keys: KeyStore): To
       if (known !== undefined) {
         // A key retired since is refused even for a token verified before.
         if (!keys.isUsable(known.kid)) throw new AppError('TOKEN_INVALID');
-        if (Date.now() >= known.claims.expiresAt.getTime() + toleranceMs) throw new AppError('TOKEN_EXPIRED');
+        if (Date.now() >= known.claims.acceptedUntil.getTime()) throw new AppError('TOKEN_EXPIRED');
         return known.claims;
       }
       const { kid, alg, payload } = readStructure(token);
@@ -204,8 +211,8 @@ export function createTokenService(jwtConfig: Config['jwt'], keys: KeyStore): To
         const mapped = toAppError(error);
         throw mapped.status === 401 ? mapped : new AppError('TOKEN_INVALID', { cause: error });
       }
-      const claims = readClaims(payload);
-      verified.set(token, { claims, kid }, { ttl: Math.max(1, claims.expiresAt.getTime() + toleranceMs - Date.now()) });
+      const claims = readClaims(payload, toleranceMs);
+      verified.set(token, { claims, kid }, { ttl: Math.max(1, claims.acceptedUntil.getTime() - Date.now()) });
       return claims;
     },
   };

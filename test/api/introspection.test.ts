@@ -1,7 +1,13 @@
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import { BlockedToken, Session, User } from '../../src/models';
+import { createDatabase } from '../../src/repositories';
+import { purgeExpired } from '../../src/services/purge.service';
 import { basicAuth, TEST_CLIENT } from '../support/config';
-import { api, loggedInUser } from '../support/factories';
+import { testSequelize } from '../support/database';
+import { api, loggedInUser, signToken } from '../support/factories';
+import { closeRaw, expectOurError, listenRaw, send } from '../support/raw-http';
 
 const CLIENT = basicAuth(TEST_CLIENT.id, TEST_CLIENT.secret);
 let app: ReturnType<typeof api>;
@@ -162,5 +168,65 @@ describe('POST /auth/revoke', () => {
     const { accessToken } = await loggedInUser();
     await app.post('/auth/revoke').type('form').send({ token: accessToken }).expect(401);
     expect(await userStatus(accessToken)).to.equal(200);
+  });
+
+  it('keeps a token refused past its exp for as long as JWT_CLOCK_TOLERANCE_SECONDS still accepts it, purge or not', async () => {
+    const tolerant = api({ JWT_CLOCK_TOLERANCE_SECONDS: '120' });
+    const { user, sessionId } = await loggedInUser();
+    const now = Math.floor(Date.now() / 1000);
+    // Expired 10 s ago: dead by exp, alive by exp + 120 s of tolerance.
+    const jti = randomBytes(16).toString('base64url');
+    const token = signToken(
+      { sid: sessionId, ver: 0, iat: now - 100, exp: now - 10 },
+      { subject: String(user.id), jwtid: jti },
+    );
+    await tolerant.get('/auth/user').set('Authorization', `Bearer ${token}`).expect(200);
+    await tolerant.post('/auth/revoke').set('Authorization', CLIENT).type('form').send({ token }).expect(200);
+
+    await purgeExpired(createDatabase(testSequelize()), new Date(), 5000);
+
+    expect(await BlockedToken.count({ where: { jti } })).to.equal(1);
+    // A fresh process, with nothing cached: the database alone must still say revoked.
+    const response = await api({ JWT_CLOCK_TOLERANCE_SECONDS: '120' })
+      .get('/auth/user')
+      .set('Authorization', `Bearer ${token}`);
+    expect(response.status).to.equal(401);
+    expect(response.body.error.code).to.equal('TOKEN_REVOKED');
+  });
+});
+
+describe('a form body whose bytes are not UTF-8', () => {
+  let server: http.Server;
+  before(async () => {
+    server = await listenRaw();
+  });
+  after(async () => {
+    await closeRaw(server);
+  });
+
+  it('is 400 BAD_REQUEST, as a JSON one is refused: no byte turns into U+FFFD, in a name or a value', async () => {
+    const { accessToken } = await loggedInUser();
+    const post = (body: Buffer) =>
+      send(server, {
+        method: 'POST',
+        path: '/auth/introspect',
+        headers: [
+          ['Host', 'localhost'],
+          ['Authorization', CLIENT],
+          ['Content-Type', 'application/x-www-form-urlencoded'],
+          ['Content-Length', String(body.length)],
+        ],
+        body,
+      });
+    for (const body of [
+      Buffer.concat([Buffer.from(`token=${accessToken}`), Buffer.from([0xff])]),
+      Buffer.concat([Buffer.from(`token=${accessToken}&token_type_hint=access_token&x`), Buffer.from([0xc0, 0x80])]),
+    ]) {
+      expectOurError(await post(body), 400, 'BAD_REQUEST');
+    }
+    // UTF-8, and percent-encoded bytes, are read as before.
+    const fine = await post(Buffer.from(`token=${accessToken}&token_type_hint=access%5Ftoken`));
+    expect(fine.status, fine.body).to.equal(200);
+    expect(JSON.parse(fine.body)).to.include({ active: true });
   });
 });

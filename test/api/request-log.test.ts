@@ -44,7 +44,7 @@ describe('request log', () => {
       status: 200,
     });
     expect(ping?.durationMs).to.be.a('number').and.at.least(0);
-    expect(missing).to.include({ method: 'GET', path: '/no/such/route', status: 404 });
+    expect(missing).to.include({ method: 'GET', path: '/no/…', status: 404 });
     expect(missing).to.not.have.property('route');
     expect(missing?.requestId).to.match(/^[0-9a-f-]{36}$/);
   });
@@ -136,5 +136,31 @@ describe('request log: credentials in the path', () => {
     // An identifier that is no credential still shows which resource a request was about.
     await agent.get(`/adapter/users/${user.id}`).set('X-Auth-Secret', ADAPTER_SECRET).expect(200);
     expect(requestLines().at(-1)).to.include({ path: `/adapter/users/${user.id}`, route: '/adapter/users/:id' });
+  });
+});
+
+describe('request log of a path that carries a credential', () => {
+  it('writes the route template, never the values in the path: an Auth.js session token stays out of the log', async () => {
+    const { agent, raw, requestLines } = loggedApp();
+    const { user } = await createUser();
+    const sessionToken = randomBytes(32).toString('base64url');
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    await agent
+      .post('/adapter/users/sessions')
+      .set('X-Auth-Secret', ADAPTER_SECRET)
+      .send({ sessionToken, userId: String(user.id), expires })
+      .expect(200);
+    await agent.get(`/adapter/sessions/${sessionToken}`).set('X-Auth-Secret', ADAPTER_SECRET).expect(200);
+    await agent.get(`/adapter/users/sessions/${sessionToken}`).set('X-Auth-Secret', 'not the secret').expect(401);
+    await agent.put(`/adapter/sessions/${sessionToken}`).set('X-Auth-Secret', ADAPTER_SECRET).expect(405);
+    await agent.get(`/no/such/route/${sessionToken}`).expect(404);
+
+    expect(requestLines()).to.have.length(5);
+    expect(raw()).to.not.include(sessionToken);
+    expect(requestLines()[1]).to.include({
+      path: '/adapter/sessions/:sessionToken',
+      route: '/adapter/sessions/:sessionToken',
+      status: 200,
+    });
   });
 });

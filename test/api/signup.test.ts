@@ -1,7 +1,9 @@
 import bcrypt from 'bcrypt';
+import type http from 'node:http';
 import { expect } from 'chai';
 import { User } from '../../src/models';
 import { api, decode, PASSWORD, uniqueEmail } from '../support/factories';
+import { closeRaw, expectOurError, listenRaw, send } from '../support/raw-http';
 
 interface SessionBody {
   user: { id: number; email: string; name: string; role: string; email_verified: boolean; registered_on: string };
@@ -188,5 +190,45 @@ describe('a JSON body with a string that is not well-formed Unicode, on any rout
     }
     // The real password still works, and the look-alike made of other lone surrogates never did.
     await app.post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+  });
+});
+
+describe('a JSON body whose bytes are not UTF-8, on any route', () => {
+  let server: http.Server;
+  before(async () => {
+    server = await listenRaw();
+  });
+  after(async () => {
+    await closeRaw(server);
+  });
+
+  /** POSTs `body` as it is: supertest would serialise a Buffer as JSON. */
+  const post = (path: string, body: Buffer) =>
+    send(server, {
+      method: 'POST',
+      path,
+      headers: [
+        ['Host', 'localhost'],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+      ],
+      body,
+    });
+
+  it('is 400 INVALID_JSON: bytes that are not UTF-8 never turn into U+FFFD, so "\\xff\\xfe" and "\\xc0\\x80" are not one password', async () => {
+    const email = uniqueEmail();
+    const bodyOf = (passwordBytes: number[], rest = '}'): Buffer =>
+      Buffer.concat([
+        Buffer.from(`{"email":"${email}","password":"correct horse`),
+        Buffer.from(passwordBytes),
+        Buffer.from(`"${rest}`),
+      ]);
+    expectOurError(await post('/auth/signup', bodyOf([0xff, 0xfe], ',"name":"Ada"}')), 400, 'INVALID_JSON');
+    // Well-formed UTF-8 for the same characters is still read: the bytes are checked, not U+FFFD.
+    await api().post('/auth/signup').send({ email, password: 'correct horse\ufffd\ufffd', name: 'Ada' }).expect(201);
+    for (const bytes of [[0xff, 0xfe], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe9]]) {
+      expectOurError(await post('/auth/login', bodyOf(bytes)), 400, 'INVALID_JSON');
+    }
+    await api().post('/auth/login').send({ email, password: 'correct horse\ufffd\ufffd' }).expect(200);
   });
 });

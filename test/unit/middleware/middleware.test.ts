@@ -17,7 +17,15 @@ const CALLER: Authenticated = {
     email_verified: false,
     registered_on: '2026-01-01T00:00:00.000Z',
   },
-  token: { userId: 1, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1000) },
+  token: {
+    userId: 1,
+    jti: 'j',
+    sessionId: 's',
+    tokenVersion: 0,
+    issuedAt: new Date(0),
+    expiresAt: new Date(1000),
+    acceptedUntil: new Date(1000),
+  },
 };
 
 const NO_COOKIES = createCookieTransport({ enabled: false, secure: true, domain: null });

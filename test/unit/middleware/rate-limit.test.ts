@@ -120,7 +120,15 @@ describe('rate-limit middleware', () => {
         email_verified: false,
         registered_on: '2026-01-01T00:00:00.000Z',
       },
-      token: { userId: 7, jti: 'j', sessionId: 's', tokenVersion: 0, issuedAt: new Date(0), expiresAt: new Date(1) },
+      token: {
+        userId: 7,
+        jti: 'j',
+        sessionId: 's',
+        tokenVersion: 0,
+        issuedAt: new Date(0),
+        expiresAt: new Date(1),
+        acceptedUntil: new Date(1),
+      },
     };
     const change = createRateLimits(limiter, lockouts).password(() =>
       Promise.reject(new AppError('PASSWORD_INCORRECT')),
