@@ -18,7 +18,8 @@ Commands (exactly one):
                 codes: provider sign-ins never completed or never exchanged; email tokens: reset and
                 verification links, also once used), and audit events older than
                 AUDIT_RETENTION_DAYS; retire signing keys whose tokens have all expired
-  --rotate-keys add a new signing key (RS256/ES256); servers sign with it within KEYS_REFRESH_SECONDS
+  --rotate-keys add a new signing key (RS256/ES256); servers sign with it within
+                KEYS_REFRESH_SECONDS
   --create-admin <email>
                 make that user an admin, creating it when missing with the password from
                 ADMIN_PASSWORD or a hidden prompt on a terminal; idempotent
