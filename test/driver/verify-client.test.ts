@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { createHmac, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createVerifier, VerifyError, type Verifier } from '../../clients/verify/src';
 import { createDatabase } from '../../src/repositories';
 import { retireSupersededKeys } from '../../src/services/key-rotation';
@@ -73,6 +76,45 @@ describe('clients/verify against a live RS256 server', () => {
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid })).toString('base64url')}.${payload}`;
     const confused = `${unsigned}.${createHmac('sha256', publicPem).update(unsigned).digest('base64url')}`;
     expect(await codeOf(verifier.verify(confused))).to.equal('TOKEN_INVALID');
+  });
+
+  it('ignores the JWKS entries it cannot use (RFC 7517 §5) and verifies with the others', async () => {
+    const token = await login();
+    const { kid } = jwt.decode(token, { complete: true })?.header ?? {};
+    const served = (await (await fetch(`${server.baseUrl}/.well-known/jwks.json`)).json()) as { keys: JsonWebKey[] };
+    const real = served.keys.find((key) => key.kid === kid) as JsonWebKey;
+    const ecPublic = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const unusable: unknown[] = [
+      null,
+      42,
+      'a string',
+      [],
+      { kid: 'no-kty', alg: 'RS256', use: 'sig', n: real.n, e: real.e },
+      { kid: 'bad-modulus', alg: 'RS256', use: 'sig', kty: 'RSA', n: '!!', e: 'AQAB' },
+      { kid: 'short-point', alg: 'ES256', use: 'sig', kty: 'EC', crv: 'P-256', x: 'AQ', y: 'AQ' },
+      { ...ecPublic, kid: 'ec-labelled-rs256', alg: 'RS256', use: 'sig' },
+      { ...real, kid: 'rsa-labelled-es256', alg: 'ES256' },
+    ];
+    const jwks = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ keys: [...unusable, ...served.keys] }));
+    }).listen(0, '127.0.0.1');
+    await once(jwks, 'listening');
+    try {
+      const tolerant = createVerifier({
+        issuer: TEST_ISSUER,
+        jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/`,
+      });
+      expect((await tolerant.verify(token)).iss).to.equal(TEST_ISSUER);
+      const [, payload = '', signature = ''] = token.split('.');
+      // A token naming an ignored key is refused like one naming no key at all.
+      for (const ignored of ['rsa-labelled-es256', 'ec-labelled-rs256', 'bad-modulus']) {
+        const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: ignored })).toString('base64url');
+        expect(await codeOf(tolerant.verify(`${header}.${payload}.${signature}`))).to.equal('TOKEN_INVALID');
+      }
+    } finally {
+      jwks.close();
+    }
   });
 
   it('follows a rotation: new kid verified, old one valid during the overlap, refused after retirement', async () => {

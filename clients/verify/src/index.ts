@@ -104,6 +104,32 @@ async function fetchJson(
   }
 }
 
+/**
+ * The key a JWKS entry holds, or null for one to ignore. RFC 7517 §5: a key of a type not understood,
+ * missing required members or with values out of range is ignored, not fatal, so one bad entry does
+ * not stop the others from verifying.
+ */
+function usableKey(entry: unknown): (Key & { kid: string }) | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const jwk = entry as JsonWebKey & { kid?: unknown; alg?: unknown; use?: unknown };
+  if (typeof jwk.kid !== 'string' || typeof jwk.alg !== 'string' || !SUPPORTED.has(jwk.alg)) return null;
+  if (jwk.use !== undefined && jwk.use !== 'sig') return null;
+  let key: KeyObject;
+  try {
+    // node:crypto imports the JWK: no hand-written JWK or DER parsing.
+    key = createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    return null;
+  }
+  // RFC 8725 §3.1: a key serves the one algorithm it is for; an RSA key labelled ES256 (or the
+  // reverse) is not used under that label.
+  const fits =
+    jwk.alg === 'RS256'
+      ? key.asymmetricKeyType === 'rsa'
+      : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  return fits ? { kid: jwk.kid, alg: jwk.alg, key } : null;
+}
+
 /** Creates a verifier; nothing is fetched until the first verify(). */
 export function createVerifier(options: VerifierOptions): Verifier {
   const jwksUrl = options.jwksUrl ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
@@ -119,11 +145,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const list = (body as { keys?: unknown } | null)?.keys;
     if (status !== 200 || !Array.isArray(list)) throw new VerifyError('SERVICE_UNAVAILABLE', `JWKS answered ${status}`);
     const next = new Map<string, Key>();
-    for (const jwk of list as Array<JsonWebKey & { kid?: unknown; alg?: unknown; use?: unknown }>) {
-      if (typeof jwk.kid !== 'string' || typeof jwk.alg !== 'string' || !SUPPORTED.has(jwk.alg)) continue;
-      if (jwk.use !== undefined && jwk.use !== 'sig') continue;
-      // node:crypto imports the JWK: no hand-written JWK or DER parsing.
-      next.set(jwk.kid, { alg: jwk.alg, key: createPublicKey({ key: jwk, format: 'jwk' }) });
+    for (const entry of list as unknown[]) {
+      const key = usableKey(entry);
+      if (key !== null) next.set(key.kid, key);
     }
     keys = next;
     fetchedAt = Date.now();
