@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
@@ -60,6 +59,7 @@ import { createRevocationCache, databaseRevocationSource } from './services/revo
 import { createRevocations } from './services/revocations';
 import { createSessionService } from './services/session.service';
 import { createTokenService } from './services/token.service';
+import { createRouter } from './routes/router';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -184,7 +184,7 @@ export function createApp(dependencies: AppDependencies): Koa<AppState> {
   const scrapes = metrics !== null && config.metrics.port === null ? createMetricsRouter(metrics) : null;
   // One router holds every route: each request is matched once and answered 404/405/501 by one
   // allowedMethods, instead of passing a matcher and an allowedMethods per feature router.
-  const routes = new Router<AppState>();
+  const routes = createRouter();
   for (const feature of [
     introspectionRouter,
     discovery,

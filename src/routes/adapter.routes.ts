@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type Joi from 'joi';
 import type { AdapterController } from '../controllers/adapter.controller';
 import type { AppContext, AppState } from '../middleware/context';
@@ -19,6 +19,7 @@ import {
   verificationTokenSchema,
   verificationTokenUseSchema,
 } from '../validators/adapter.schemas';
+import { createRouter } from './router';
 
 /** The name of an adapter operation: a handler of the controller. */
 export type AdapterOperation = keyof AdapterController;
@@ -84,7 +85,7 @@ export function createAdapterRouter(
   checkSecret: (ctx: AppContext, next: () => Promise<void>) => Promise<void>,
 ): Router<AppState> {
   const handlers: AdapterHandlers = adapter;
-  const router = new Router<AppState>({ prefix: '/adapter' });
+  const router = createRouter('/adapter');
   function mount<Name extends AdapterOperation>(name: Name, handler: AdapterHandlers[Name]): void {
     const route = ADAPTER_ROUTES[name];
     // On the route itself, first: it runs for every path the route matches (the router ignores letter

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { AdminController } from '../controllers/admin.controller';
 import type { createAuthenticate } from '../middleware/authenticate';
 import type { AppState } from '../middleware/context';
@@ -10,13 +10,14 @@ import {
   userParamsSchema,
   userPatchSchema,
 } from '../validators/admin.schemas';
+import { createRouter } from './router';
 
 /** The admin API: every route needs a token; the service reads the caller's role from the database. */
 export function createAdminRouter(
   admin: AdminController,
   authenticate: ReturnType<typeof createAuthenticate>,
 ): Router<AppState> {
-  return new Router<AppState>({ prefix: '/admin' })
+  return createRouter('/admin')
     .get('/users', authenticate, withQuery(userListQuerySchema, admin.listUsers))
     .get('/users/:id', authenticate, withParams(userParamsSchema, admin.getUser))
     .patch('/users/:id', authenticate, withParamsAndBody(userParamsSchema, userPatchSchema, admin.updateUser))

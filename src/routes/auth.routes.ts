@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { AccountController } from '../controllers/account.controller';
 import type { AuthController } from '../controllers/auth.controller';
 import type { createAuthenticate } from '../middleware/authenticate';
@@ -13,6 +13,7 @@ import {
   sessionParamsSchema,
   signupSchema,
 } from '../validators/auth.schemas';
+import { createRouter } from './router';
 
 export function createAuthRouter(
   auth: AuthController,
@@ -20,7 +21,7 @@ export function createAuthRouter(
   authenticate: ReturnType<typeof createAuthenticate>,
   limits: RateLimits,
 ): Router<AppState> {
-  return new Router<AppState>({ prefix: '/auth' })
+  return createRouter('/auth')
     .get('/ping', auth.ping)
     .post('/signup', withBody(signupSchema, limits.signup(auth.signup)))
     .post('/login', withBody(loginSchema, limits.login(auth.login)))

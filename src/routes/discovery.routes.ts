@@ -1,9 +1,10 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { DiscoveryController } from '../controllers/discovery.controller';
 import type { AppState } from '../middleware/context';
+import { createRouter } from './router';
 
 export function createDiscoveryRouter(discovery: DiscoveryController): Router<AppState> {
-  return new Router<AppState>({ prefix: '/.well-known' })
+  return createRouter('/.well-known')
     .get('/jwks.json', discovery.jwks)
     .get('/openid-configuration', discovery.openIdConfiguration);
 }

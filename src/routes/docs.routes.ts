@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { AppError } from '../errors/app-error';
 import type { AppContext, AppState } from '../middleware/context';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_PAGE } from '../openapi/swagger-ui';
+import { createRouter } from './router';
 
 /** GET /openapi.json, and Swagger UI at /docs with its files served from this server. */
 export function createDocsRouter(document: OpenAPIObject): Router<AppState> {
-  return new Router<AppState>()
+  return createRouter()
     .get('/openapi.json', (ctx: AppContext) => {
       ctx.body = document;
     })

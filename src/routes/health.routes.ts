@@ -1,7 +1,8 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { HealthController } from '../controllers/health.controller';
 import type { AppState } from '../middleware/context';
+import { createRouter } from './router';
 
 export function createHealthRouter(health: HealthController): Router<AppState> {
-  return new Router<AppState>({ prefix: '/health' }).get('/live', health.live).get('/ready', health.ready);
+  return createRouter('/health').get('/live', health.live).get('/ready', health.ready);
 }

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { OidcController } from '../controllers/oidc.controller';
 import type { createAuthenticate } from '../middleware/authenticate';
 import type { AppState } from '../middleware/context';
@@ -10,6 +10,7 @@ import {
   oidcLoginQuerySchema,
   oidcProviderParamsSchema,
 } from '../validators/oidc.schemas';
+import { createRouter } from './router';
 
 /** OpenID sign-in, and the caller's linked providers. */
 export function createOidcRouter(
@@ -17,7 +18,7 @@ export function createOidcRouter(
   authenticate: ReturnType<typeof createAuthenticate>,
   limits: RateLimits,
 ): Router<AppState> {
-  return new Router<AppState>({ prefix: '/auth' })
+  return createRouter('/auth')
     .get(
       '/oidc/:provider/login',
       withParamsAndQuery(oidcProviderParamsSchema, oidcLoginQuerySchema, limits.oidcLogin(oidc.login)),

@@ -59,7 +59,7 @@ describe('/adapter: the Auth.js adapter API', () => {
       expect(await User.count({ where: { email } })).to.equal(0);
     });
 
-    it('answers 401 without the secret at every route, whatever the letter case of its path, and writes nothing', async () => {
+    it('answers 401 without the secret at every route, 404 in another letter case, and writes nothing', async () => {
       const app = api();
       const { user } = await loggedInUser();
       const sessionToken = randomUUID();
@@ -77,13 +77,17 @@ describe('/adapter: the Auth.js adapter API', () => {
       };
       for (const [name, route] of Object.entries(ADAPTER_ROUTES)) {
         const concrete = route.path.replace(/:(\w+)/g, (_placeholder, param: string) => samples[param] ?? 'x');
-        // The router matches paths in any letter case: so must the secret check (a guard of every route).
-        for (const prefix of ['/adapter', '/Adapter', '/ADAPTER']) {
+        // The secret guards each route; a path in another letter case reaches no route at all.
+        for (const [prefix, status, code] of [
+          ['/adapter', 401, 'ADAPTER_SECRET_INVALID'],
+          ['/Adapter', 404, 'NOT_FOUND'],
+          ['/ADAPTER', 404, 'NOT_FOUND'],
+        ] as const) {
           const response = await app[route.method](`${prefix}${concrete}?email=${encodeURIComponent(user.email)}`)
             .set('X-Forwarded-For', fakeIp())
             .send(bodies[name] ?? {});
-          expect(response.status, `${route.method} ${prefix}${concrete}`).to.equal(401);
-          expect(response.body.error.code).to.equal('ADAPTER_SECRET_INVALID');
+          expect(response.status, `${route.method} ${prefix}${concrete}`).to.equal(status);
+          expect(response.body.error.code).to.equal(code);
         }
       }
       expect(await AuthjsSession.count({ where: { userId: user.id } })).to.equal(0);

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { buildOpenApiDocument } from '../../src/openapi/document';
 import { api, PASSWORD, uniqueEmail } from '../support/factories';
+import { documentedOperations } from '../support/openapi';
 import { closeRaw, listenRaw, send } from '../support/raw-http';
 
 describe('HTTP protocol errors', () => {
@@ -154,5 +156,26 @@ describe('HTTP protocol errors', () => {
 
     const replaced = await api().get('/auth/ping').set('X-Request-Id', 'bad id\twith tab');
     expect(replaced.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('route matching', () => {
+  // A path-based rule (a proxy's "block /docs", a guard on a prefix) must see the one spelling a
+  // route answers to: another letter case or a trailing slash is no route at all.
+  it('answers 404 to every documented operation spelled in another letter case or with a trailing slash', async () => {
+    const agent = api({ AUTHJS_ADAPTER_SECRET: 'a-route-matching-adapter-secret-of-32-chars' });
+    const operations = documentedOperations(buildOpenApiDocument());
+    expect(operations.length).to.be.greaterThan(40);
+    const answered: string[] = [];
+    for (const operation of operations) {
+      const [method = '', template = ''] = operation.split(' ');
+      const path = template.replace(/\{(\w+)\}/g, 'x1');
+      for (const variant of [path.toUpperCase(), `${path}/`, path.replace(/^\/(\w)/, (first) => first.toUpperCase())]) {
+        if (variant === path) continue;
+        const response = await agent[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](variant);
+        if (response.status !== 404) answered.push(`${method} ${variant}: ${response.status}`);
+      }
+    }
+    expect(answered).to.deep.equal([]);
   });
 });
