@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error';
 import type { Database, Repositories, UserRecord } from '../repositories';
-import { emailRule } from '../validators/auth.schemas';
+import { displayable, emailRule } from '../validators/auth.schemas';
 import { recordAudit, type RequestOrigin } from './audit.service';
 import type { Outbox } from './outbox.service';
 
@@ -58,7 +58,8 @@ async function resolve(
     const created = await transaction.users.create({
       email,
       passwordHash: null,
-      name: identity.name === null ? null : identity.name.slice(0, 100),
+      // Whole code points: a cut through a surrogate pair would store half a character.
+      name: identity.name === null ? null : Array.from(displayable(identity.name)).slice(0, 100).join(''),
       emailVerified: new Date(),
     });
     if (created === null) throw new LostRace();

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { storableDate } from './auth.schemas';
+import { providerNameRule, storableDate } from './auth.schemas';
 
 // Ids are strings on the wire (Auth.js's own type); one that is not ours is a miss, not a 400.
 const id = Joi.string().max(255);
@@ -20,7 +20,7 @@ export interface AdapterUserInput {
 
 const userFields = {
   id: id.description('Ignored on create: this server gives the id.'),
-  name: nullableText(100),
+  name: providerNameRule.allow(null),
   emailVerified: isoDate.allow(null),
   image: nullableText(2048),
 };

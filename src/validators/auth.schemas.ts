@@ -38,8 +38,36 @@ function password(minBytes: number): Joi.StringSchema {
   );
 }
 
-/** A user's display name, as signup and the admin API accept it. */
-export const nameRule = Joi.string().trim().min(1).max(100);
+/**
+ * Characters a name must not hold: control characters (a line break forges a line in a log or a CSV
+ * export) and the bidirectional overrides and isolates, which make text show in another order than
+ * it is stored ("Trojan Source", CVE-2021-42574) in every admin screen that lists users.
+ */
+// Unicode's Cc category (C0, DEL, C1), and U+202A-U+202E and U+2066-U+2069.
+const UNDISPLAYABLE = '\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069';
+
+const UNDISPLAYABLE_ANYWHERE = new RegExp(`[${UNDISPLAYABLE}]`, 'g');
+
+/** `text` without the characters a name must not hold: for a name an OpenID provider sends. */
+export function displayable(text: string): string {
+  return text.replace(UNDISPLAYABLE_ANYWHERE, '');
+}
+
+/**
+ * A name Auth.js passes on from a provider's profile: those characters are dropped, not refused, as
+ * for OpenID sign-in here, since the user cannot change what their provider sends.
+ */
+export const providerNameRule = Joi.string()
+  .custom((value: string) => displayable(value), 'Control and bidirectional-override characters are dropped.')
+  .max(100);
+
+/** A user's display name, as signup and the admin API accept it: never empty. */
+export const nameRule = Joi.string()
+  .trim()
+  .min(1)
+  .max(100)
+  .pattern(new RegExp(`^[^${UNDISPLAYABLE}]*$`), { name: 'no control or bidirectional-override character' })
+  .messages({ 'string.pattern.name': '{{#label}} must not contain control or bidirectional-override characters' });
 
 /** A new password, as signup and `--create-admin` accept it. */
 export const newPasswordRule = password(8);

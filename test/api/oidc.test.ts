@@ -107,6 +107,14 @@ describe('OpenID Connect sign-in against a real provider', () => {
       expect(byPassword.body.error.code).to.equal('INVALID_CREDENTIALS');
     });
 
+    it("drops the control and bidirectional-override characters of the provider's name, and cuts it at 100 whole characters", async () => {
+      const person = provider.addAccount({ name: `Grace\u202E reppoH\n\u0007${'😀'.repeat(120)}` });
+      const exchanged = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');
+      expect(exchanged.status, exchanged.text).to.equal(200);
+      const stored = (await User.findOne({ where: { email: person.email }, raw: true }))?.name ?? '';
+      expect(stored).to.equal(`Grace reppoH${'😀'.repeat(88)}`);
+    });
+
     it('signs a returning identity in as the same user, creating nothing', async () => {
       const person = provider.addAccount();
       const first = await exchange((await new Browser(app).signIn(person)).searchParams.get('code') ?? '');

@@ -2,7 +2,9 @@ import bcrypt from 'bcrypt';
 import type http from 'node:http';
 import { expect } from 'chai';
 import { User } from '../../src/models';
-import { api, decode, PASSWORD, uniqueEmail } from '../support/factories';
+import { bearer, loggedInAs } from '../support/admins';
+import { ADAPTER_SECRET } from '../support/config';
+import { api, createUser, decode, PASSWORD, uniqueEmail } from '../support/factories';
 import { closeRaw, expectOurError, listenRaw, send } from '../support/raw-http';
 
 interface SessionBody {
@@ -230,5 +232,55 @@ describe('a JSON body whose bytes are not UTF-8, on any route', () => {
       expectOurError(await post('/auth/login', bodyOf(bytes)), 400, 'INVALID_JSON');
     }
     await api().post('/auth/login').send({ email, password: 'correct horse\ufffd\ufffd' }).expect(200);
+  });
+});
+
+describe('display names', () => {
+  // Characters that forge a log or CSV line, or show text in another order than stored.
+  const UNDISPLAYABLE = [
+    '\n',
+    '\r',
+    '\t',
+    '\u0000',
+    '\u0007',
+    '\u007f',
+    '\u0085',
+    '\u202e',
+    '\u202a',
+    '\u2066',
+    '\u2069',
+  ];
+
+  it('are refused with 400 at signup and in the admin API when they hold a control or bidirectional-override character', async () => {
+    const { accessToken } = await loggedInAs('admin');
+    const { user } = await createUser();
+    for (const character of UNDISPLAYABLE) {
+      const name = `Ada${character}Lovelace`;
+      const signup = await api().post('/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name });
+      expect(signup.status, JSON.stringify(name)).to.equal(400);
+      expect(signup.body.error.details, JSON.stringify(signup.body)).to.deep.include({
+        field: 'name',
+        message: 'name must not contain control or bidirectional-override characters',
+      });
+      const patch = await api()
+        .patch(`/admin/users/${user.id}`)
+        .set('Authorization', bearer(accessToken))
+        .send({ name });
+      expect(patch.status, JSON.stringify(name)).to.equal(400);
+    }
+    expect((await User.findByPk(user.id))?.name).to.equal(user.name);
+    const accepted = await api()
+      .post('/auth/signup')
+      .send({ email: uniqueEmail(), password: PASSWORD, name: 'Ada Lövelace 😀 عربي' });
+    expect(accepted.status).to.equal(201);
+  });
+
+  it("lose those characters when Auth.js passes a provider's name through the adapter", async () => {
+    const created = await api()
+      .post('/adapter/users')
+      .set('X-Auth-Secret', ADAPTER_SECRET)
+      .send({ email: uniqueEmail(), name: `Ada${UNDISPLAYABLE.join('')} Lovelace`, emailVerified: null });
+    expect(created.status, created.text).to.equal(200);
+    expect(created.body.name).to.equal('Ada Lovelace');
   });
 });
