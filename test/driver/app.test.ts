@@ -221,7 +221,14 @@ describe('driver (app.ts)', function () {
 
   it('--help names every kind of row that --purge deletes, in the words --purge reports them', async () => {
     const help = (await run(['--help'], cwd)).stdout;
-    const purgeLine = help.split('\n').find((line) => line.trimStart().startsWith('--purge')) ?? '';
+    // The --purge entry: its line and the indented lines under it, up to the next option.
+    const lines = help.split('\n');
+    const start = lines.findIndex((line) => line.trimStart().startsWith('--purge'));
+    const length = lines.slice(start + 1).findIndex((line) => !/^ {16}\S/.test(line));
+    const purgeEntry = lines
+      .slice(start, start + 1 + length)
+      .join(' ')
+      .replace(/\s+/g, ' ');
     const reported = (await run(['--purge'], cwd)).stdout;
     const kinds = [...reported.matchAll(/\d+ expired ([A-Za-z -]+?)\(s\)/g)].map((match) => match[1]);
     expect(kinds).to.deep.equal([
@@ -234,7 +241,7 @@ describe('driver (app.ts)', function () {
       'OIDC code',
       'email token',
     ]);
-    for (const kind of kinds) expect(purgeLine, kind).to.include(`${kind}s`);
+    for (const kind of kinds) expect(purgeEntry, kind).to.include(`${kind}s`);
   });
 
   it('--drop refuses under NODE_ENV=production without --force', async () => {
