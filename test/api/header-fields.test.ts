@@ -3,7 +3,15 @@ import type http from 'node:http';
 import { CASE_MESSAGES } from '../../src/errors/catalogue';
 import { COOKIE_MODE, cookieHeader, cookieLogin, NAMES } from '../support/cookies';
 import { loggedInUser, PASSWORD } from '../support/factories';
-import { closeRaw, expectOurError, headerOf, listenRaw, send, type RawRequest } from '../support/raw-http';
+import {
+  closeRaw,
+  expectOurError,
+  headerOf,
+  listenRaw,
+  rawServerPerSuite,
+  send,
+  type RawRequest,
+} from '../support/raw-http';
 
 const ORIGIN = 'https://app.example.test';
 
@@ -164,28 +172,22 @@ describe('header fields read as one value', () => {
 });
 
 describe('the Host header (RFC 9112 §3.2)', () => {
-  let server: http.Server;
-
-  before(async () => {
-    server = await listenRaw();
-  });
-
-  after(() => closeRaw(server));
+  const server = rawServerPerSuite();
 
   it('answers an HTTP/1.1 request without Host with 400 BAD_REQUEST in our JSON shape, not Node bare 400', async () => {
-    const response = await send(server, { headers: [] });
+    const response = await send(server(), { headers: [] });
     expectOurError(response, 400, 'BAD_REQUEST');
     expect(JSON.parse(response.body).error.message).to.equal(CASE_MESSAGES.hostMissing);
   });
 
   it('serves an HTTP/1.0 request without Host, which HTTP/1.0 allows', async () => {
-    const response = await send(server, { version: '1.0', headers: [] });
+    const response = await send(server(), { version: '1.0', headers: [] });
     expect(response.status, response.body).to.equal(200);
   });
 
   for (const host of ['a b.test', 'a.test:80:80', 'a.test/path', 'user@a.test', '[::1', 'a.test:http', 'ex%zzample']) {
     it(`answers Host: ${host} with 400 BAD_REQUEST`, async () => {
-      const response = await send(server, { headers: [['Host', host]] });
+      const response = await send(server(), { headers: [['Host', host]] });
       expectOurError(response, 400, 'BAD_REQUEST');
       expect(JSON.parse(response.body).error.message).to.equal(CASE_MESSAGES.hostInvalid);
     });
@@ -193,7 +195,7 @@ describe('the Host header (RFC 9112 §3.2)', () => {
 
   for (const host of ['a.test', 'a.test:8080', '127.0.0.1:3000', '[::1]:3000', 'xn--bcher-kva.example', '']) {
     it(`serves Host: ${host === '' ? '(empty)' : host}`, async () => {
-      const response = await send(server, { headers: [['Host', host]] });
+      const response = await send(server(), { headers: [['Host', host]] });
       expect(response.status, response.body).to.equal(200);
       expect(headerOf(response, 'X-Request-Id')).to.be.a('string');
     });

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import type http from 'node:http';
 import { BlockedToken, Session, User } from '../../src/models';
 import { createDatabase } from '../../src/repositories';
 import { purgeExpired } from '../../src/services/purge.service';
 import { basicAuth, TEST_CLIENT } from '../support/config';
 import { testSequelize } from '../support/database';
 import { api, loggedInUser, signToken } from '../support/factories';
-import { closeRaw, expectOurError, listenRaw, send } from '../support/raw-http';
+import { expectOurError, rawServerPerSuite, send } from '../support/raw-http';
 
 const CLIENT = basicAuth(TEST_CLIENT.id, TEST_CLIENT.secret);
 let app: ReturnType<typeof api>;
@@ -196,18 +195,12 @@ describe('POST /auth/revoke', () => {
 });
 
 describe('a form body whose bytes are not UTF-8', () => {
-  let server: http.Server;
-  before(async () => {
-    server = await listenRaw();
-  });
-  after(async () => {
-    await closeRaw(server);
-  });
+  const server = rawServerPerSuite();
 
   it('is 400 BAD_REQUEST, as a JSON one is refused: no byte turns into U+FFFD, in a name or a value', async () => {
     const { accessToken } = await loggedInUser();
     const post = (body: Buffer) =>
-      send(server, {
+      send(server(), {
         method: 'POST',
         path: '/auth/introspect',
         headers: [

@@ -1,11 +1,10 @@
 import bcrypt from 'bcrypt';
-import type http from 'node:http';
 import { expect } from 'chai';
 import { User } from '../../src/models';
 import { bearer, loggedInAs } from '../support/admins';
 import { ADAPTER_SECRET } from '../support/config';
 import { api, createUser, decode, PASSWORD, uniqueEmail } from '../support/factories';
-import { closeRaw, expectOurError, listenRaw, send } from '../support/raw-http';
+import { expectOurError, rawServerPerSuite, send } from '../support/raw-http';
 
 interface SessionBody {
   user: { id: number; email: string; name: string; role: string; email_verified: boolean; registered_on: string };
@@ -196,17 +195,11 @@ describe('a JSON body with a string that is not well-formed Unicode, on any rout
 });
 
 describe('a JSON body whose bytes are not UTF-8, on any route', () => {
-  let server: http.Server;
-  before(async () => {
-    server = await listenRaw();
-  });
-  after(async () => {
-    await closeRaw(server);
-  });
+  const server = rawServerPerSuite();
 
   /** POSTs `body` as it is: supertest would serialise a Buffer as JSON. */
   const post = (path: string, body: Buffer) =>
-    send(server, {
+    send(server(), {
       method: 'POST',
       path,
       headers: [

@@ -28,6 +28,24 @@ export async function listenRaw(overrides: Record<string, string> = {}, timeouts
   return server;
 }
 
+/**
+ * One listenRaw server for the enclosing describe: started before its tests, closed after them.
+ * Call it in the describe's body; the returned function gives the server inside a test.
+ */
+export function rawServerPerSuite(): () => http.Server {
+  let server: http.Server | null = null;
+  before(async () => {
+    server = await listenRaw();
+  });
+  after(async () => {
+    if (server !== null) await closeRaw(server);
+  });
+  return () => {
+    if (server === null) throw new Error('the raw server is started by a before hook: use it inside a test');
+    return server;
+  };
+}
+
 export async function closeRaw(server: http.Server): Promise<void> {
   const closed = once(server, 'close');
   server.close();
