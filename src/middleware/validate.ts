@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import coBody from 'co-body';
 import type Joi from 'joi';
 import { AppError } from '../errors/app-error';
@@ -42,27 +43,25 @@ async function readJsonBody(ctx: AppContext): Promise<{ json: unknown } | null> 
 // JSON is UTF-8 (RFC 8259 §8.1). A lenient decoder turns every byte that is not into U+FFFD, so
 // passwords differing only in such bytes became one password: the body is refused instead.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The text of a UTF-8 body (a leading byte-order mark dropped), or 400 INVALID_JSON. */
-function utf8TextOf(bytes: Buffer): string {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw new AppError('INVALID_JSON', { message: CASE_MESSAGES.bodyNotUtf8 });
-  }
-}
-
 // A form's names and values are checked one by one: a byte-order mark is a character there.
 const strictUtf8Part = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The text of one name or value of a form body, or 400 BAD_REQUEST: as for JSON, no byte becomes U+FFFD. */
-function formTextOf(bytes: Buffer): string {
+/** `bytes` decoded by a fatal `decoder`, or `refusal` thrown: no byte ever becomes U+FFFD. */
+function strictText(decoder: TextDecoder, bytes: Buffer, refusal: () => AppError): string {
   try {
-    return strictUtf8Part.decode(bytes);
+    return decoder.decode(bytes);
   } catch {
-    throw new AppError('BAD_REQUEST', { message: CASE_MESSAGES.formNotUtf8 });
+    throw refusal();
   }
 }
+
+/** The text of a UTF-8 body (a leading byte-order mark dropped), or 400 INVALID_JSON. */
+const utf8TextOf = (bytes: Buffer): string =>
+  strictText(strictUtf8, bytes, () => new AppError('INVALID_JSON', { message: CASE_MESSAGES.bodyNotUtf8 }));
+
+/** The text of one name or value of a form body, or 400 BAD_REQUEST. */
+const formTextOf = (bytes: Buffer): string =>
+  strictText(strictUtf8Part, bytes, () => new AppError('BAD_REQUEST', { message: CASE_MESSAGES.formNotUtf8 }));
 
 /** JSON.parse, refusing a `__proto__` key anywhere: merged into an object later, it would set its prototype. */
 function parseJson(text: string): unknown {

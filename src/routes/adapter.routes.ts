@@ -88,8 +88,8 @@ export function createAdapterRouter(
   const router = createRouter('/adapter');
   function mount<Name extends AdapterOperation>(name: Name, handler: AdapterHandlers[Name]): void {
     const route = ADAPTER_ROUTES[name];
-    // On the route itself, first: it runs for every path the route matches (the router ignores letter
-    // case; a router.use() guard matched `/adapter` exactly and let `/Adapter/…` through unchecked),
+    // On the route itself, first: it runs for exactly the paths the route answers (a router.use()
+    // guard on the prefix once matched fewer paths than the routes did: `/Adapter/…` went unchecked),
     // and nothing is read or written for a request without the secret.
     router[route.method](route.path, checkSecret, validating(route, handler));
   }
